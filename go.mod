@@ -1,0 +1,3 @@
+module github.com/rvemu/rvemu
+
+go 1.26
