@@ -12,7 +12,7 @@ func loopProgram() []uint32 {
 	return []uint32{
 		encNOP,           // 0
 		encADDI(1, 0, 0), // 4
-		encLD(3, 5, 8),                  // 8: loop
+		encLD(3, 5, 8),   // 8: loop
 		encADD(3, 3, 1),
 		encSD(5, 3, 8),
 		encXOR(4, 3, 1),
