@@ -9,8 +9,14 @@ import (
 // returns early after an MMIO access (so the board can re-sample device
 // interrupt lines) and when the hart enters WFI. Pending interrupts are
 // checked on entry, and after the instructions that can unmask one.
+//
+// The loop keeps the PC, the retired count and the current code page in
+// locals; only the fast paths (RAM hits in the TLBs, ALU, branches) run
+// inline. Everything else goes through execSlow with the hart's fields
+// brought up to date first and re-read afterwards.
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
+	h.stop = false
 	if h.wfi {
 		if h.mip()&h.csr.mie == 0 {
 			return 0
@@ -19,187 +25,177 @@ func (h *Hart) Run(budget int) int {
 	}
 	// Another hart may have dropped the code cache since we last ran.
 	h.fetchVPN = noPage
-	h.limit = budget
 	h.takeInterrupt()
 
 	ram := h.ram
 	flags := h.sys.flags
 	x := &h.X
-	for i := 0; i < h.limit; i++ {
+	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
+	var retired uint64
+	for i := 0; i < budget; i++ {
 		x[0] = 0
-		pc := h.PC
 		var in *inst
-		if pc>>pageShift == h.fetchVPN {
-			in = &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
+		if pc>>pageShift == vpn {
+			in = &page[(pc>>1)&(slotsPerPage-1)]
 			if in.op < opIllegal {
-				if in = h.decodeSlot(in, pc); in == nil {
+				h.PC = pc
+				in = h.decodeSlot(in, pc)
+				if in == nil {
+					pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
 					continue
 				}
 			}
-		} else if in = h.fetchSlow(pc); in == nil {
-			continue
+		} else {
+			h.PC = pc
+			in = h.fetchSlow(pc)
+			pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
+			if in == nil {
+				continue
+			}
 		}
 
 		switch in.op {
-		case opIllegal:
-			h.raise(causeIllegal, uint64(in.imm))
-			continue
-
 		case opLUI:
 			x[in.rd&31] = uint64(in.imm)
 		case opAUIPC:
 			x[in.rd&31] = pc + uint64(in.imm)
 		case opJAL:
 			x[in.rd&31] = pc + uint64(in.ilen)
-			h.PC = pc + uint64(in.imm)
-			h.Instret++
+			pc += uint64(in.imm)
+			retired++
 			continue
 		case opJALR:
 			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			x[in.rd&31] = pc + uint64(in.ilen)
-			h.PC = t
-			h.Instret++
+			pc = t
+			retired++
 			continue
 		case opBEQ:
 			if x[in.rs1&31] == x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 		case opBNE:
 			if x[in.rs1&31] != x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 		case opBLT:
 			if int64(x[in.rs1&31]) < int64(x[in.rs2&31]) {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 		case opBGE:
 			if int64(x[in.rs1&31]) >= int64(x[in.rs2&31]) {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 		case opBLTU:
 			if x[in.rs1&31] < x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 		case opBGEU:
 			if x[in.rs1&31] >= x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
+				retired++
 				continue
 			}
 
 		case opLB:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok {
-				x[in.rd&31] = uint64(int8(ram[off]))
-			} else if v, ok := h.loadSlow(va, 1); ok {
-				x[in.rd&31] = uint64(int8(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int8(ram[off]))
 		case opLBU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok {
-				x[in.rd&31] = uint64(ram[off])
-			} else if v, ok := h.loadSlow(va, 1); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(ram[off])
 		case opLH:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				x[in.rd&31] = uint64(int16(binary.LittleEndian.Uint16(ram[off:])))
-			} else if v, ok := h.loadSlow(va, 2); ok {
-				x[in.rd&31] = uint64(int16(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int16(binary.LittleEndian.Uint16(ram[off:])))
 		case opLHU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				x[in.rd&31] = uint64(binary.LittleEndian.Uint16(ram[off:]))
-			} else if v, ok := h.loadSlow(va, 2); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(binary.LittleEndian.Uint16(ram[off:]))
 		case opLW:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				x[in.rd&31] = uint64(int32(binary.LittleEndian.Uint32(ram[off:])))
-			} else if v, ok := h.loadSlow(va, 4); ok {
-				x[in.rd&31] = uint64(int32(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int32(binary.LittleEndian.Uint32(ram[off:])))
 		case opLWU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				x[in.rd&31] = uint64(binary.LittleEndian.Uint32(ram[off:]))
-			} else if v, ok := h.loadSlow(va, 4); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(binary.LittleEndian.Uint32(ram[off:]))
 		case opLD:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-8 {
-				x[in.rd&31] = binary.LittleEndian.Uint64(ram[off:])
-			} else if v, ok := h.loadSlow(va, 8); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-8) {
+				goto slow
 			}
+			x[in.rd&31] = binary.LittleEndian.Uint64(ram[off:])
 
 		case opSB:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok {
-				ram[off] = byte(x[in.rs2&31])
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 1)
-				}
-			} else if !h.storeSlow(va, 1, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok) {
+				goto slow
+			}
+			ram[off] = byte(x[in.rs2&31])
+			if flags[off>>pageShift] != 0 {
+				h.sys.stored(h, off, 1)
 			}
 		case opSH:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 2)
-				}
-			} else if !h.storeSlow(va, 2, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
+			}
+			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
+			if flags[off>>pageShift] != 0 {
+				h.sys.stored(h, off, 2)
 			}
 		case opSW:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 4)
-				}
-			} else if !h.storeSlow(va, 4, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
+			}
+			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
+			if flags[off>>pageShift] != 0 {
+				h.sys.stored(h, off, 4)
 			}
 		case opSD:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-8 {
-				binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 8)
-				}
-			} else if !h.storeSlow(va, 8, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-8) {
+				goto slow
+			}
+			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
+			if flags[off>>pageShift] != 0 {
+				h.sys.stored(h, off, 8)
 			}
 
 		case opADDI:
@@ -291,26 +287,25 @@ func (h *Hart) Run(budget int) int {
 		case opFENCE:
 			// One hart at a time and sequentially consistent memory:
 			// nothing to order.
-
-		case opAMOW:
-			if !h.execAMO(in, 4) {
-				continue
-			}
-		case opAMOD:
-			if !h.execAMO(in, 8) {
-				continue
-			}
-
-		case opCSRRW, opCSRRS, opCSRRC, opCSRRWI, opCSRRSI, opCSRRCI:
-			h.execCSR(in)
-			continue
-		case opECALL, opEBREAK, opMRET, opSRET, opWFI, opSFENCEVMA, opFENCEI:
-			h.execSystem(in)
-			continue
+		default:
+			goto slow
 		}
-		h.PC = pc + uint64(in.ilen)
-		h.Instret++
+		pc += uint64(in.ilen)
+		retired++
+		continue
+
+	slow:
+		h.PC = pc
+		h.Instret += retired
+		retired = 0
+		h.execSlow(in)
+		pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
+		if h.stop {
+			break
+		}
 	}
+	h.PC = pc
+	h.Instret += retired
 	return int(h.Instret - h.runStart)
 }
 

@@ -250,3 +250,19 @@ func TestWFIWakesOnSstc(t *testing.T) {
 	m.now = 50
 	assert.False(t, h.Waiting())
 }
+
+func TestTrapHook(t *testing.T) {
+	m, h := trapHart(t)
+	m.load(ramBase, encECALL)
+	h.Priv = PrivU
+	type event struct {
+		cause, epc, tval uint64
+		from, to         uint8
+	}
+	var got []event
+	h.SetTrapHook(func(cause, epc, tval uint64, from, to uint8) {
+		got = append(got, event{cause, epc, tval, from, to})
+	})
+	h.Run(1)
+	assert.Equal(t, []event{{causeEcallU, ramBase, 0, PrivU, PrivM}}, got)
+}
