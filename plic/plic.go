@@ -26,7 +26,6 @@ const (
 // loop touches it, so there is no locking.
 type PLIC struct {
 	priority [Sources]uint32
-	level    [words]uint32 // line is asserted now
 	pending  [words]uint32 // gateway latched a request
 	claimed  [words]uint32 // in service: claimed and not yet completed
 
@@ -48,16 +47,18 @@ type line struct {
 	src int
 }
 
-// Set drives the source's level. Asserting latches a pending request;
-// deasserting drops a request that has not been claimed yet, as QEMU does,
-// so a device whose condition went away does not cause a spurious claim.
+// Set drives the source's level. Every Set(true) latches a request, even
+// when the line was already high; Set(false) drops a request that has not
+// been claimed yet. Completion does not re-latch a line that stayed high:
+// this is QEMU's virt PLIC, and unmodified xv6 depends on it (its uartstart
+// leaves the 16550's THRE interrupt asserted when it has nothing to send,
+// which a re-latching PLIC would turn into an endless interrupt storm).
+// So a device calls Set(true) for each new event, not only on edges.
 func (l line) Set(level bool) {
 	w, bit := l.src/32, uint32(1)<<(l.src%32)
 	if level {
-		l.p.level[w] |= bit
 		l.p.pending[w] |= bit
 	} else {
-		l.p.level[w] &^= bit
 		l.p.pending[w] &^= bit
 	}
 }
@@ -116,18 +117,10 @@ func (p *PLIC) claim(ctx int) uint32 {
 	return uint32(src)
 }
 
-// complete ends service of src. A source whose line is still asserted
-// becomes pending again: the sources are level-triggered.
-func (p *PLIC) complete(ctx int, src uint32) {
+// complete ends service of src in any context, as QEMU does.
+func (p *PLIC) complete(src uint32) {
 	if src == 0 || src >= Sources {
 		return
 	}
-	w, bit := src/32, uint32(1)<<(src%32)
-	if p.enable[ctx][w]&bit == 0 {
-		return // the spec ignores completions for sources not enabled here
-	}
-	p.claimed[w] &^= bit
-	if p.level[w]&bit != 0 {
-		p.pending[w] |= bit
-	}
+	p.claimed[src/32] &^= uint32(1) << (src % 32)
 }

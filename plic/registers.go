@@ -84,7 +84,7 @@ func (p *PLIC) write32(off uint64, val uint32) {
 		case 0:
 			p.threshold[ctx] = val & maxPriority
 		case 4:
-			p.complete(int(ctx), val)
+			p.complete(val)
 		}
 	}
 }

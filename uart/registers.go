@@ -58,7 +58,9 @@ func (u *UART) Read(off uint64, size int) uint64 {
 	return 0
 }
 
-// Write implements bus.Device.
+// Write implements bus.Device. The interrupt line is re-driven only where
+// the interrupt state can change (THR, IER, FCR, MCR), because the PLIC
+// latches a request on every Set(true).
 func (u *UART) Write(off uint64, size int, val uint64) {
 	v := uint8(val)
 	dlab := u.lcr&lcrDLAB != 0
@@ -77,6 +79,9 @@ func (u *UART) Write(off uint64, size int, val uint64) {
 		}
 		changed := (u.ier ^ v) & ierMask
 		u.ier = v & ierMask
+		if changed == 0 {
+			return
+		}
 		// Turning THRI on while the transmitter is empty raises THRE at once
 		// (QEMU and Bochs do so; drivers that kick transmission by enabling
 		// THRI rely on it).
@@ -88,12 +93,14 @@ func (u *UART) Write(off uint64, size int, val uint64) {
 			u.clearRX() // toggling the FIFO mode also empties it
 		}
 		u.fcr = v & (fcrEnable | fcrTrigMask)
-	case regLCR:
-		u.lcr = v
 	case regMCR:
 		u.mcr = v & mcrMask
+	case regLCR:
+		u.lcr = v
+		return
 	case regSCR:
 		u.scr = v
+		return
 	default:
 		return // LSR and MSR are read-only
 	}

@@ -80,14 +80,18 @@ func (u *UART) RxRoom() bool { return u.rxCount < u.rxCapacity() }
 // Receive delivers one byte from the host side of the line. With no room the
 // byte is lost and the overrun error is flagged, as the chip would.
 func (u *UART) Receive(b byte) {
+	u.receive(b)
+	u.update()
+}
+
+// receive queues a byte without touching the interrupt line.
+func (u *UART) receive(b byte) {
 	if !u.RxRoom() {
 		u.overrun = true
-		u.update()
 		return
 	}
 	u.rx[(u.rxHead+u.rxCount)%fifoSize] = b
 	u.rxCount++
-	u.update()
 }
 
 func (u *UART) fifoOn() bool { return u.fcr&fcrEnable != 0 }
@@ -126,7 +130,7 @@ func (u *UART) clearRX() { u.rxHead, u.rxCount = 0, 0 }
 // again right away and the THRE interrupt latches.
 func (u *UART) transmit(b byte) {
 	if u.mcr&mcrLoop != 0 {
-		u.Receive(b)
+		u.receive(b)
 	} else if u.out != nil {
 		_, _ = u.out.Write([]byte{b}) // a host write error must not stop the guest
 	}

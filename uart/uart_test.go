@@ -211,3 +211,41 @@ func TestWideAccess(t *testing.T) {
 	u.Write(regSCR, 4, 0x1234)
 	assert.Equal(t, uint64(0x34), u.Read(regSCR, 4))
 }
+
+// latchWire counts the requests a QEMU-style PLIC would latch.
+type latchWire struct{ raised int }
+
+func (l *latchWire) Set(level bool) {
+	if level {
+		l.raised++
+	}
+}
+
+// xv6's uartintr polls LSR/RBR and, with nothing to send, returns without
+// touching IIR or THR. The PLIC latches on Set(true), so that path must not
+// re-drive the line, or the idle THRE condition becomes an interrupt storm.
+func TestXv6IdlePathRaisesNothing(t *testing.T) {
+	var irq latchWire
+	u := New(&irq, &bytes.Buffer{})
+	u.w(regIER, 0)
+	u.w(regLCR, lcrDLAB)
+	u.w(regData, 3)
+	u.w(regIER, 0)
+	u.w(regLCR, 3)
+	u.w(regIIR, fcrEnable|fcrClearRX|0x04)
+	u.w(regIER, ierRDI|ierTHRI)
+	require.Positive(t, irq.raised, "enabling THRI raises THRE")
+
+	before := irq.raised
+	for i := 0; i < 3; i++ { // three idle uartintr calls
+		assert.Equal(t, uint8(0), u.r(regLSR)&lsrDR)
+	}
+	assert.Equal(t, before, irq.raised)
+
+	u.w(regData, 'a') // uartstart sends a byte: one new THRE event
+	assert.Equal(t, before+1, irq.raised)
+
+	u.Receive('k') // a key press: one RX event
+	assert.Equal(t, before+2, irq.raised)
+	assert.Equal(t, uint8('k'), u.r(regData))
+}
