@@ -3,32 +3,26 @@ package machine
 import (
 	"fmt"
 	"os"
+
+	"github.com/rvemu/rvemu/virtio"
 )
 
-// fileDisk is a disk image backed by a host file; guest writes go straight
-// to the file, so the image keeps them after the run (like QEMU's raw
+// openDisk opens the block device image read-write: guest writes go
+// straight to the file, so the image keeps them after the run (QEMU's raw
 // format without snapshot).
-type fileDisk struct {
-	*os.File
-	size int64
-}
-
-func openDisk(path string) (*fileDisk, error) {
+func openDisk(path string) (*virtio.FileDisk, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("disk: %w", err)
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("disk: %w", err)
-	}
-	if !st.Mode().IsRegular() {
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		f.Close()
 		return nil, fmt.Errorf("disk %s: not a regular file", path)
 	}
-	return &fileDisk{File: f, size: st.Size()}, nil
+	d, err := virtio.NewFileDisk(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return d, nil
 }
-
-// Size is the image length in bytes.
-func (d *fileDisk) Size() int64 { return d.size }
