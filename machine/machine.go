@@ -41,6 +41,8 @@ type Machine struct {
 	// watch sees the console output for the virtio-mode hint.
 	watch *panicWatch
 
+	stats stats
+
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
 	// FDTAddress is where the device tree blob sits (passed in a1).
@@ -137,4 +139,10 @@ func (m *Machine) Close() error {
 		return fmt.Errorf("disk: %w", err)
 	}
 	return nil
+}
+
+// stats counts what the loop did, for tests and benchmarks.
+type stats struct {
+	turns  uint64 // passes of the main loop
+	sleeps uint64 // idle sleeps (every hart waiting)
 }

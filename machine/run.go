@@ -36,6 +36,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	defer idle.stop()
 
 	for {
+		m.stats.turns++
 		if code, done := m.exited(); done {
 			return code, nil
 		}
@@ -117,6 +118,7 @@ func (m *Machine) exited() (int, bool) {
 // sleep blocks while every hart waits: until the earliest timer deadline,
 // a host event, or the end of the run. No host CPU is spent meanwhile.
 func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
+	m.stats.sleeps++
 	deadline, armed := m.nextDeadline(sampled)
 	if m.clock.kind == ClockVirtual && armed {
 		m.clock.idleUntil(deadline) // jump; nothing to wait for
