@@ -91,6 +91,7 @@ func New(cfg Config) (*Machine, error) {
 		h.X[11] = m.FDTAddress // a1: device tree
 		m.harts = append(m.harts, h)
 	}
+	m.installTraces()
 	return m, nil
 }
 
