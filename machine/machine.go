@@ -42,6 +42,7 @@ type Machine struct {
 	watch *panicWatch
 
 	stats stats
+	in    *input // console input, held until the UART has room
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image

@@ -32,6 +32,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		defer cancel()
 	}
 	in := startInput(m.cfg.ConsoleIn, ctx.Done())
+	m.in = in
 	idle := newIdler()
 	defer idle.stop()
 
@@ -90,6 +91,11 @@ func (m *Machine) runHart(h *cpu.Hart) {
 		}
 		if _, done := m.fin.exited(); done {
 			return
+		}
+		// A guest polling the UART takes held input as fast as it reads,
+		// not one FIFO-full per turn.
+		if len(m.in.pending) > 0 {
+			m.in.feed(m.uart)
 		}
 		m.sampleIRQs(h)
 	}
