@@ -127,10 +127,8 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		return exitStatus(code)
 	case errors.Is(err, machine.ErrTimeout):
 		return &exitError{code: code, err: fmt.Errorf("timeout after %v", cfg.Timeout)}
-	case errors.Is(err, context.Canceled) && c.Context.Err() == nil:
-		return nil // Ctrl-A X
 	case errors.Is(err, context.Canceled):
-		return &exitError{code: 130, err: errors.New("interrupted")}
+		return nil // Ctrl-A X, or a signal (run reports that one)
 	}
 	return &exitError{code: 1, err: err}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -93,4 +96,45 @@ func TestBootHelpHasExamples(t *testing.T) {
 	for _, want := range []string{"Examples:", "--disk", "--virtio", "--smp", "--memory", "--timeout", "--trace", "Ctrl-A X"} {
 		assert.Contains(t, out, want)
 	}
+}
+
+// TestMain lets the test binary act as rvemu itself for tests that need a
+// separate process (signals).
+func TestMain(m *testing.M) {
+	if os.Getenv("RVEMU_BE_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+func TestSIGTERMStopsTheMachine(t *testing.T) {
+	// The guest prints one byte and spins: once the byte arrives, the
+	// machine runs and the signal handler is in place.
+	kernel := rvasm.Build(t, `
+	.globl _start
+_start:
+	li t0, 0x10000000
+	li t1, 'r'
+	sb t1, 0(t0)
+1:	j 1b
+`, rvasm.Options{})
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(self, "boot", kernel)
+	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	first := make([]byte, 1)
+	_, err = io.ReadFull(stdout, first)
+	require.NoError(t, err)
+	assert.Equal(t, "r", string(first))
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 128+int(syscall.SIGTERM), exit.ExitCode())
+	assert.Contains(t, errOut.String(), "stopped by signal 15")
 }
