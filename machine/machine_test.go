@@ -56,6 +56,9 @@ func boot(t *testing.T, src string, cfg Config) runResult {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * time.Second
 	}
+	if cfg.RAM == 0 {
+		cfg.RAM = 16 << 20 // small guests; keeps the suite light
+	}
 	m, err := New(cfg)
 	require.NoError(t, err)
 	code, err := m.Run(context.Background())
