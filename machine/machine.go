@@ -142,9 +142,3 @@ func (m *Machine) Close() error {
 	}
 	return nil
 }
-
-// stats counts what the loop did, for tests and benchmarks.
-type stats struct {
-	turns  uint64 // passes of the main loop
-	sleeps uint64 // idle sleeps (every hart waiting)
-}

@@ -20,7 +20,9 @@ const (
 // when the timeout passes (ExitTimeout, ErrTimeout) or when ctx is done
 // (ctx.Err()). It may be called once.
 func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
+	m.stats.start = time.Now()
 	defer func() {
+		m.stats.wall = time.Since(m.stats.start)
 		if cerr := m.Close(); err == nil && cerr != nil {
 			exitCode, err = 1, cerr
 		}
