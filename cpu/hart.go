@@ -40,8 +40,9 @@ type Hart struct {
 	// The decoded page the PC is in, keyed by virtual page number.
 	fetchVPN  uint64
 	fetchPage *codePage
-	fetchOff  uint64 // RAM offset of fetchPage
-	oneInst   inst   // scratch for instructions that are not cached
+	fetchOff  uint64    // RAM offset of fetchPage
+	oneInst   inst      // an instruction that is not cached
+	scratch   *codePage // runUncached runs oneInst from here
 
 	stop     bool // set by slow paths to end Run early (MMIO, WFI)
 	wfi      bool // stopped in WFI until an interrupt is pending

@@ -10,10 +10,9 @@ import (
 // interrupt lines) and when the hart enters WFI. Pending interrupts are
 // checked on entry, and after the instructions that can unmask one.
 //
-// The loop keeps the PC, the retired count and the current code page in
-// locals; only the fast paths (RAM hits in the TLBs, ALU, branches) run
-// inline. Everything else goes through execSlow with the hart's fields
-// brought up to date first and re-read afterwards.
+// Run alternates between runFast, a loop without calls that handles the
+// common cases, and the out-of-line paths for everything else. Every
+// iteration counts against budget, whether it retires or traps.
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
 	h.stop = false
@@ -27,31 +26,80 @@ func (h *Hart) Run(budget int) int {
 	h.fetchVPN = noPage
 	h.takeInterrupt()
 
+	for left := budget; left > 0 && !h.stop; {
+		n, in := h.runFast(left)
+		left -= n
+		if left == 0 {
+			break
+		}
+		left-- // the instruction runFast could not finish
+		if in == nil {
+			if in = h.fetch(); in == nil {
+				continue // fetch fault: trapped
+			}
+			if in != &h.oneInst {
+				left++ // now decoded and cached: runFast takes it
+				continue
+			}
+			h.runUncached(in)
+			continue
+		}
+		h.execSlow(in)
+	}
+	return int(h.Instret - h.runStart)
+}
+
+// fetch finds the instruction at PC when runFast cannot: the PC left the
+// current code page, or its slot is not decoded. nil means a trap.
+func (h *Hart) fetch() *inst {
+	pc := h.PC
+	if pc>>pageShift == h.fetchVPN {
+		return h.decodeSlot(&h.fetchPage[(pc>>1)&(slotsPerPage-1)], pc)
+	}
+	return h.fetchSlow(pc)
+}
+
+// runUncached executes an instruction that has no slot in a code page (it
+// straddles a page end, or comes from a device) by running runFast over a
+// scratch page holding just it.
+func (h *Hart) runUncached(in *inst) {
+	pc := h.PC
+	if h.scratch == nil {
+		h.scratch = new(codePage)
+	}
+	slot := &h.scratch[(pc>>1)&(slotsPerPage-1)]
+	*slot = *in
+	h.fetchPage, h.fetchVPN = h.scratch, pc>>pageShift
+	n, slow := h.runFast(1)
+	h.fetchPage, h.fetchVPN = nil, noPage
+	if n == 0 && slow != nil {
+		h.execSlow(slow)
+	}
+}
+
+// runFast runs instructions while they hit the decoded-code page and the
+// TLBs and need no help: ALU, branches, jumps, RAM loads and stores. It
+// stops at the first one that needs more and returns how many it ran
+// (all retired) and that instruction (nil: it must be fetched first), with
+// PC pointing at it. PC, the retired count and the code page stay in
+// locals, and nothing here calls a function, so they stay in registers.
+func (h *Hart) runFast(budget int) (int, *inst) {
 	ram := h.ram
 	flags := h.sys.flags
 	x := &h.X
 	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
-	var retired uint64
-	for i := 0; i < budget; i++ {
+	n := 0
+	var in *inst
+	for ; n < budget; n++ {
 		x[0] = 0
-		var in *inst
-		if pc>>pageShift == vpn {
-			in = &page[(pc>>1)&(slotsPerPage-1)]
-			if in.op < opIllegal {
-				h.PC = pc
-				in = h.decodeSlot(in, pc)
-				if in == nil {
-					pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
-					continue
-				}
-			}
-		} else {
-			h.PC = pc
-			in = h.fetchSlow(pc)
-			pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
-			if in == nil {
-				continue
-			}
+		if pc>>pageShift != vpn {
+			in = nil
+			break
+		}
+		in = &page[(pc>>1)&(slotsPerPage-1)]
+		if in.op < opIllegal {
+			in = nil
+			break
 		}
 
 		switch in.op {
@@ -62,48 +110,40 @@ func (h *Hart) Run(budget int) int {
 		case opJAL:
 			x[in.rd&31] = pc + uint64(in.ilen)
 			pc += uint64(in.imm)
-			retired++
 			continue
 		case opJALR:
 			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			x[in.rd&31] = pc + uint64(in.ilen)
 			pc = t
-			retired++
 			continue
 		case opBEQ:
 			if x[in.rs1&31] == x[in.rs2&31] {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 		case opBNE:
 			if x[in.rs1&31] != x[in.rs2&31] {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 		case opBLT:
 			if int64(x[in.rs1&31]) < int64(x[in.rs2&31]) {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 		case opBGE:
 			if int64(x[in.rs1&31]) >= int64(x[in.rs2&31]) {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 		case opBLTU:
 			if x[in.rs1&31] < x[in.rs2&31] {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 		case opBGEU:
 			if x[in.rs1&31] >= x[in.rs2&31] {
 				pc += uint64(in.imm)
-				retired++
 				continue
 			}
 
@@ -163,40 +203,40 @@ func (h *Hart) Run(budget int) int {
 			if !(ok) {
 				goto slow
 			}
-			ram[off] = byte(x[in.rs2&31])
 			if flags[off>>pageShift] != 0 {
-				h.sys.stored(h, off, 1)
+				goto slow // code or a reservation on the page: the hook runs there
 			}
+			ram[off] = byte(x[in.rs2&31])
 		case opSH:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
 			if flags[off>>pageShift] != 0 {
-				h.sys.stored(h, off, 2)
+				goto slow // code or a reservation on the page: the hook runs there
 			}
+			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
 		case opSW:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
 			if flags[off>>pageShift] != 0 {
-				h.sys.stored(h, off, 4)
+				goto slow // code or a reservation on the page: the hook runs there
 			}
+			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
 		case opSD:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
 			if flags[off>>pageShift] != 0 {
-				h.sys.stored(h, off, 8)
+				goto slow // code or a reservation on the page: the hook runs there
 			}
+			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
 
 		case opADDI:
 			x[in.rd&31] = x[in.rs1&31] + uint64(in.imm)
@@ -291,22 +331,16 @@ func (h *Hart) Run(budget int) int {
 			goto slow
 		}
 		pc += uint64(in.ilen)
-		retired++
 		continue
-
 	slow:
-		h.PC = pc
-		h.Instret += retired
-		retired = 0
-		h.execSlow(in)
-		pc, vpn, page = h.PC, h.fetchVPN, h.fetchPage
-		if h.stop {
-			break
-		}
+		break
+	}
+	if n == budget {
+		in = nil
 	}
 	h.PC = pc
-	h.Instret += retired
-	return int(h.Instret - h.runStart)
+	h.Instret += uint64(n)
+	return n, in
 }
 
 func b2u(b bool) uint64 {
