@@ -224,3 +224,36 @@ func TestCompressedExecution(t *testing.T) {
 	assert.Equal(t, uint64(0xfffffffffffffff0), h.X[10])
 	assert.Equal(t, uint64(ramBase+8), h.PC)
 }
+
+// romDevice serves fixed bytes, like a boot ROM.
+type romDevice []byte
+
+func (r romDevice) Read(off uint64, size int) uint64 {
+	var v uint64
+	for i := 0; i < size; i++ {
+		v |= uint64(r[off+uint64(i)]) << (8 * i)
+	}
+	return v
+}
+
+func (romDevice) Write(uint64, int, uint64) {}
+
+// Code outside RAM (a boot ROM) runs without being cached, including a
+// load and a jump into RAM.
+func TestFetchFromDevice(t *testing.T) {
+	m := newTestMachine(t)
+	rom := make(romDevice, 0x100)
+	for i, c := range []uint32{encADDI(5, 0, 9), encLD(6, 1, 0), encJALR(0, 2, 0)} {
+		binary.LittleEndian.PutUint32(rom[4*i:], c)
+	}
+	m.bus.Map("rom", 0x1000, 0x100, rom)
+	m.load(ramBase, encADDI(7, 0, 1))
+	require.NoError(t, m.bus.WriteU64(dataPA, 0x55))
+	h := m.hart(0x1000)
+	h.X[1], h.X[2] = dataPA, ramBase
+	assert.Equal(t, 4, h.Run(4))
+	assert.Equal(t, uint64(9), h.X[5])
+	assert.Equal(t, uint64(0x55), h.X[6])
+	assert.Equal(t, uint64(1), h.X[7])
+	assert.Equal(t, uint64(ramBase+4), h.PC)
+}

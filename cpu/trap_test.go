@@ -266,3 +266,14 @@ func TestTrapHook(t *testing.T) {
 	h.Run(1)
 	assert.Equal(t, []event{{causeEcallU, ramBase, 0, PrivU, PrivM}}, got)
 }
+
+// A hart that does nothing but trap still ends its Run: every attempt
+// counts against the budget, though only retired instructions are returned.
+func TestTrapLoopEndsRun(t *testing.T) {
+	m := newTestMachine(t)
+	m.load(ramBase, 0) // illegal, and mtvec points at it
+	h := m.hart(ramBase)
+	h.csr.mtvec = ramBase
+	assert.Equal(t, 0, h.Run(1000))
+	assert.Equal(t, uint64(causeIllegal), h.csr.mcause)
+}
