@@ -140,10 +140,22 @@ type csrState struct {
 // mip is the pending-interrupt word as software sees it. Under Sstc STIP is
 // the comparison of mtime with stimecmp.
 func (h *Hart) mip() uint64 {
+	h.nowValid = false
+	return h.mipInRun()
+}
+
+// mipInRun is mip for the interrupt checks inside Run, which reads mtime
+// at most once per Run: xv6 toggles sstatus.SIE around every spinlock, and
+// reading the host clock on each would cost more than the toggles. A timer
+// is seen at most one quantum late, as the board's CLINT sampling is.
+func (h *Hart) mipInRun() uint64 {
 	v := h.csr.mipHW | h.csr.mipSW
 	if h.csr.menvcfg&envcfgSTCE != 0 {
+		if !h.nowValid {
+			h.now, h.nowValid = h.sys.mtime(), true
+		}
 		v &^= ipSTIP
-		if h.sys.mtime() >= h.csr.stimecmp {
+		if h.now >= h.csr.stimecmp {
 			v |= ipSTIP
 		}
 	}

@@ -42,6 +42,8 @@ type Hart struct {
 	oneInst   inst      // an instruction that is not cached
 	scratch   *codePage // runUncached runs oneInst from here
 
+	now      uint64 // mtime as last read within this Run
+	nowValid bool
 	stop     bool // set by slow paths to end Run early (MMIO, WFI)
 	wfi      bool // stopped in WFI until an interrupt is pending
 	runStart uint64

@@ -16,6 +16,7 @@ import (
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
 	h.stop = false
+	h.nowValid = false
 	if h.wfi {
 		if h.mip()&h.csr.mie == 0 {
 			return 0

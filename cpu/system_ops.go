@@ -83,7 +83,7 @@ func (h *Hart) execSystem(in *inst) {
 			return
 		}
 		h.retire(4)
-		if h.mip()&h.csr.mie == 0 {
+		if h.mipInRun()&h.csr.mie == 0 {
 			h.wfi = true
 			h.stop = true
 			return
