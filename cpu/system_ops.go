@@ -24,7 +24,11 @@ func (h *Hart) execCSR(in *inst) {
 		h.raise(causeIllegal, csrBits(in))
 		return
 	}
-	old, _ := h.csrRead(n)
+	old, exists := h.csrRead(n)
+	if !exists {
+		h.raise(causeIllegal, csrBits(in))
+		return
+	}
 	recheck := false
 	if write {
 		v := src
