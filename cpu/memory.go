@@ -23,6 +23,7 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 		h.itlb.Insert(pc, off)
 	}
 	h.fetchPage = h.sys.codePageAt(off >> pageShift)
+	h.sys.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
 	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
@@ -175,9 +176,16 @@ func (h *Hart) loadBytes(va uint64, size int) (uint64, bool) {
 	return v, true
 }
 
-// storeSlow mirrors loadSlow for stores.
+// storeSlow mirrors loadSlow for stores. It is also the path for TLB hits
+// on pages that need the store hook (decoded code, reservations), which
+// must not pay for a walk.
 func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
-	if va&(pageSize-1) > pageSize-uint64(size) {
+	inPage := va&(pageSize-1) <= pageSize-uint64(size)
+	if off, hit := h.stlb.Lookup(va); hit && inPage {
+		h.storeRAM(off, size, v)
+		return true
+	}
+	if !inPage {
 		// Translate both pages first so a fault leaves memory untouched.
 		if _, ok := h.translate(va, mmu.Store, h.PC); !ok {
 			return false
