@@ -23,7 +23,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 	}
 	var pa, off uint64
 	inRAM := false
-	if o, hit := h.stlb.Lookup(va); hit {
+	if o, hit := h.storeTLBLookup(va); hit {
 		// A store-TLB hit also proves load permission (W implies R).
 		off, inRAM = o, true
 		pa = h.sys.bus.RAMBase + off
@@ -35,7 +35,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		page, isRAM := h.ramPage(p)
 		pa, off, inRAM = p, page+p&(pageSize-1), isRAM
 		if isRAM && acc == mmu.Store {
-			h.stlb.Insert(va, page)
+			h.storeTLBInsert(va, page)
 		}
 	}
 	rd := in.rd & 31
@@ -49,7 +49,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		h.X[rd] = signExtend(readRAM(h.ram, off, size), size)
 		h.resvValid = true
 		h.resvAddr = pa &^ (resvGranule - 1)
-		h.sys.flags[off>>pageShift] |= pageHasResv
+		h.sys.hookPage(off>>pageShift, pageHasResv)
 		return true
 	case amoSC:
 		if !inRAM {

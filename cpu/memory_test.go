@@ -303,3 +303,27 @@ func TestCodePageDroppedAfterManyStores(t *testing.T) {
 	assert.Nil(t, m.sys.code[p])
 	assert.Zero(t, m.sys.flags[p]&pageHasCode)
 }
+
+// The store TLB caches a page before it holds code; once code is decoded
+// there, stores through that (now flushed) entry must still reach the
+// hook that resets decoded slots.
+func TestStoreTLBEntryBeforePageHeldCode(t *testing.T) {
+	m := newTestMachine(t)
+	const other = ramBase + 0x5000
+	m.load(other, encADDI(5, 0, 1), encJALR(0, 6, 0))
+	m.load(ramBase,
+		encSW(1, 0, 0x100), // 0: fills the store TLB for the other page
+		encJALR(6, 1, 0),   // 4: run the code there, back to 8
+		encSW(1, 2, 0),     // 8: rewrite its first instruction
+		encJALR(6, 1, 0),   // c: run it again, back to 0x10
+		encJAL(0, 0),       // 10
+	)
+	h := m.hart(ramBase)
+	h.X[1] = other
+	h.X[2] = uint64(encADDI(5, 0, 2))
+	h.Run(4)
+	require.Equal(t, uint64(1), h.X[5])
+	h.Run(4)
+	assert.Equal(t, uint64(ramBase+0x10), h.PC)
+	assert.Equal(t, uint64(2), h.X[5])
+}

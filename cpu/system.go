@@ -84,9 +84,25 @@ func (s *System) codePageAt(p uint64) *codePage {
 	}
 	s.code[p] = cp
 	s.codeStores[p] = 0
-	s.flags[p] |= pageHasCode
+	s.hookPage(p, pageHasCode)
 	s.codePages++
 	return cp
+}
+
+// hookPage sets a flag on RAM page p that makes its stores run the store
+// hook. Store TLBs hold only unhooked pages, so when a page becomes hooked
+// they are flushed (O(1) per hart); this happens once per page that starts
+// holding code or a reservation, not per store.
+func (s *System) hookPage(p uint64, flag uint8) {
+	if s.flags[p]&flag != 0 {
+		return
+	}
+	if s.flags[p] == 0 {
+		for _, h := range s.harts {
+			h.stlb.Gen++
+		}
+	}
+	s.flags[p] |= flag
 }
 
 // dropCode forgets every decoded page. Harts holding a page pointer drop it
