@@ -43,6 +43,9 @@ type Machine struct {
 
 	stats stats
 	in    *input // console input, held until the UART has room
+	spin  []spinTrack
+	// posted carries work from host goroutines onto the machine loop.
+	posted chan func()
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -92,6 +95,8 @@ func New(cfg Config) (*Machine, error) {
 		h.X[11] = m.FDTAddress // a1: device tree
 		m.harts = append(m.harts, h)
 	}
+	m.spin = make([]spinTrack, len(m.harts))
+	m.posted = make(chan func(), 64)
 	m.installTraces()
 	return m, nil
 }
@@ -141,4 +146,21 @@ func (m *Machine) Close() error {
 		return fmt.Errorf("disk: %w", err)
 	}
 	return nil
+}
+
+// Post runs fn on the machine loop, between quanta; any goroutine may call
+// it. Host-side device code (network, timers) uses it to change guest-
+// visible state safely, and it wakes an idle board.
+func (m *Machine) Post(fn func()) { m.posted <- fn }
+
+// runPosted drains work posted by host goroutines.
+func (m *Machine) runPosted() {
+	for {
+		select {
+		case fn := <-m.posted:
+			fn()
+		default:
+			return
+		}
+	}
 }

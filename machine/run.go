@@ -51,6 +51,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 			return 1, ctx.Err()
 		default:
 		}
+		m.runPosted()
 		in.feed(m.uart)
 
 		// Sample the interrupt lines at a known mtime: deadlines after it
@@ -59,13 +60,15 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		for _, h := range m.harts {
 			m.sampleIRQs(h)
 		}
-		ran := false
-		for _, h := range m.harts {
+		// progress: some hart ran and did not just repeat a spin.
+		progress := false
+		for i, h := range m.harts {
 			if h.Waiting() {
+				m.spin[i].spinning = false
 				continue
 			}
-			ran = true
-			m.runHart(h)
+			m.runHart(h, &m.spin[i])
+			progress = progress || !m.spin[i].spinning
 			if _, done := m.fin.exited(); done {
 				break
 			}
@@ -73,7 +76,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}
-		if !ran {
+		if !progress && len(m.posted) == 0 {
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -82,11 +85,15 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
 // is seen before the hart runs on.
-func (m *Machine) runHart(h *cpu.Hart) {
-	left := m.cfg.Quantum
+func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
+	left := spin.budget(m.cfg.Quantum)
 	for left > 0 {
+		spin.before.capture(h)
 		n := h.Run(left)
 		m.clock.advance(n)
+		// A whole budget that ends where it began is a spin; anything
+		// else (MMIO, WFI, a trap, new state) is progress.
+		spin.spinning = n == left && spin.before.same(h)
 		left -= n
 		if n == 0 || h.Waiting() {
 			return
@@ -123,7 +130,7 @@ func (m *Machine) exited() (int, bool) {
 	return 0, false
 }
 
-// sleep blocks while every hart waits: until the earliest timer deadline,
+// sleep blocks while every hart waits or spins: until the earliest timer deadline,
 // a host event, or the end of the run. No host CPU is spent meanwhile.
 func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
 	m.stats.sleeps++
@@ -145,6 +152,8 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 	case <-timeout:
 	case chunk, ok := <-in.wake():
 		in.accept(chunk, ok)
+	case fn := <-m.posted:
+		fn()
 	}
 }
 
