@@ -44,6 +44,8 @@ type Machine struct {
 	stats stats
 	in    *input // console input, held until the UART has room
 	spin  []spinTrack
+	// mmioCount counts device register accesses (spin detection).
+	mmioCount uint64
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
 
@@ -113,15 +115,33 @@ func (m *Machine) wireDevices() {
 	m.mapDevice("plic", plicBase, plicSize, m.plic)
 	m.mapDevice("uart", uartBase, uartSize, m.uart)
 	m.mapVirtio()
-	mapPCI(m.bus)
+	m.mapPCI()
 }
 
-// mapDevice maps d, wrapped in a tracer when MMIO tracing is on.
+// mapDevice maps d, counted (for spin detection) and wrapped in a tracer
+// when MMIO tracing is on.
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(TraceMMIO) {
 		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.Log}
 	}
-	m.bus.Map(name, base, size, d)
+	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
+}
+
+// countedDevice counts register accesses: a hart that touched a device
+// may have changed the world, so its loop is not a spin.
+type countedDevice struct {
+	dev   bus.Device
+	count *uint64
+}
+
+func (c *countedDevice) Read(offset uint64, size int) uint64 {
+	*c.count++
+	return c.dev.Read(offset, size)
+}
+
+func (c *countedDevice) Write(offset uint64, size int, value uint64) {
+	*c.count++
+	c.dev.Write(offset, size, value)
 }
 
 // Harts exposes the harts for debuggers and tests (read them only while

@@ -76,7 +76,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}
-		if !progress && len(m.posted) == 0 {
+		if !progress && len(m.posted) == 0 && !(m.htif != nil && m.htif.pending()) {
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -84,16 +84,47 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
-// is seen before the hart runs on.
+// is seen before the hart runs on. A spinning hart's turn is just a probe.
 func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
-	left := spin.budget(m.cfg.Quantum)
+	left := m.cfg.Quantum
+	if spin.spinning {
+		used, ok := m.stillSpinning(h, spin)
+		if ok {
+			return
+		}
+		spin.spinning, spin.skip, spin.backoff = false, 0, 0
+		left -= used
+		if h.Waiting() {
+			return
+		}
+		m.afterMMIO(h)
+	} else if spin.skip == 0 {
+		used, period, r := m.probe(h)
+		spin.afterProbe(r)
+		if spin.spinning {
+			spin.period = period
+			return
+		}
+		left -= used
+		if r == probeStopped {
+			if h.Waiting() {
+				return
+			}
+			m.afterMMIO(h)
+		}
+	} else {
+		spin.skip--
+	}
 	for left > 0 {
+		mmio := m.mmioCount
 		spin.before.capture(h)
 		n := h.Run(left)
 		m.clock.advance(n)
-		// A whole budget that ends where it began is a spin; anything
-		// else (MMIO, WFI, a trap, new state) is progress.
-		spin.spinning = n == left && spin.before.same(h)
+		// A whole budget that ends where it began, without device
+		// access, is a loop whose period divides it: probe next turn.
+		if n == left && mmio == m.mmioCount && spin.before.same(h) {
+			spin.skip, spin.backoff = 0, 0
+		}
 		left -= n
 		if n == 0 || h.Waiting() {
 			return
@@ -101,13 +132,18 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 		if _, done := m.fin.exited(); done {
 			return
 		}
-		// A guest polling the UART takes held input as fast as it reads,
-		// not one FIFO-full per turn.
-		if len(m.in.pending) > 0 {
-			m.in.feed(m.uart)
-		}
-		m.sampleIRQs(h)
+		m.afterMMIO(h)
 	}
+}
+
+// afterMMIO brings the world up to date after a hart touched a device.
+func (m *Machine) afterMMIO(h *cpu.Hart) {
+	// A guest polling the UART takes held input as fast as it reads,
+	// not one FIFO-full per turn.
+	if len(m.in.pending) > 0 {
+		m.in.feed(m.uart)
+	}
+	m.sampleIRQs(h)
 }
 
 // sampleIRQs copies the interrupt controllers' outputs into h's mip.
