@@ -60,15 +60,14 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		for _, h := range m.harts {
 			m.sampleIRQs(h)
 		}
-		// progress: some hart ran and did not just repeat a spin.
-		progress := false
+		ran := false
 		for i, h := range m.harts {
 			if h.Waiting() {
 				m.spin[i].spinning = false
 				continue
 			}
+			ran = true
 			m.runHart(h, &m.spin[i])
-			progress = progress || !m.spin[i].spinning
 			if _, done := m.fin.exited(); done {
 				break
 			}
@@ -76,7 +75,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}
-		if !progress && len(m.posted) == 0 && !(m.htif != nil && m.htif.pending()) {
+		if !ran && len(m.posted) == 0 {
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -84,31 +83,38 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
-// is seen before the hart runs on. A spinning hart's turn is just a probe.
-func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
+// is seen before the hart runs on. A spinning hart's turn is one replay of
+// its cycle. confirmed: the hart spun for its whole turn, as it already did
+// in its previous turn (a spin found just now does not count yet: another
+// hart may have been paused inside the critical section it waits on).
+func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
 	left := m.cfg.Quantum
 	if spin.spinning {
 		used, ok := m.stillSpinning(h, spin)
 		if ok {
-			return
+			return true
 		}
 		spin.spinning, spin.skip, spin.backoff = false, 0, 0
 		left -= used
 		if h.Waiting() {
-			return
+			return false
 		}
 		m.afterMMIO(h)
-	} else if spin.skip == 0 {
+	} else if spin.skip == 0 && !m.cfg.NoSpinDetect {
 		used, period, r := m.probe(h)
 		spin.afterProbe(r)
 		if spin.spinning {
 			spin.period = period
-			return
+			spin.found++
+			if !m.alignSpin(h, period) {
+				spin.spinning, spin.skip, spin.backoff = false, 0, 0
+			}
+			return false
 		}
 		left -= used
 		if r == probeStopped {
 			if h.Waiting() {
-				return
+				return false
 			}
 			m.afterMMIO(h)
 		}
@@ -126,6 +132,32 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 			spin.skip, spin.backoff = 0, 0
 		}
 		left -= n
+		if n == 0 || h.Waiting() {
+			return false
+		}
+		if _, done := m.fin.exited(); done {
+			return false
+		}
+		m.afterMMIO(h)
+	}
+	m.leaveQuiescent(h)
+	return false
+}
+
+// Lock-holder preemption: a hart switched out inside a critical section
+// leaves the others spinning on its lock for their whole turns. Kernels
+// hold spinlocks with interrupts disabled, so a hart whose turn ends with
+// interrupts off runs on in short steps until they are on again, within a
+// bound (a hart may legitimately run long with interrupts off).
+const (
+	lhpStep  = 32
+	lhpSteps = 16
+)
+
+func (m *Machine) leaveQuiescent(h *cpu.Hart) {
+	for i := 0; i < lhpSteps && !quiescent(h); i++ {
+		n := h.Run(lhpStep)
+		m.clock.advance(n)
 		if n == 0 || h.Waiting() {
 			return
 		}

@@ -53,8 +53,8 @@ func TestSpinningHartsYieldToTheWorker(t *testing.T) {
 	}
 }
 
-// When every runnable hart spins, the board sleeps until the timer
-// instead of burning host time; the timer interrupt ends the spin.
+// A hart recognised as spinning still takes its timer interrupt: the
+// replayed turns start with the interrupt check.
 const allSpinUntilTimer = `
 	.globl _start
 _start:
@@ -83,16 +83,13 @@ handler:
 flag: .word 0
 `
 
-func TestAllSpinningSleepsUntilTimer(t *testing.T) {
+func TestSpinnerTakesTimerInterrupt(t *testing.T) {
 	for _, clk := range []ClockKind{ClockWall, ClockVirtual} {
 		t.Run([]string{"wall", "virtual"}[clk], func(t *testing.T) {
 			r := boot(t, allSpinUntilTimer, Config{Clock: clk})
 			require.NoError(t, r.err)
 			assert.Equal(t, 0, r.code)
-			assert.GreaterOrEqual(t, r.m.stats.sleeps, uint64(1))
-			// 100 ms of spinning at full speed would be tens of millions
-			// of instructions; asleep it is a handful of probes.
-			assert.Less(t, r.m.Harts()[0].Instret, uint64(200_000))
+			assert.Positive(t, r.m.spin[0].found, "recognised as a spin")
 		})
 	}
 }
