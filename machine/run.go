@@ -100,7 +100,7 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
 			return false
 		}
 		m.afterMMIO(h)
-	} else if spin.skip == 0 && !m.cfg.NoSpinDetect {
+	} else if spin.skip == 0 && m.shareTurns() {
 		used, period, r := m.probe(h)
 		spin.afterProbe(r)
 		if spin.spinning {
@@ -140,9 +140,15 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
 		}
 		m.afterMMIO(h)
 	}
-	m.leaveQuiescent(h)
+	if m.shareTurns() {
+		m.leaveQuiescent(h)
+	}
 	return false
 }
+
+// shareTurns: spin detection and lock-holder care only matter when harts
+// share the host thread.
+func (m *Machine) shareTurns() bool { return len(m.harts) > 1 && !m.cfg.NoSpinDetect }
 
 // Lock-holder preemption: a hart switched out inside a critical section
 // leaves the others spinning on its lock for their whole turns. Kernels
