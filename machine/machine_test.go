@@ -504,5 +504,5 @@ func TestStatsLine(t *testing.T) {
 	r := boot(t, "\t.globl _start\n_start:\n\tnop\n\tnop\n"+asmPoweroff, Config{Harts: 2})
 	require.NoError(t, r.err)
 	s := r.m.Stats()
-	assert.Regexp(t, `^stats: \d+ instructions \(harts \d+ \d+\) in [0-9.]+s = \d+ MIPS; \d+ turns, \d+ idle sleeps$`, s)
+	assert.Regexp(t, `^stats: \d+ instructions \(harts \d+ \d+\) in [0-9.]+s = \d+ MIPS; \d+ turns, \d+ idle sleeps, \d+ spins recognised$`, s)
 }
