@@ -84,23 +84,23 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
 // is seen before the hart runs on. A spinning hart's turn is one replay of
-// its cycle. confirmed: the hart spun for its whole turn, as it already did
-// in its previous turn (a spin found just now does not count yet: another
-// hart may have been paused inside the critical section it waits on).
-func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
+// its cycle; other harts are probed for spins now and then (spin.go).
+func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 	left := m.cfg.Quantum
 	if spin.spinning {
 		used, ok := m.stillSpinning(h, spin)
 		if ok {
-			return true
+			return
 		}
 		spin.spinning, spin.skip, spin.backoff = false, 0, 0
 		left -= used
 		if h.Waiting() {
-			return false
+			return
 		}
 		m.afterMMIO(h)
-	} else if spin.skip == 0 && m.shareTurns() {
+	} else if m.shareTurns() && spin.skip > 0 {
+		spin.skip--
+	} else if m.shareTurns() {
 		used, period, r := m.probe(h)
 		spin.afterProbe(r)
 		if spin.spinning {
@@ -109,17 +109,15 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
 			if !m.alignSpin(h, period) {
 				spin.spinning, spin.skip, spin.backoff = false, 0, 0
 			}
-			return false
+			return
 		}
 		left -= used
 		if r == probeStopped {
 			if h.Waiting() {
-				return false
+				return
 			}
 			m.afterMMIO(h)
 		}
-	} else {
-		spin.skip--
 	}
 	for left > 0 {
 		mmio := m.mmioCount
@@ -133,17 +131,17 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) (confirmed bool) {
 		}
 		left -= n
 		if n == 0 || h.Waiting() {
-			return false
+			return
 		}
 		if _, done := m.fin.exited(); done {
-			return false
+			return
 		}
 		m.afterMMIO(h)
 	}
 	if m.shareTurns() {
 		m.leaveQuiescent(h)
 	}
-	return false
+	return
 }
 
 // shareTurns: spin detection and lock-holder care only matter when harts
