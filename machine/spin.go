@@ -15,8 +15,10 @@ import "github.com/rvemu/rvemu/cpu"
 // something the board cannot see (measured: xv6 2021 stalled on it).
 //
 // Cycles are found with Brent's method on states sampled every probeStep
-// instructions, which catches loops of any period up to a few dozen
-// instructions. Non-spinning harts are probed with exponential back-off,
+// instructions, which catches loops of up to ~40 instructions (longer
+// when the period is a multiple of 8). Longer loops, like the 2020/21 xv6
+// idle scheduler scanning 64 processes (~3500), need help from the CPU.
+// Non-spinning harts are probed with exponential back-off,
 // so ordinary code pays almost nothing.
 const (
 	probeStep    = 8    // instructions between state samples
