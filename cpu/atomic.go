@@ -46,7 +46,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 			h.raise(causeLoadAccess, va)
 			return false
 		}
-		h.X[rd] = signExtend(readRAM(h.ram, off, size), size)
+		h.setX(rd, signExtend(readRAM(h.ram, off, size), size))
 		h.resvValid = true
 		h.resvAddr = pa &^ (resvGranule - 1)
 		h.sys.hookPage(off>>pageShift, pageHasResv)
@@ -59,10 +59,10 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		if h.resvValid && h.resvAddr == pa&^(resvGranule-1) {
 			h.resvValid = false
 			h.storeRAM(off, size, h.X[in.rs2&31])
-			h.X[rd] = 0
+			h.setX(rd, 0)
 		} else {
 			h.resvValid = false
-			h.X[rd] = 1
+			h.setX(rd, 1)
 		}
 		return true
 	}
@@ -119,7 +119,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		h.sys.bus.Store(pa, size, nv)
 		h.stop = true
 	}
-	h.X[rd] = old
+	h.setX(rd, old)
 	return true
 }
 

@@ -25,6 +25,8 @@ func (h *Hart) Run(budget int) int {
 	}
 	// Another hart may have dropped the code cache since we last ran.
 	h.fetchVPN = noPage
+	// Nothing in the interpreter writes x0; this undoes a debugger's write.
+	h.X[0] = 0
 	h.takeInterrupt()
 
 	for left := budget; left > 0 && !h.stop; {
@@ -91,7 +93,6 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	n := 0
 	var in *inst
 	for ; n < budget; n++ {
-		x[0] = 0
 		if pc>>pageShift != vpn {
 			in = nil
 			break
@@ -115,6 +116,12 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			x[in.rd&31] = pc + uint64(in.ilen)
 			pc = t
+			continue
+		case opJ:
+			pc += uint64(in.imm)
+			continue
+		case opJR:
+			pc = (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			continue
 		case opBEQ:
 			if x[in.rs1&31] == x[in.rs2&31] {

@@ -40,7 +40,7 @@ func (h *Hart) execCSR(in *inst) {
 		}
 		recheck = h.csrWrite(n, v)
 	}
-	h.X[in.rd&31] = old
+	h.setX(in.rd, old)
 	h.retire(4)
 	if recheck {
 		h.takeInterrupt()
