@@ -74,6 +74,9 @@ type Config struct {
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int
+	// NoSpinDetect turns off the recognition of spinning harts (spin.go),
+	// for comparison and as an escape hatch.
+	NoSpinDetect bool
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards
@@ -83,8 +86,9 @@ type Config struct {
 }
 
 // DefaultQuantum keeps interrupt latency small (a few microseconds of guest
-// time) while amortising the per-turn bookkeeping.
-const DefaultQuantum = 4096
+// time) while amortising the per-turn bookkeeping. It is a multiple of
+// lcm(1..10) so that spin loops of short period are recognised (spin.go).
+const DefaultQuantum = 5040
 
 // ExitTimeout is the exit status of a run stopped by Config.Timeout (the
 // timeout(1) convention).

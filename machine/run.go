@@ -51,6 +51,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 			return 1, ctx.Err()
 		default:
 		}
+		m.runPosted()
 		in.feed(m.uart)
 
 		// Sample the interrupt lines at a known mtime: deadlines after it
@@ -60,12 +61,13 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 			m.sampleIRQs(h)
 		}
 		ran := false
-		for _, h := range m.harts {
+		for i, h := range m.harts {
 			if h.Waiting() {
+				m.spin[i].spinning = false
 				continue
 			}
 			ran = true
-			m.runHart(h)
+			m.runHart(h, &m.spin[i])
 			if _, done := m.fin.exited(); done {
 				break
 			}
@@ -73,7 +75,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}
-		if !ran {
+		if !ran && len(m.posted) == 0 {
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -81,12 +83,52 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
-// is seen before the hart runs on.
-func (m *Machine) runHart(h *cpu.Hart) {
+// is seen before the hart runs on. A spinning hart's turn is one replay of
+// its cycle; other harts are probed for spins now and then (spin.go).
+func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 	left := m.cfg.Quantum
+	if spin.spinning {
+		used, ok := m.stillSpinning(h, spin)
+		if ok {
+			return
+		}
+		spin.spinning, spin.skip, spin.backoff = false, 0, 0
+		left -= used
+		if h.Waiting() {
+			return
+		}
+		m.afterMMIO(h)
+	} else if m.shareTurns() && spin.skip > 0 {
+		spin.skip--
+	} else if m.shareTurns() {
+		used, period, r := m.probe(h)
+		spin.afterProbe(r)
+		if spin.spinning {
+			spin.period = period
+			spin.found++
+			if !m.alignSpin(h, period) {
+				spin.spinning, spin.skip, spin.backoff = false, 0, 0
+			}
+			return
+		}
+		left -= used
+		if r == probeStopped {
+			if h.Waiting() {
+				return
+			}
+			m.afterMMIO(h)
+		}
+	}
 	for left > 0 {
+		mmio := m.mmioCount
+		spin.before.capture(h)
 		n := h.Run(left)
 		m.clock.advance(n)
+		// A whole budget that ends where it began, without device
+		// access, is a loop whose period divides it: probe next turn.
+		if n == left && mmio == m.mmioCount && spin.before.same(h) {
+			spin.skip, spin.backoff = 0, 0
+		}
 		left -= n
 		if n == 0 || h.Waiting() {
 			return
@@ -94,13 +136,50 @@ func (m *Machine) runHart(h *cpu.Hart) {
 		if _, done := m.fin.exited(); done {
 			return
 		}
-		// A guest polling the UART takes held input as fast as it reads,
-		// not one FIFO-full per turn.
-		if len(m.in.pending) > 0 {
-			m.in.feed(m.uart)
-		}
-		m.sampleIRQs(h)
+		m.afterMMIO(h)
 	}
+	if m.shareTurns() {
+		m.leaveQuiescent(h)
+	}
+	return
+}
+
+// shareTurns: spin detection and lock-holder care only matter when harts
+// share the host thread.
+func (m *Machine) shareTurns() bool { return len(m.harts) > 1 && !m.cfg.NoSpinDetect }
+
+// Lock-holder preemption: a hart switched out inside a critical section
+// leaves the others spinning on its lock for their whole turns. Kernels
+// hold spinlocks with interrupts disabled, so a hart whose turn ends with
+// interrupts off runs on in short steps until they are on again, within a
+// bound (a hart may legitimately run long with interrupts off).
+const (
+	lhpStep  = 32
+	lhpSteps = 16
+)
+
+func (m *Machine) leaveQuiescent(h *cpu.Hart) {
+	for i := 0; i < lhpSteps && !quiescent(h); i++ {
+		n := h.Run(lhpStep)
+		m.clock.advance(n)
+		if n == 0 || h.Waiting() {
+			return
+		}
+		if _, done := m.fin.exited(); done {
+			return
+		}
+		m.afterMMIO(h)
+	}
+}
+
+// afterMMIO brings the world up to date after a hart touched a device.
+func (m *Machine) afterMMIO(h *cpu.Hart) {
+	// A guest polling the UART takes held input as fast as it reads,
+	// not one FIFO-full per turn.
+	if len(m.in.pending) > 0 {
+		m.in.feed(m.uart)
+	}
+	m.sampleIRQs(h)
 }
 
 // sampleIRQs copies the interrupt controllers' outputs into h's mip.
@@ -123,7 +202,7 @@ func (m *Machine) exited() (int, bool) {
 	return 0, false
 }
 
-// sleep blocks while every hart waits: until the earliest timer deadline,
+// sleep blocks while every hart waits or spins: until the earliest timer deadline,
 // a host event, or the end of the run. No host CPU is spent meanwhile.
 func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
 	m.stats.sleeps++
@@ -145,6 +224,8 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 	case <-timeout:
 	case chunk, ok := <-in.wake():
 		in.accept(chunk, ok)
+	case fn := <-m.posted:
+		fn()
 	}
 }
 
