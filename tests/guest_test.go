@@ -1,0 +1,53 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/machine"
+)
+
+// runTimeout bounds one guest run; every program finishes in well under a
+// second of guest time, the slack is for -race builds on a busy host.
+const runTimeout = 120 * time.Second
+
+// TestGuestsOnRvemu boots every guest program on the rvemu board and checks
+// the finisher status (a failing check exits with its number) and the
+// console transcript.
+func TestGuestsOnRvemu(t *testing.T) {
+	buildGuests(t)
+	for _, tc := range guestCases {
+		t.Run(tc.program, func(t *testing.T) {
+			var out, log bytes.Buffer
+			cfg := machine.Config{
+				Kernel:     guestELF(t, tc.program),
+				Harts:      tc.harts,
+				Virtio:     machine.VirtioModern,
+				Timeout:    runTimeout,
+				ConsoleOut: &out,
+				Log:        &log,
+			}
+			var disk string
+			if tc.disk {
+				disk = writeDisk(t, t.TempDir())
+				cfg.Disk = disk
+			}
+			m, err := machine.New(cfg)
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), runTimeout+10*time.Second)
+			defer cancel()
+			code, err := m.Run(ctx)
+			require.NoErrorf(t, err, "console:\n%s\nlog:\n%s", out.String(), log.String())
+			assert.Equalf(t, 0, code, "exit status names the failed check; console:\n%s", out.String())
+			assert.Equal(t, tc.lines, transcript(out.String()))
+			if tc.disk {
+				checkDiskAfter(t, disk)
+			}
+		})
+	}
+}
