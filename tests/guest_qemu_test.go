@@ -18,7 +18,7 @@ func qemuArgs(tc guestCase, elf, disk string) []string {
 		"-smp", strconv.Itoa(tc.harts), "-nographic", "-monitor", "none", "-serial", "stdio",
 		"-kernel", elf}
 	if disk != "" {
-		args = append(args, "-global", "virtio-mmio.force-legacy=false",
+		args = append(args, "-global", "virtio-mmio.force-legacy="+strconv.FormatBool(tc.legacy),
 			"-drive", "file="+disk+",if=none,format=raw,id=x0",
 			"-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0")
 	}

@@ -32,6 +32,9 @@ func TestGuestsOnRvemu(t *testing.T) {
 				ConsoleOut: &out,
 				Log:        &log,
 			}
+			if tc.legacy {
+				cfg.Virtio = machine.VirtioLegacy
+			}
 			var disk string
 			if tc.disk {
 				disk = writeDisk(t, t.TempDir())

@@ -1,6 +1,8 @@
 /* Multi-hart (built for NHARTS harts): secondaries wait in WFI until hart 0
- * raises their CLINT msip; then every hart increments a shared counter with
- * AMOs and another with LR/SC loops, and reports in through a mailbox. */
+ * raises their CLINT msip; each then takes an interrupt from its own
+ * mtimecmp, every hart increments a shared counter with AMOs and another
+ * with LR/SC loops, and reports in through a mailbox; finally hart 0 sends
+ * each secondary a software interrupt that it takes as a trap. */
 #include "guest.h"
 
 #ifndef NHARTS
@@ -43,19 +45,79 @@ secondary_main:
 	la a1, started
 	li a2, 1
 	amoadd.d zero, a2, (a1)
+	/* our own timer: mtimecmp[hart] a little in the future */
+	slli a1, s0, 3
+	li a2, CLINT_MTIMECMP
+	add a1, a1, a2
+	li a2, CLINT_MTIME
+	ld a2, 0(a2)
+	addi a2, a2, 2000
+	sd a2, 0(a1)
+	li a1, 1 << IRQ_MTI
+	csrw mie, a1
+	csrsi mstatus, MSTATUS_MIE
+	la s1, timer_count
+	slli a1, s0, 3
+	add s1, s1, a1
+3:	ld a1, 0(s1)
+	bnez a1, 4f
+	wfi
+	j 3b
+4:	csrci mstatus, MSTATUS_MIE
 	mv a0, s0
 	WORK
 	la a1, mailbox
 	slli a2, s0, 3
 	add a1, a1, a2
-	sd s0, 0(a1)
+	csrr a3, mhartid
+	sd a3, 0(a1)
 	fence rw, rw
+	/* now wait for hart 0's software interrupt, taken as a trap */
+	li a1, 1 << IRQ_MSI
+	csrw mie, a1
 	la a1, done
 	li a2, 1
 	amoadd.d zero, a2, (a1)
+	csrsi mstatus, MSTATUS_MIE
+	la s1, ipi_count
+	slli a1, s0, 3
+	add s1, s1, a1
+5:	ld a1, 0(s1)
+	bnez a1, 6f
+	wfi
+	j 5b
+6:	csrci mstatus, MSTATUS_MIE
 	csrw mie, zero
+	la a1, done2
+	li a2, 1
+	amoadd.d zero, a2, (a1)
 2:	wfi
 	j 2b
+
+/* irq_hook on every hart: count per hart, silence the source */
+smp_irq:
+	csrr t0, mhartid
+	slli t1, t0, 3
+	slli a0, a0, 1
+	srli a0, a0, 1
+	li t2, IRQ_MTI
+	bne a0, t2, 1f
+	li t2, CLINT_MTIMECMP
+	add t2, t2, t1
+	li t3, -1
+	sd t3, 0(t2)
+	la t2, timer_count
+	j 2f
+1:	slli t2, t0, 2
+	li t3, CLINT_MSIP
+	add t2, t2, t3
+	sw zero, 0(t2)
+	la t2, ipi_count
+2:	add t2, t2, t1
+	ld t3, 0(t2)
+	addi t3, t3, 1
+	sd t3, 0(t2)
+	ret
 
 	.globl main
 main:
@@ -64,6 +126,12 @@ main:
 	PUTS "smp: start\n"
 	csrr a0, mhartid
 	CHECK 1, a0, 0
+	la a0, smp_irq
+	la a1, irq_hook
+	sd a0, 0(a1)
+	li a0, CLINT_MTIMECMP
+	li a1, -1
+	sd a1, 0(a0)               /* hart 0 wants no timer */
 	/* nobody runs before being woken */
 	li a0, 100000
 1:	addi a0, a0, -1
@@ -110,9 +178,46 @@ main:
 	add a1, a1, a2
 	lw a0, 0(a1)
 	CHECK 8, a0, 0
+	la a1, timer_count
+	slli a2, s0, 3
+	add a1, a1, a2
+	ld a0, 0(a1)
+	CHECK 9, a0, 1             /* exactly one timer interrupt each */
 	addi s0, s0, 1
 	j 6b
 7:	PUTS "smp: all harts counted\n"
+	csrr a0, mip
+	andi a0, a0, 1 << IRQ_MTI
+	CHECK 10, a0, 0            /* the others' timers are not ours */
+	/* software interrupts to each secondary, taken as traps */
+	li s0, 1
+8:	bgeu s0, s1, 9f
+	slli a1, s0, 2
+	li a2, CLINT_MSIP
+	add a1, a1, a2
+	li a2, 1
+	sw a2, 0(a1)
+	addi s0, s0, 1
+	j 8b
+9:	li s2, 50000000
+10:	LOADG a0, done2
+	li a1, NHARTS - 1
+	beq a0, a1, 11f
+	addi s2, s2, -1
+	bnez s2, 10b
+11:	CHECK 11, a0, NHARTS - 1
+	li s0, 1
+12:	bgeu s0, s1, 13f
+	la a1, ipi_count
+	slli a2, s0, 3
+	add a1, a1, a2
+	ld a0, 0(a1)
+	CHECK 12, a0, 1
+	addi s0, s0, 1
+	j 12b
+13:	LOADG a0, ipi_count
+	CHECK 13, a0, 0            /* hart 0 got none */
+	PUTS "smp: interrupts on every hart ok\n"
 	ld ra, 0(sp)
 	addi sp, sp, 16
 	li a0, 0
@@ -126,4 +231,7 @@ lrsc_counter: .dword 0
 	.align 6
 started:      .dword 0
 done:         .dword 0
+done2:        .dword 0
+timer_count:  .dword 0, 0, 0, 0, 0, 0, 0, 0
+ipi_count:    .dword 0, 0, 0, 0, 0, 0, 0, 0
 mailbox:      .dword 0, 0, 0, 0, 0, 0, 0, 0

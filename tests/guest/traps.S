@@ -81,6 +81,13 @@ main:
 	EXC 12, 2, .half 0x0000               /* all-zero is illegal */
 	LOADG a3, trap_tval
 	CHECK 13, a3, 0
+	/* floating point is off (mstatus.FS = 0 from reset, or no F at all) */
+	csrr a0, mstatus
+	srli a0, a0, 13
+	andi a0, a0, 3
+	CHECK 42, a0, 0
+	ILLEGAL 43, .word 0x00000053          /* fadd.s f0, f0, f0 */
+	ILLEGAL 44, csrr a0, fcsr
 	PUTS "traps: illegal ok\n"
 
 	/* --- privileged instructions from lower modes --- */

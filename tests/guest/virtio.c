@@ -1,5 +1,6 @@
-/* virtio-mmio block device at 0x10001000, modern interface (version 2):
- * probe, feature negotiation, one queue of 8 descriptors, then a read of
+/* virtio-mmio block device at 0x10001000, modern interface (version 2), or
+ * with -DVIRTIO_LEGACY the legacy one (version 1: guest page size, queue
+ * PFN): probe, feature negotiation, one queue of 8 descriptors, then a read of
  * sector 0, a write + read-back of sector 2 and a read of the last sector,
  * completion seen in the used ring, InterruptStatus and the PLIC (IRQ 1).
  * The disk image comes from the test harness: 64 KiB where byte o is
@@ -17,6 +18,9 @@
 #define R_QUEUE_SEL    0x030
 #define R_QUEUE_MAX    0x034
 #define R_QUEUE_NUM    0x038
+#define R_GUEST_PAGE   0x028   /* legacy */
+#define R_QUEUE_ALIGN  0x03c   /* legacy */
+#define R_QUEUE_PFN    0x040   /* legacy */
 #define R_QUEUE_READY  0x044
 #define R_NOTIFY       0x050
 #define R_INT_STATUS   0x060
@@ -45,9 +49,13 @@ struct used_elem { u32 id; u32 len; };
 struct used { u16 flags; u16 idx; struct used_elem ring[QSIZE]; u16 avail_event; };
 struct req { u32 type; u32 reserved; u64 sector; };
 
-static struct desc descs[QSIZE] __attribute__((aligned(4096)));
-static struct avail avail __attribute__((aligned(4096)));
-static struct used used __attribute__((aligned(4096)));
+/* One area laid out as the legacy interface requires (descriptors, then
+ * the available ring, the used ring on the next page); the modern
+ * interface is simply given the three addresses. */
+static u8 queue_mem[2 * 4096] __attribute__((aligned(4096)));
+#define descs ((struct desc *)queue_mem)
+#define avail (*(struct avail *)(queue_mem + QSIZE * sizeof(struct desc)))
+#define used (*(volatile struct used *)(queue_mem + 4096))
 static struct req req;
 static u8 buf[512] __attribute__((aligned(16)));
 static volatile u8 status_byte;
@@ -72,10 +80,10 @@ static u64 request(u64 num, u32 type, u64 sector) {
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	set_reg(R_NOTIFY, 0);
 	u64 deadline = mtime() + 10000000; /* 1 s */
-	while (*(volatile u16 *)&used.idx == old_used && mtime() < deadline)
+	while (used.idx == old_used && mtime() < deadline)
 		;
 	__asm__ volatile("fence rw, rw" ::: "memory");
-	rt_check(num, *(volatile u16 *)&used.idx, (u16)(old_used + 1));
+	rt_check(num, used.idx, (u16)(old_used + 1));
 	rt_check(num, used.ring[old_used % QSIZE].id, 0);
 	/* the interrupt: device status bit, PLIC pending + claim */
 	rt_check(num, reg(R_INT_STATUS) & 1, 1);
@@ -97,16 +105,39 @@ int main(void) {
 
 	/* --- probe --- */
 	rt_check(1, reg(R_MAGIC), 0x74726976);
+#ifdef VIRTIO_LEGACY
+	rt_check(2, reg(R_VERSION), 1);
+#else
 	rt_check(2, reg(R_VERSION), 2);
+#endif
 	rt_check(3, reg(R_DEVICE_ID), 2);
 	rt_check(4, reg(R_VENDOR_ID), 0x554d4551);
-	rt_puts("virtio: block device, version 2\n");
+	rt_puts("virtio: block device, version ");
+	rt_putdec(reg(R_VERSION));
+	rt_puts("\n");
 
 	/* --- initialisation --- */
 	set_reg(R_STATUS, 0);
 	rt_check(5, reg(R_STATUS), 0);
 	set_reg(R_STATUS, ST_ACK);
 	set_reg(R_STATUS, ST_ACK | ST_DRIVER);
+#ifdef VIRTIO_LEGACY
+	/* legacy: 32 feature bits, no FEATURES_OK handshake, queue by PFN */
+	set_reg(R_DRV_FEAT, 0);
+	rt_check(7, reg(R_STATUS), ST_ACK | ST_DRIVER);
+	rt_check(8, reg(R_CAPACITY), DISK_SECTORS);
+	rt_check(9, reg(R_CAPACITY + 4), 0);
+	set_reg(R_GUEST_PAGE, 4096);
+	set_reg(R_QUEUE_SEL, 0);
+	rt_check(10, reg(R_QUEUE_PFN), 0);
+	rt_check(11, reg(R_QUEUE_MAX) >= QSIZE, 1);
+	set_reg(R_QUEUE_NUM, QSIZE);
+	set_reg(R_QUEUE_ALIGN, 4096);
+	set_reg(R_QUEUE_PFN, (u32)((u64)queue_mem >> 12));
+	rt_check(12, reg(R_QUEUE_PFN), (u32)((u64)queue_mem >> 12));
+	set_reg(R_STATUS, ST_ACK | ST_DRIVER | ST_DRIVER_OK);
+	rt_check(13, reg(R_STATUS), ST_ACK | ST_DRIVER | ST_DRIVER_OK);
+#else
 	set_reg(R_DEV_FEAT_SEL, 1);
 	rt_check(6, reg(R_DEV_FEAT) & 1, 1);       /* VIRTIO_F_VERSION_1 */
 	set_reg(R_DRV_FEAT_SEL, 1);
@@ -131,6 +162,7 @@ int main(void) {
 	rt_check(12, reg(R_QUEUE_READY), 1);
 	set_reg(R_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
 	rt_check(13, reg(R_STATUS), ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+#endif
 	rt_puts("virtio: queue ready\n");
 
 	/* --- read sector 0 --- */
