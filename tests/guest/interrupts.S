@@ -14,13 +14,12 @@
 
 /* WAIT num, sym, value: spin until *sym == value (bounded) */
 .macro WAIT num, sym, value
-	li s11, 2000000
+	DEADLINE s11
 .Lwait\@:
 	LOADG a3, \sym
 	li a4, \value
 	beq a3, a4, .Lwaitok\@
-	addi s11, s11, -1
-	bnez s11, .Lwait\@
+	BEFORE_DEADLINE s11, .Lwait\@
 	CHECK \num, a3, \value
 .Lwaitok\@:
 .endm
@@ -80,13 +79,12 @@ main:
 	li a0, 1 << IRQ_MTI
 	csrw mie, a0
 	csrsi mstatus, MSTATUS_MIE
-	li s11, 2000000
+	DEADLINE s11
 1:	LOADG a3, irq_count
 	li a4, 2
 	beq a3, a4, 2f
 	wfi
-	addi s11, s11, -1
-	bnez s11, 1b
+	BEFORE_DEADLINE s11, 1b
 2:	csrci mstatus, MSTATUS_MIE
 	CHECK 10, a3, 2
 	LOADG a3, irq_cause
@@ -102,13 +100,12 @@ main:
 	sd a0, 0(s1)
 	li a0, 1 << IRQ_MTI
 	csrw mie, a0
-	li s11, 2000000
+	DEADLINE s11
 1:	wfi
 	csrr a3, mip
 	andi a3, a3, 1 << IRQ_MTI
 	bnez a3, 2f
-	addi s11, s11, -1
-	bnez s11, 1b
+	BEFORE_DEADLINE s11, 1b
 2:	MIPBIT 57, IRQ_MTI, 1
 	LOADG a3, irq_count
 	CHECK 58, a3, 2
@@ -234,12 +231,11 @@ main:
 	csrr a1, CSR_STIMECMP
 	CHECKR 35, a1, s3
 	csrsi sstatus, MSTATUS_SIE
-	li s11, 2000000
+	DEADLINE s11
 1:	LOADG a3, strap_count
 	bne a3, s4, 2f
 	wfi
-	addi s11, s11, -1
-	bnez s11, 1b
+	BEFORE_DEADLINE s11, 1b
 2:	csrci sstatus, MSTATUS_SIE
 	sub a3, a3, s4
 	CHECK 36, a3, 1
@@ -250,6 +246,33 @@ main:
 	CHECK 38, a0, 0
 	TO_MODE PRV_M
 	MIPBIT 39, IRQ_STI, 0
+	/* in U, a delegated S interrupt is taken whatever sstatus.SIE says */
+	LOADG s4, strap_count
+	csrci sstatus, MSTATUS_SIE
+	csrw CSR_STIMECMP, zero
+	TO_MODE PRV_U
+	nop
+	TO_MODE PRV_M
+	LOADG a3, strap_count
+	sub a3, a3, s4
+	CHECK 70, a3, 1
+	LOADG a3, strap_cause
+	CHECK 71, a3, IRQ_BIT | IRQ_STI
+	/* and an M interrupt in U or S is taken whatever mstatus.MIE says */
+	LOADG s4, irq_count
+	li a0, 1 << IRQ_MTI
+	csrw mie, a0
+	sd zero, 0(s1)
+	TO_MODE PRV_U
+	nop
+	TO_MODE PRV_M
+	LOADG a3, irq_count
+	sub a3, a3, s4
+	CHECK 72, a3, 1
+	LOADG a3, irq_cause
+	CHECK 73, a3, IRQ_BIT | IRQ_MTI
+	LOADG a3, irq_mpp
+	CHECK 74, a3, PRV_U
 	csrw mie, zero
 	csrw mideleg, zero
 	csrw CSR_MENVCFG, zero
@@ -283,7 +306,7 @@ main:
 	li a0, 1 << IRQ_MEI
 	csrw mie, a0
 	csrsi mstatus, MSTATUS_MIE
-	WAIT 45, irq_count, 6
+	WAIT 45, irq_count, 7
 	csrci mstatus, MSTATUS_MIE
 	csrw mie, zero
 	LOADG a3, irq_cause

@@ -152,12 +152,11 @@ main:
 3:	li a0, 0
 	WORK
 	/* wait for everybody (bounded) */
-	li s2, 50000000
+	DEADLINE s2
 4:	LOADG a0, done
 	li a1, NHARTS - 1
 	beq a0, a1, 5f
-	addi s2, s2, -1
-	bnez s2, 4b
+	BEFORE_DEADLINE s2, 4b
 5:	CHECK 3, a0, NHARTS - 1
 	fence rw, rw
 	LOADG a0, started
@@ -199,12 +198,11 @@ main:
 	sw a2, 0(a1)
 	addi s0, s0, 1
 	j 8b
-9:	li s2, 50000000
+9:	DEADLINE s2
 10:	LOADG a0, done2
 	li a1, NHARTS - 1
 	beq a0, a1, 11f
-	addi s2, s2, -1
-	bnez s2, 10b
+	BEFORE_DEADLINE s2, 10b
 11:	CHECK 11, a0, NHARTS - 1
 	li s0, 1
 12:	bgeu s0, s1, 13f

@@ -101,6 +101,23 @@
 	sd t6, 0(t6)
 .endm
 
+/* Bounded waits by guest time rather than loop counts, so a busy host
+ * does not turn a slow interrupt delivery into a failure:
+ * DEADLINE reg sets reg = mtime + 2 s; BEFORE_DEADLINE reg, label branches
+ * to label while mtime < reg. Both clobber t5. */
+.macro DEADLINE reg
+	li t5, CLINT_MTIME
+	ld \reg, 0(t5)
+	li t5, 20000000
+	add \reg, \reg, t5
+.endm
+
+.macro BEFORE_DEADLINE reg, label
+	li t5, CLINT_MTIME
+	ld t5, 0(t5)
+	bltu t5, \reg, \label
+.endm
+
 /* Switch privilege mode (PRV_U/PRV_S/PRV_M) and continue inline. */
 .macro TO_MODE mode
 	addi sp, sp, -16
