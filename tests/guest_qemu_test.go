@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,6 +42,7 @@ func TestGuestsOnQEMU(t *testing.T) {
 			defer cancel()
 			var out, stderr bytes.Buffer
 			cmd := exec.CommandContext(ctx, "qemu-system-riscv64", qemuArgs(tc, guestELF(t, tc.program), disk)...)
+			cmd.Stdin = strings.NewReader(tc.input)
 			cmd.Stdout = &out
 			cmd.Stderr = &stderr
 			err := cmd.Run()

@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,9 @@ func TestGuestsOnRvemu(t *testing.T) {
 				Timeout:    runTimeout,
 				ConsoleOut: &out,
 				Log:        &log,
+			}
+			if tc.input != "" {
+				cfg.ConsoleIn = strings.NewReader(tc.input)
 			}
 			if tc.legacy {
 				cfg.Virtio = machine.VirtioLegacy

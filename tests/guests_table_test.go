@@ -14,8 +14,9 @@ import (
 type guestCase struct {
 	program string // tests/guest/<program>.S or .c (smpN: smp.S for N harts)
 	harts   int
-	disk    bool // attach the virtio test disk (diskImage)
-	legacy  bool // the disk speaks virtio-mmio version 1 instead of 2
+	disk    bool   // attach the virtio test disk (diskImage)
+	legacy  bool   // the disk speaks virtio-mmio version 1 instead of 2
+	input   string // typed on the console
 	lines   []string
 }
 
@@ -49,6 +50,8 @@ var guestCases = []guestCase{
 		"sv39: sum/mxr ok", "sv39: user ok", "sv39: sfence ok", "sv39: mprv ok", "PASS"}},
 	{program: "uart", harts: 1, lines: []string{
 		"uart: start", "uart: lcr ok", "uart: iir ok", "uart: transmitting", "uart: lsr ok", "PASS"}},
+	{program: "uart_rx", harts: 1, input: "abcXYZ", lines: []string{
+		"uart_rx: ready", "uart_rx: polled abc", "uart_rx: interrupt XYZ", "PASS"}},
 	{program: "virtio", harts: 1, disk: true, lines: []string{
 		"virtio: start", "virtio: block device, version 2", "virtio: queue ready",
 		"virtio: sector 0 says rvemu test disk", "virtio: read/write ok", "PASS"}},
