@@ -29,6 +29,7 @@
 #define VA_ALIAS    (VA_BASE + 0x6000)   /* second mapping of the FRESH page */
 #define VA_SWAP     (VA_BASE + 0x7000)   /* retargeted between two pages */
 #define VA_WONLY    (VA_BASE + 0x8000)   /* W without R: reserved */
+#define VA_SPLIT    (VA_BASE + 0xa000)   /* two code pages, not adjacent in PA */
 #define VA_MEGA     (VA_BASE + 0x200000) /* 2 MiB page -> PA 0x80200000 */
 #define PA_MEGA     0x80200000ULL
 #define VA_BADMEGA  (VA_BASE + 0x400000) /* misaligned 2 MiB page */
@@ -44,6 +45,7 @@ static table page_udata __attribute__((aligned(4096)));
 static table page_xonly __attribute__((aligned(4096)));
 static table page_a __attribute__((aligned(4096)));
 static table page_b __attribute__((aligned(4096)));
+static u16 code_area[3][2048] __attribute__((aligned(4096)));
 
 extern char user_load[], user_fetch[];
 u64 run_user(u64 entry, u64 arg);
@@ -93,6 +95,27 @@ static void build_tables(void) {
 	l0[7] = pte(page_a, PTE_R | PTE_A);
 	l0[8] = pte(page_a, PTE_W | PTE_A | PTE_D);
 	l0[9] = pte(user_fetch, PTE_U | PTE_R | PTE_X | PTE_A);
+	l0[10] = pte(code_area[0], PTE_R | PTE_X | PTE_A);
+	l0[11] = pte(code_area[2], PTE_R | PTE_X | PTE_A);
+}
+
+/* A 32-bit instruction across a page boundary: c.li a0, 1 at VA_SPLIT +
+ * 0xffc, then addi a0, a0, imm with its low half at the end of the first
+ * page and its high half at the start of the second, then c.jr ra. */
+static void write_split_code(void) {
+	code_area[0][2046] = 0x4505;              /* c.li a0, 1 */
+	code_area[0][2047] = 0x0513;              /* addi a0, a0, ... (low) */
+	code_area[2][0] = 0x1235;                 /* ... 0x123 (high half) */
+	code_area[2][1] = 0x8082;                 /* c.jr ra */
+	code_area[1][0] = 0x4565;                 /* ... 0x456 (high half) */
+	code_area[1][1] = 0x8082;
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
+static u64 call_va(u64 va) {
+	register u64 a0 __asm__("a0") = 0xbad;
+	__asm__ volatile("jalr %1" : "+r"(a0) : "r"(va) : "ra", "memory");
+	return a0;
 }
 
 int main(void) {
@@ -106,6 +129,7 @@ int main(void) {
 	*(volatile u64 *)(PA_MEGA + 0x1238) = 0x5555;
 	*(volatile u64 *)(PA_MEGA + 0x1ff000) = 0x6666;
 	build_tables();
+	write_split_code();
 	csr_write(satp, (8ULL << 60) | ((u64)root >> 12));
 	sfence();
 	rt_check(1, csr_read(satp), (8ULL << 60) | ((u64)root >> 12));
@@ -185,6 +209,22 @@ int main(void) {
 	sfence_va(VA_SWAP);
 	expect_fault(37, 'l', VA_SWAP, CAUSE_LOAD_PF);
 	rt_puts("sv39: sfence ok\n");
+
+	/* --- an instruction split across two pages --- */
+	rt_check(45, call_va(VA_SPLIT + 0xffc), 1 + 0x123);
+	l0[11] = pte(code_area[1], PTE_R | PTE_X | PTE_A);   /* new second half */
+	sfence();
+	rt_check(46, call_va(VA_SPLIT + 0xffc), 1 + 0x456);
+	l0[11] = 0;
+	sfence();
+	arm();
+	rt_check(47, call_va(VA_SPLIT + 0xffc), 1);          /* c.li ran, addi faulted */
+	rt_check(48, trap_cause, CAUSE_FETCH_PF);
+	rt_check(49, trap_epc, VA_SPLIT + 0xffe);
+	/* mtval: the second page (the part that faulted) or the start */
+	if (trap_tval != VA_SPLIT + 0xffe)
+		rt_check(50, trap_tval, VA_SPLIT + 0x1000);
+	rt_puts("sv39: split instruction ok\n");
 
 	/* --- M mode ignores satp, except through MPRV --- */
 	to_mode(PRV_M);
