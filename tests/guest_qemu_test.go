@@ -17,7 +17,11 @@ import (
 func qemuArgs(tc guestCase, elf, disk string) []string {
 	args := []string{"-machine", "virt", "-bios", "none", "-m", "128M",
 		"-smp", strconv.Itoa(tc.harts), "-nographic", "-monitor", "none", "-serial", "stdio",
-		"-kernel", elf}
+		"-nic", "none", "-kernel", elf}
+	if tc.e1000 {
+		// a NIC with no network behind it: nothing can leave the host
+		args = append(args, "-device", "e1000,bus=pcie.0,addr=1")
+	}
 	if disk != "" {
 		args = append(args, "-global", "virtio-mmio.force-legacy="+strconv.FormatBool(tc.legacy),
 			"-drive", "file="+disk+",if=none,format=raw,id=x0",
