@@ -41,6 +41,9 @@ type Machine struct {
 	// watch sees the console output for the virtio-mode hint.
 	watch *panicWatch
 
+	stats stats
+	in    *input // console input, held until the UART has room
+
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
 	// FDTAddress is where the device tree blob sits (passed in a1).
@@ -89,6 +92,7 @@ func New(cfg Config) (*Machine, error) {
 		h.X[11] = m.FDTAddress // a1: device tree
 		m.harts = append(m.harts, h)
 	}
+	m.installTraces()
 	return m, nil
 }
 
@@ -137,4 +141,10 @@ func (m *Machine) Close() error {
 		return fmt.Errorf("disk: %w", err)
 	}
 	return nil
+}
+
+// stats counts what the loop did, for tests and benchmarks.
+type stats struct {
+	turns  uint64 // passes of the main loop
+	sleeps uint64 // idle sleeps (every hart waiting)
 }

@@ -1,5 +1,12 @@
 package machine
 
+import (
+	"github.com/rvemu/rvemu/clint"
+	"github.com/rvemu/rvemu/plic"
+	"github.com/rvemu/rvemu/uart"
+	"github.com/rvemu/rvemu/virtio"
+)
+
 // The physical memory map of QEMU's virt board, the one xv6 is built for.
 // This file is the only place in the emulator that knows these numbers.
 const (
@@ -7,17 +14,17 @@ const (
 	finisherSize = 0x1000
 
 	clintBase = 0x0200_0000
-	clintSize = 0x1_0000
+	clintSize = clint.Size
 
 	plicBase = 0x0c00_0000
-	plicSize = 0x400_0000
+	plicSize = plic.Size
 
 	uartBase = 0x1000_0000
-	uartSize = 0x100
+	uartSize = uart.Size
 	uartIRQ  = 10
 
 	virtioBase = 0x1000_1000
-	virtioSize = 0x1000
+	virtioSize = virtio.Size
 	virtioIRQ  = 1
 
 	pcieECAMBase = 0x3000_0000

@@ -17,11 +17,11 @@ type mmioTracer struct {
 
 func (t *mmioTracer) Read(offset uint64, size int) uint64 {
 	v := t.dev.Read(offset, size)
-	fmt.Fprintf(t.log, "mmio: read  %-8s %#010x/%d -> %#x\n", t.name, t.base+offset, size, v)
+	fmt.Fprintf(t.log, "mmio: read  %-8s 0x%08x/%d -> %#x\n", t.name, t.base+offset, size, v)
 	return v
 }
 
 func (t *mmioTracer) Write(offset uint64, size int, value uint64) {
-	fmt.Fprintf(t.log, "mmio: write %-8s %#010x/%d <- %#x\n", t.name, t.base+offset, size, value)
+	fmt.Fprintf(t.log, "mmio: write %-8s 0x%08x/%d <- %#x\n", t.name, t.base+offset, size, value)
 	t.dev.Write(offset, size, value)
 }

@@ -32,10 +32,12 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		defer cancel()
 	}
 	in := startInput(m.cfg.ConsoleIn, ctx.Done())
+	m.in = in
 	idle := newIdler()
 	defer idle.stop()
 
 	for {
+		m.stats.turns++
 		if code, done := m.exited(); done {
 			return code, nil
 		}
@@ -90,6 +92,11 @@ func (m *Machine) runHart(h *cpu.Hart) {
 		if _, done := m.fin.exited(); done {
 			return
 		}
+		// A guest polling the UART takes held input as fast as it reads,
+		// not one FIFO-full per turn.
+		if len(m.in.pending) > 0 {
+			m.in.feed(m.uart)
+		}
 		m.sampleIRQs(h)
 	}
 }
@@ -117,6 +124,7 @@ func (m *Machine) exited() (int, bool) {
 // sleep blocks while every hart waits: until the earliest timer deadline,
 // a host event, or the end of the run. No host CPU is spent meanwhile.
 func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
+	m.stats.sleeps++
 	deadline, armed := m.nextDeadline(sampled)
 	if m.clock.kind == ClockVirtual && armed {
 		m.clock.idleUntil(deadline) // jump; nothing to wait for

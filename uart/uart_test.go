@@ -171,9 +171,8 @@ func TestRXInterruptClearsWhenDrained(t *testing.T) {
 }
 
 // xv6's uartstart writes one byte and waits for the THRE interrupt to send
-// the next; uartintr reads IIR-free (it only reads LSR and RBR), so the
-// interrupt must be re-raised by each completed transmission and cleared by
-// the next THR write.
+// the next, so each completed transmission must raise THRE again; reading
+// IIR (newer xv6 does) or writing THR acknowledges it.
 func TestTHREInterrupt(t *testing.T) {
 	u, irq, out := newUART()
 	u.w(regIIR, fcrEnable|fcrClearRX|0x04)

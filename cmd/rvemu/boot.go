@@ -44,6 +44,8 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
 			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ")},
+			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
 		},
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
@@ -74,6 +76,9 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 		return cfg, usageError("%v", err)
 	}
 	cfg.Timeout = c.Duration("timeout")
+	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
+		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
+	}
 	if cfg.Trace, err = machine.ParseTrace(c.String("trace")); err != nil {
 		return cfg, usageError("%v", err)
 	}
@@ -109,16 +114,21 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	if path := c.String("cpuprofile"); path != "" {
+		stopProfile, err := startProfile(path)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		defer stopProfile()
+	}
 	code, err := m.Run(ctx)
 	switch {
 	case err == nil:
 		return exitStatus(code)
 	case errors.Is(err, machine.ErrTimeout):
 		return &exitError{code: code, err: fmt.Errorf("timeout after %v", cfg.Timeout)}
-	case errors.Is(err, context.Canceled) && c.Context.Err() == nil:
-		return nil // Ctrl-A X
 	case errors.Is(err, context.Canceled):
-		return &exitError{code: 130, err: errors.New("interrupted")}
+		return nil // Ctrl-A X, or a signal (run reports that one)
 	}
 	return &exitError{code: 1, err: err}
 }

@@ -35,10 +35,14 @@ func main() {
 
 // run is main without os.Exit, so tests can drive the CLI in-process.
 func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, caught := stopOnSignal()
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
+	if sig := caught(); sig != 0 {
+		// The terminal is restored by now (boot's defers ran).
+		fmt.Fprintf(stderr, "rvemu: stopped by signal %d (%v)\n", int(sig), sig)
+		return 128 + int(sig)
+	}
 	if err == nil {
 		return 0
 	}
@@ -52,6 +56,33 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	// Flag parsing and usage errors from urfave/cli.
 	fmt.Fprintf(stderr, "rvemu: %v\n", err)
 	return exitUsage
+}
+
+// stopOnSignal returns a context cancelled by SIGINT or SIGTERM, and a
+// function that tells which signal (0 if none) once the run is over.
+func stopOnSignal() (context.Context, func() syscall.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	got := make(chan syscall.Signal, 1)
+	go func() {
+		select {
+		case s := <-ch:
+			got <- s.(syscall.Signal)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() syscall.Signal {
+		signal.Stop(ch)
+		defer cancel()
+		select {
+		case s := <-got:
+			return s
+		default:
+			return 0
+		}
+	}
 }
 
 func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
