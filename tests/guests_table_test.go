@@ -80,9 +80,11 @@ var guestCases = []guestCase{
 			"compute: iterations 20", "compute: instret ", "compute: mtime ticks ",
 			"compute: checksum 0xbb16a793929f6e43", "PASS"}},
 	{program: "smp2", harts: 2, lines: []string{
-		"smp: start", "smp: all harts counted", "smp: interrupts on every hart ok", "PASS"}},
+		"smp: start", "smp: all harts counted", "smp: interrupts on every hart ok",
+		"smp: plic contexts ok", "PASS"}},
 	{program: "smp3", harts: 3, lines: []string{
-		"smp: start", "smp: all harts counted", "smp: interrupts on every hart ok", "PASS"}},
+		"smp: start", "smp: all harts counted", "smp: interrupts on every hart ok",
+		"smp: plic contexts ok", "PASS"}},
 }
 
 const (

@@ -1,8 +1,9 @@
 /* Multi-hart (built for NHARTS harts): secondaries wait in WFI until hart 0
  * raises their CLINT msip; each then takes an interrupt from its own
  * mtimecmp, every hart increments a shared counter with AMOs and another
- * with LR/SC loops, and reports in through a mailbox; finally hart 0 sends
- * each secondary a software interrupt that it takes as a trap. */
+ * with LR/SC loops, and reports in through a mailbox; then hart 0 sends
+ * each secondary a software interrupt that it takes as a trap, and routes
+ * the UART's PLIC source to each secondary's S context in turn. */
 #include "guest.h"
 
 #ifndef NHARTS
@@ -91,6 +92,40 @@ secondary_main:
 	la a1, done2
 	li a2, 1
 	amoadd.d zero, a2, (a1)
+	/* PLIC: wait until hart 0 routes the UART to our S context, then
+	 * see SEIP, claim and complete there. Spin, not WFI: no interrupt
+	 * is enabled to wake us. */
+	la s2, plic_turn
+7:	ld a1, 0(s2)
+	bne a1, s0, 7b
+	fence rw, rw
+	/* delivery from the PLIC to this hart may take a moment */
+	DEADLINE s3
+8:	csrr a1, mip
+	srli a1, a1, IRQ_SEI
+	andi a1, a1, 1
+	bnez a1, 9f
+	BEFORE_DEADLINE s3, 8b
+9:	la a2, seip_seen
+	slli a3, s0, 3
+	add a2, a2, a3
+	sd a1, 0(a2)
+	slli a1, s0, 1             /* context 2*hart+1, claim at +0x1000*ctx */
+	addi a1, a1, 1
+	slli a1, a1, 12
+	li a2, PLIC + 0x200004
+	add a1, a1, a2
+	lw a2, 0(a1)
+	la a3, claimed
+	slli a4, s0, 3
+	add a3, a3, a4
+	sd a2, 0(a3)
+	li a3, UART0
+	lbu a4, 2(a3)              /* IIR read acknowledges THR empty */
+	sb zero, 1(a3)             /* IER = 0 */
+	sw a2, 0(a1)               /* complete */
+	fence rw, rw
+	sd zero, 0(s2)             /* back to hart 0 */
 2:	wfi
 	j 2b
 
@@ -216,6 +251,51 @@ main:
 13:	LOADG a0, ipi_count
 	CHECK 13, a0, 0            /* hart 0 got none */
 	PUTS "smp: interrupts on every hart ok\n"
+	/* the UART's PLIC source routed to each secondary's S context */
+	li a0, PLIC + 4 * 10
+	li a1, 1
+	sw a1, 0(a0)
+	li s0, 1
+14:	bgeu s0, s1, 17f
+	slli a0, s0, 1
+	addi a0, a0, 1             /* context 2*hart+1 */
+	slli a2, a0, 7
+	li a3, PLIC + 0x2000
+	add s3, a2, a3             /* its enable words */
+	li a1, 1 << 10
+	sw a1, 0(s3)
+	slli a2, a0, 12
+	li a3, PLIC + 0x200000
+	add a2, a2, a3
+	sw zero, 0(a2)             /* threshold 0 */
+	li a3, UART0
+	li a1, 2
+	sb a1, 1(a3)               /* IER: THR empty -> pending */
+	csrr a1, mip
+	srli a1, a1, IRQ_SEI
+	andi a1, a1, 1
+	CHECK 14, a1, 0            /* not hart 0's */
+	fence rw, rw
+	la s2, plic_turn
+	sd s0, 0(s2)
+	DEADLINE s4
+15:	ld a1, 0(s2)
+	beqz a1, 16f
+	BEFORE_DEADLINE s4, 15b
+16:	CHECK 15, a1, 0
+	sw zero, 0(s3)
+	la a1, seip_seen
+	slli a2, s0, 3
+	add a1, a1, a2
+	ld a0, 0(a1)
+	CHECK 16, a0, 1
+	la a1, claimed
+	add a1, a1, a2
+	ld a0, 0(a1)
+	CHECK 17, a0, 10
+	addi s0, s0, 1
+	j 14b
+17:	PUTS "smp: plic contexts ok\n"
 	ld ra, 0(sp)
 	addi sp, sp, 16
 	li a0, 0
@@ -230,6 +310,9 @@ lrsc_counter: .dword 0
 started:      .dword 0
 done:         .dword 0
 done2:        .dword 0
+plic_turn:    .dword 0
+seip_seen:    .dword 0, 0, 0, 0, 0, 0, 0, 0
+claimed:      .dword 0, 0, 0, 0, 0, 0, 0, 0
 timer_count:  .dword 0, 0, 0, 0, 0, 0, 0, 0
 ipi_count:    .dword 0, 0, 0, 0, 0, 0, 0, 0
 mailbox:      .dword 0, 0, 0, 0, 0, 0, 0, 0
