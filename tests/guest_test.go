@@ -15,7 +15,7 @@ import (
 
 // runTimeout bounds one guest run; every program finishes in well under a
 // second of guest time, the slack is for -race builds on a busy host.
-const runTimeout = 120 * time.Second
+const runTimeout = 60 * time.Second
 
 // TestGuestsOnRvemu boots every guest program on the rvemu board and checks
 // the finisher status (a failing check exits with its number) and the

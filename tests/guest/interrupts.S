@@ -78,21 +78,47 @@ main:
 	sd s3, 0(s1)
 	li a0, 1 << IRQ_MTI
 	csrw mie, a0
-	csrsi mstatus, MSTATUS_MIE
+	/* race-free idle: test and WFI with MIE clear (WFI still wakes on
+	 * the pending interrupt), then open a window to take it */
 	DEADLINE s11
 1:	LOADG a3, irq_count
 	li a4, 2
 	beq a3, a4, 2f
 	wfi
+	csrsi mstatus, MSTATUS_MIE
+	nop
+	csrci mstatus, MSTATUS_MIE
 	BEFORE_DEADLINE s11, 1b
-2:	csrci mstatus, MSTATUS_MIE
-	CHECK 10, a3, 2
+2:	CHECK 10, a3, 2
 	LOADG a3, irq_cause
 	CHECK 11, a3, IRQ_BIT | IRQ_MTI
 	LOADG a3, irq_mtime
 	sltu a3, a3, s3
 	CHECK 12, a3, 0            /* not before mtimecmp */
 	MIPBIT 13, IRQ_MTI, 0
+	/* mtimecmp and mtime through 32-bit halves */
+	li a0, -1
+	sw a0, 4(s1)
+	li a0, 0x12345678
+	sw a0, 0(s1)
+	li a0, 0x7
+	sw a0, 4(s1)
+	ld a3, 0(s1)
+	li a4, 0x712345678
+	CHECKR 75, a3, a4
+	lwu a3, 0(s1)
+	CHECK 76, a3, 0x12345678
+	li a0, -1
+	sd a0, 0(s1)
+	ld a0, 0(s2)
+	lwu a1, 4(s2)
+	ld a2, 0(s2)
+	srli a0, a0, 32
+	srli a2, a2, 32
+	sltu a3, a1, a0            /* high half between two 64-bit reads */
+	CHECK 77, a3, 0
+	sltu a3, a2, a1
+	CHECK 78, a3, 0
 	/* WFI wakes on a pending enabled interrupt even with MIE clear,
 	 * and no trap is taken */
 	ld a0, 0(s2)
@@ -230,14 +256,15 @@ main:
 	csrw CSR_STIMECMP, s3
 	csrr a1, CSR_STIMECMP
 	CHECKR 35, a1, s3
-	csrsi sstatus, MSTATUS_SIE
 	DEADLINE s11
 1:	LOADG a3, strap_count
 	bne a3, s4, 2f
 	wfi
+	csrsi sstatus, MSTATUS_SIE
+	nop
+	csrci sstatus, MSTATUS_SIE
 	BEFORE_DEADLINE s11, 1b
-2:	csrci sstatus, MSTATUS_SIE
-	sub a3, a3, s4
+2:	sub a3, a3, s4
 	CHECK 36, a3, 1
 	LOADG a3, strap_cause
 	CHECK 37, a3, IRQ_BIT | IRQ_STI
@@ -298,6 +325,21 @@ main:
 	andi a2, a2, 1
 	CHECK 41, a2, 1
 	MIPBIT 42, IRQ_MEI, 1
+	sw zero, 0(s5)             /* priority 0: never interrupts */
+	MIPBIT 79, IRQ_MEI, 0
+	li a0, 1
+	sw a0, 0(s5)
+	MIPBIT 80, IRQ_MEI, 1
+	/* not enabled: still pending. (MEIP is not checked here: QEMU 7.2
+	 * re-evaluates its PLIC outputs on enable writes only later.) */
+	sw zero, 0(s6)
+	li a1, PLIC_PENDING
+	lw a2, 0(a1)
+	srli a2, a2, UART_IRQ
+	andi a2, a2, 1
+	CHECK 82, a2, 1
+	li a0, 1 << UART_IRQ
+	sw a0, 0(s6)
 	li a0, 1
 	sw a0, 0(s7)               /* priority 1 is not above threshold 1 */
 	MIPBIT 43, IRQ_MEI, 0

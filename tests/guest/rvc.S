@@ -156,6 +156,36 @@ main:
 	CHECKR 40, a0, a1
 	PUTS "rvc: ebreak ok\n"
 
+	/* --- reserved compressed encodings are illegal; mtval holds the
+	 * 16-bit instruction --- */
+	li s1, 41
+	la s0, reserved_c
+1:	lhu a2, 0(s0)
+	beqz a2, 3f
+	la a3, trap_cause
+	sd zero, 0(a3)
+	la a3, 2f
+	sh a2, 0(a3)             /* patch the probe slot, then run it */
+	fence.i
+	EXPECT_TRAP
+2:	c.nop
+	LOADG a0, trap_cause
+	li a1, 2
+	beq a0, a1, 4f
+	mv a1, a0                /* check 41+i: encoding i did not trap */
+	li a2, 2
+	mv a0, s1
+	j rt_check_failed
+4:	LOADG a0, trap_tval
+	beq a0, a2, 5f
+	mv a1, a0                /* mtval is not the encoding */
+	mv a0, s1
+	j rt_check_failed
+5:	addi s0, s0, 2
+	addi s1, s1, 1
+	j 1b
+3:	PUTS "rvc: reserved ok\n"
+
 	ld ra, 0(sp)
 	ld s0, 8(sp)
 	ld s1, 16(sp)
@@ -176,6 +206,14 @@ odd_jal:
 1:	ret
 
 	.data
+	.align 1
+reserved_c:
+	.half 0x6501             /* c.lui a0, 0 */
+	.half 0x6101             /* c.addi16sp sp, 0 */
+	.half 0x8002             /* c.jr x0 */
+	.half 0x4002             /* c.lwsp x0 */
+	.half 0x6002             /* c.ldsp x0 */
+	.half 0x0000             /* end */
 	.align 3
 data:	.word 0x87654321, 0
 	.dword 0x0123456789abcdef

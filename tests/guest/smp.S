@@ -56,15 +56,17 @@ secondary_main:
 	sd a2, 0(a1)
 	li a1, 1 << IRQ_MTI
 	csrw mie, a1
-	csrsi mstatus, MSTATUS_MIE
 	la s1, timer_count
 	slli a1, s0, 3
 	add s1, s1, a1
-3:	ld a1, 0(s1)
+3:	ld a1, 0(s1)                /* test and WFI with MIE clear: no lost wakeup */
 	bnez a1, 4f
 	wfi
+	csrsi mstatus, MSTATUS_MIE
+	nop
+	csrci mstatus, MSTATUS_MIE
 	j 3b
-4:	csrci mstatus, MSTATUS_MIE
+4:
 	mv a0, s0
 	WORK
 	la a1, mailbox
@@ -79,15 +81,17 @@ secondary_main:
 	la a1, done
 	li a2, 1
 	amoadd.d zero, a2, (a1)
-	csrsi mstatus, MSTATUS_MIE
 	la s1, ipi_count
 	slli a1, s0, 3
 	add s1, s1, a1
 5:	ld a1, 0(s1)
 	bnez a1, 6f
 	wfi
+	csrsi mstatus, MSTATUS_MIE
+	nop
+	csrci mstatus, MSTATUS_MIE
 	j 5b
-6:	csrci mstatus, MSTATUS_MIE
+6:
 	csrw mie, zero
 	la a1, done2
 	li a2, 1

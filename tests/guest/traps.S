@@ -88,6 +88,8 @@ main:
 	CHECK 42, a0, 0
 	ILLEGAL 43, .word 0x00000053          /* fadd.s f0, f0, f0 */
 	ILLEGAL 44, csrr a0, fcsr
+	ILLEGAL 45, .word 0x0205151b          /* slliw with shamt[5] set */
+	ILLEGAL 46, .word 0x4205551b          /* sraiw with shamt[5] set */
 	PUTS "traps: illegal ok\n"
 
 	/* --- privileged instructions from lower modes --- */

@@ -56,14 +56,16 @@ main:
 	sb a0, 1(s0)
 	li a0, 1 << IRQ_MEI
 	csrw mie, a0
-	csrsi mstatus, MSTATUS_MIE
 	DEADLINE s3
-4:	LOADG a0, rxcount
+4:	LOADG a0, rxcount             /* test and WFI with MIE clear */
 	li a1, 6
 	beq a0, a1, 5f
 	wfi
+	csrsi mstatus, MSTATUS_MIE
+	nop
+	csrci mstatus, MSTATUS_MIE
 	BEFORE_DEADLINE s3, 4b
-5:	csrci mstatus, MSTATUS_MIE
+5:
 	csrw mie, zero
 	sb zero, 1(s0)
 	CHECK 2, a0, 6
