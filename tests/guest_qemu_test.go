@@ -58,7 +58,7 @@ func TestGuestsOnQEMU(t *testing.T) {
 				require.NoError(t, err, stderr.String())
 			}
 			require.NoError(t, ctx.Err(), "QEMU did not finish")
-			assert.Equalf(t, 0, code, "console:\n%s\nstderr:\n%s", out.String(), stderr.String())
+			assert.Equalf(t, tc.exit, code, "console:\n%s\nstderr:\n%s", out.String(), stderr.String())
 			assert.Equal(t, tc.lines, transcript(out.String(), tc.varying))
 			if tc.disk {
 				checkDiskAfter(t, disk)

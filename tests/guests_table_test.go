@@ -24,10 +24,14 @@ type guestCase struct {
 	// varying: lines starting with these prefixes carry measurements
 	// (counts, times) and are compared by prefix only.
 	varying []string
-	lines   []string
+	// exit is the expected finisher status (0: every check passed).
+	exit  int
+	lines []string
 }
 
 var guestCases = []guestCase{
+	{program: "selftest", harts: 1, exit: 7, lines: []string{
+		"selftest: start", "FAIL check 7: got 0x1 want 0x2"}},
 	{program: "rv64i", harts: 1, lines: []string{
 		"rv64i: start", "rv64i: alu reg ok", "rv64i: alu imm ok", "rv64i: word ops ok",
 		"rv64i: lui auipc ok", "rv64i: branches ok", "rv64i: jumps ok", "rv64i: loads ok",
