@@ -221,6 +221,19 @@ int main(void) {
 	rt_check(31, run_user(VA_BASE + 0x9000, (u64)&main), 0x600d);
 	rt_check(32, trap_cause, CAUSE_FETCH_PF);
 	rt_check(33, trap_tval, (u64)&main);
+	/* with page faults delegated, the U fault lands in S (run_user's
+	 * stvec) with scause/stval/sepc describing it */
+	to_mode(PRV_M);
+	csr_write(medeleg, (1 << 8) | (1 << 12) | (1 << 13) | (1 << 15));
+	to_mode(PRV_S);
+	rt_check(56, run_user(VA_UCODE, VA_UDATA), VA_UDATA);  /* a0 untouched */
+	rt_check(57, csr_read(scause), CAUSE_LOAD_PF);
+	rt_check(58, csr_read(stval), VA_FRESH);
+	rt_check(59, csr_read(sepc), VA_UCODE + 8);            /* the second ld */
+	rt_check(60, csr_read(sstatus) & MSTATUS_SPP, 0);     /* came from U */
+	to_mode(PRV_M);
+	csr_write(medeleg, 1 << 8);
+	to_mode(PRV_S);
 	rt_puts("sv39: user ok\n");
 
 	/* --- sfence.vma makes PTE changes visible --- */
