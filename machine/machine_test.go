@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +57,9 @@ func boot(t *testing.T, src string, cfg Config) runResult {
 	cfg.Log = &log
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.RAM == 0 {
+		cfg.RAM = 16 << 20 // small guests; keeps the suite light
 	}
 	m, err := New(cfg)
 	require.NoError(t, err)
@@ -406,7 +411,7 @@ msg: .asciz "panic: virtio disk version\n"
 	}
 	for _, tc := range tests {
 		t.Run(tc.mode.String(), func(t *testing.T) {
-			r := boot(t, src, Config{Virtio: tc.mode})
+			r := boot(t, src, Config{Virtio: tc.mode, Disk: tempDisk(t)})
 			require.NoError(t, r.err)
 			assert.Contains(t, r.log, tc.want)
 			assert.Equal(t, 1, strings.Count(r.log, "\n"), "one line")
@@ -414,9 +419,15 @@ msg: .asciz "panic: virtio disk version\n"
 	}
 }
 
+func tempDisk(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "fs.img")
+	require.NoError(t, os.WriteFile(path, make([]byte, 64<<10), 0o644))
+	return path
+}
+
 func TestNoHintWithoutPanic(t *testing.T) {
 	src := "\t.globl _start\n_start:\n\tli t0, 0x10001004\n\tlw t1, 0(t0)\n" + asmPoweroff
-	r := boot(t, src, Config{})
+	r := boot(t, src, Config{Disk: tempDisk(t)})
 	require.NoError(t, r.err)
 	assert.Empty(t, r.log)
 }
@@ -441,4 +452,54 @@ func TestNewErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "\n")
 		})
 	}
+}
+
+func TestVirtioSlotWithoutDisk(t *testing.T) {
+	// The guest reports magic, version and device ID through the exit
+	// status: status = (id << 8) | version if magic is right.
+	src := `
+	.globl _start
+_start:
+	li t0, 0x10001000
+	lw t1, 0(t0)
+	li t2, 0x74726976
+	bne t1, t2, bad
+	lw t1, 4(t0)
+	lw t2, 8(t0)
+	slli t2, t2, 8
+	or t1, t1, t2
+	slli t1, t1, 16
+	li t2, 0x3333
+	or t1, t1, t2
+	li t0, 0x100000
+	sw t1, 0(t0)
+1:	j 1b
+bad:
+	li t0, 0x100000
+	li t1, 0xff3333
+	sw t1, 0(t0)
+	j 1b
+`
+	tests := []struct {
+		name string
+		mode VirtioMode
+		want int
+	}{
+		{"modern empty slot", VirtioModern, 2},
+		{"legacy empty slot", VirtioLegacy, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := boot(t, src, Config{Virtio: tc.mode})
+			require.NoError(t, r.err)
+			assert.Equal(t, tc.want, r.code, "device ID 0, version %d", tc.want)
+		})
+	}
+}
+
+func TestStatsLine(t *testing.T) {
+	r := boot(t, "\t.globl _start\n_start:\n\tnop\n\tnop\n"+asmPoweroff, Config{Harts: 2})
+	require.NoError(t, r.err)
+	s := r.m.Stats()
+	assert.Regexp(t, `^stats: \d+ instructions \(harts \d+ \d+\) in [0-9.]+s = \d+ MIPS; \d+ turns, \d+ idle sleeps$`, s)
 }

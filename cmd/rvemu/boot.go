@@ -45,6 +45,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
 			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ")},
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
+			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
 		},
@@ -122,6 +123,9 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		defer stopProfile()
 	}
 	code, err := m.Run(ctx)
+	if c.Bool("stats") {
+		fmt.Fprintf(stderr, "rvemu: %s\n", m.Stats())
+	}
 	switch {
 	case err == nil:
 		return exitStatus(code)
