@@ -70,11 +70,15 @@ static u64 request(u64 num, u32 type, u64 sector) {
 	req.reserved = 0;
 	req.sector = sector;
 	status_byte = 0xff;
-	descs[0] = (struct desc){(u64)&req, sizeof req, 1, 1};
-	descs[1] = (struct desc){(u64)buf, 512, (u16)(1 | (type == 0 ? 2 : 0)), 2};
-	descs[2] = (struct desc){(u64)&status_byte, 1, 2, 0};
+	/* the chain starts somewhere else each time and wraps around the
+	 * descriptor table: head, head+1, head+2 (mod QSIZE) */
+	u16 head = (u16)(avail.idx * 3 % QSIZE);
+	u16 d1 = (head + 1) % QSIZE, d2 = (head + 2) % QSIZE;
+	descs[head] = (struct desc){(u64)&req, sizeof req, 1, d1};
+	descs[d1] = (struct desc){(u64)buf, 512, (u16)(1 | (type == 0 ? 2 : 0)), d2};
+	descs[d2] = (struct desc){(u64)&status_byte, 1, 2, 0};
 	u16 old_used = used.idx;
-	avail.ring[avail.idx % QSIZE] = 0;
+	avail.ring[avail.idx % QSIZE] = head;
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	avail.idx++;
 	__asm__ volatile("fence rw, rw" ::: "memory");
@@ -84,7 +88,7 @@ static u64 request(u64 num, u32 type, u64 sector) {
 		;
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	rt_check(num, used.idx, (u16)(old_used + 1));
-	rt_check(num, used.ring[old_used % QSIZE].id, 0);
+	rt_check(num, used.ring[old_used % QSIZE].id, head);
 	/* the interrupt: device status bit, PLIC pending + claim */
 	rt_check(num, reg(R_INT_STATUS) & 1, 1);
 	rt_check(num, mmio_read32(PLIC + 0x1000) >> VIRTIO_IRQ & 1, 1);
@@ -189,6 +193,15 @@ int main(void) {
 	rt_check(21, request(21, 0, DISK_SECTORS - 1), 0);
 	for (int i = 0; i < 512; i++)
 		rt_check(22, buf[i], disk_byte((DISK_SECTORS - 1) * 512 + i));
+	/* more requests than ring entries: the indexes wrap */
+	for (u64 i = 0; i < 2 * QSIZE; i++) {
+		u64 sector = (i * 37 + 5) % DISK_SECTORS;
+		if (sector == 2)
+			continue;
+		rt_check(24, request(24, 0, sector), 0);
+		rt_check(25, buf[i * 29 % 512], disk_byte(sector * 512 + i * 29 % 512));
+	}
+	rt_check(26, avail.idx > QSIZE, 1);
 	/* beyond the end: the device reports an I/O error */
 	rt_check(23, request(23, 0, DISK_SECTORS), 1);
 	rt_puts("virtio: read/write ok\n");
