@@ -13,6 +13,8 @@ import (
 // xv6Step is one shell command and what its output must be.
 type xv6Step struct {
 	cmd   string
+	keys  string   // raw keystrokes instead of cmd + newline
+	echo  string   // what the console echoes for keys
 	want  []string // exact lines, if match is empty
 	match []string // one regexp per line, in order
 	some  []string // regexps that must each match at least one line
@@ -70,11 +72,19 @@ func TestXv6QEMUShell(t *testing.T) {
 		{cmd: "echo a b c | cat | cat", want: []string{"a b c"}},
 		{cmd: "cat < f; rm f; cat f", want: []string{"hi", "cat: cannot open f"}},
 		{cmd: "rm d", want: []string{"rm: d failed to delete"}},
+		{cmd: "backspace", keys: "echo abX\x7fc\bd\n", echo: "echo abX\b \bc\b \bd\n", want: []string{"abd"}},
+		{cmd: "kill line", keys: "echo junk\x15echo ok\n", echo: "echo junk" + strings.Repeat("\b \b", 9) + "echo ok\n", want: []string{"ok"}},
+		{cmd: "end of input to cat", keys: "cat\nline one\n\x04", echo: "cat\nline one\n", want: []string{"line one"}},
+		{cmd: "end of input restarts sh", keys: "\x04", want: []string{"init: starting sh"}},
 		{cmd: "stress", match: xv6StressLines},
 	}
 	for _, s := range steps {
 		t.Run(strings.ReplaceAll(s.cmd, "/", "_"), func(t *testing.T) {
-			s.check(t, guest.run(s.cmd))
+			if s.keys == "" {
+				s.check(t, guest.run(s.cmd))
+			} else {
+				s.check(t, guest.typeKeys(s.keys, s.echo))
+			}
 		})
 	}
 }

@@ -133,12 +133,19 @@ func (c *xv6Console) waitFor(s string, from int) int {
 // next prompt (the echo of the command itself excluded).
 func (c *xv6Console) run(line string) []string {
 	c.t.Helper()
+	return c.typeKeys(line+"\n", line+"\n")
+}
+
+// typeKeys sends raw keystrokes, waits for the console to echo them as
+// echo, and returns the lines printed after that up to the next prompt.
+func (c *xv6Console) typeKeys(keys, echo string) []string {
+	c.t.Helper()
 	c.mu.Lock()
 	mark := len(c.out)
 	c.mu.Unlock()
-	_, err := io.WriteString(c.stdin, line+"\n")
+	_, err := io.WriteString(c.stdin, keys)
 	require.NoError(c.t, err)
-	start := c.waitFor(line+"\n", mark)
+	start := c.waitFor(echo, mark)
 	end := c.waitFor(xv6Prompt, start)
 	text := strings.TrimSuffix(c.output()[start:end-len(xv6Prompt)], "\n")
 	if text == "" {
