@@ -72,6 +72,8 @@ func TestXv6QEMUShell(t *testing.T) {
 		{cmd: "echo a b c | cat | cat", want: []string{"a b c"}},
 		{cmd: "cat < f; rm f; cat f", want: []string{"hi", "cat: cannot open f"}},
 		{cmd: "rm d", want: []string{"rm: d failed to delete"}},
+		{cmd: "echo linked > a; ln a b; rm a; cat b; ls b", match: []string{"linked", `b 2 \d+ 7`}},
+		{cmd: "ln d e", want: []string{"ln: link d e failed"}},
 		{cmd: "backspace", keys: "echo abX\x7fc\bd\n", echo: "echo abX\b \bc\b \bd\n", want: []string{"abd"}},
 		{cmd: "kill line", keys: "echo junk\x15echo ok\n", echo: "echo junk" + strings.Repeat("\b \b", 9) + "echo ok\n", want: []string{"ok"}},
 		{cmd: "end of input to cat", keys: "cat\nline one\n\x04", echo: "cat\nline one\n", want: []string{"line one"}},
