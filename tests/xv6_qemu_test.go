@@ -50,6 +50,7 @@ var xv6StressLines = []string{
 	`stress mem: OK \d+ pages \d+ ticks`,
 	`stress fork: OK 200 procs \d+ ticks`,
 	`stress exec: OK 50 execs \d+ ticks`,
+	`stress sched: OK 6 procs \d+ ticks`,
 	`stress pipe: OK 4194304 bytes \d+ ticks`,
 	`stress file: OK 204800 bytes \d+ ticks`,
 	`stress: all OK`,
