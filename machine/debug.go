@@ -2,6 +2,7 @@ package machine
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/rvemu/rvemu/cpu"
 	"github.com/rvemu/rvemu/gdbstub"
@@ -412,6 +413,7 @@ func (m *Machine) startGDB() error {
 		return err
 	}
 	m.dbg.server = s
+	fmt.Fprintf(m.cfg.Log, "rvemu: gdb listening on %v\n", s.Addr())
 	return nil
 }
 
