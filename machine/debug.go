@@ -383,15 +383,31 @@ func (d *debugger) watchHit(a memaccess.Access) (gdbstub.Watchpoint, bool) {
 
 // nextAccess decodes the instruction at the hart's pc for its data access.
 func (m *Machine) nextAccess(h *cpu.Hart) (memaccess.Access, bool) {
-	var b [4]byte
-	if m.dbg.ReadMemory(h.ID, h.PC, b[:2]) != nil {
+	lo, ok := m.debugHalf(h, h.PC)
+	if !ok {
 		return memaccess.Access{}, false
 	}
-	if b[0]&3 == 3 && m.dbg.ReadMemory(h.ID, h.PC+2, b[2:]) != nil {
-		return memaccess.Access{}, false
+	raw := uint32(lo)
+	if lo&3 == 3 {
+		hi, ok := m.debugHalf(h, h.PC+2)
+		if !ok {
+			return memaccess.Access{}, false
+		}
+		raw |= uint32(hi) << 16
 	}
-	raw := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 	return memaccess.Decode(raw, &h.X)
+}
+
+// debugHalf reads the halfword at va (instructions are 2-byte aligned, so
+// it never straddles a page), without allocating: it runs per instruction
+// while watchpoints are set.
+func (m *Machine) debugHalf(h *cpu.Hart, va uint64) (uint16, bool) {
+	pa, ok := m.dbg.translate(h, va)
+	if !ok || !m.bus.InRAM(pa, 2) {
+		return 0, false
+	}
+	off := pa - m.bus.RAMBase
+	return uint16(m.bus.RAM[off]) | uint16(m.bus.RAM[off+1])<<8, true
 }
 
 // GDBAddr is where the GDB stub listens (nil without Config.GDBListen).
