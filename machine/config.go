@@ -74,6 +74,9 @@ type Config struct {
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int
+	// NoSpinDetect turns off the recognition of spinning harts (spin.go),
+	// for comparison and as an escape hatch.
+	NoSpinDetect bool
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards

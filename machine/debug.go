@@ -16,11 +16,10 @@ import (
 // debugTurn runs the harts one instruction at a time, checking the pc
 // before and the data access after each.
 
-// CSR numbers the debugger needs.
+// CSR numbers the debugger needs (csrMstatus is in spin.go).
 const (
-	csrMstatus = 0x300
-	csrMie     = 0x304
-	csrSatp    = 0x180
+	csrMie  = 0x304
+	csrSatp = 0x180
 
 	mstatusMPRV     = 1 << 17
 	mstatusMPPShift = 11

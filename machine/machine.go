@@ -85,6 +85,10 @@ func New(cfg Config) (*Machine, error) {
 
 	blob := fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
 	m.FDTAddress = fdtAddress(c.RAM, len(blob))
+	if img.End > m.FDTAddress {
+		return nil, fmt.Errorf("kernel %s: image ends at %#x, over the device tree at %#x: give more memory (-m)",
+			c.Kernel, img.End, m.FDTAddress)
+	}
 	copy(m.bus.RAM[m.FDTAddress-RAMBase:], blob)
 
 	if img.HasHTIF {
