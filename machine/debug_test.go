@@ -218,3 +218,90 @@ func TestGDBWaitNeedsAddress(t *testing.T) {
 	_, err := New(Config{Kernel: "x", GDBWait: true})
 	assert.ErrorContains(t, err, "gdb")
 }
+
+// pagedGuest maps three gigapages (VA 0 -> RAM as a supervisor page,
+// VA 0x4000_0000 -> RAM as a user page, and RAM onto itself) and counts in
+// S-mode with paging on.
+const pagedGuest = `
+	.globl _start
+_start:
+	la t0, pt
+	li t1, (0x80000 << 10) | 0xcf    # V R W X A D
+	sd t1, 0(t0)
+	li t1, (0x80000 << 10) | 0xdf    # ... and U
+	sd t1, 8(t0)
+	li t1, (0x80000 << 10) | 0xcf
+	sd t1, 16(t0)
+	srli t1, t0, 12
+	li t2, 8 << 60                   # Sv39
+	or t1, t1, t2
+	csrw satp, t1
+	sfence.vma
+	li t1, 1 << 11                   # MPP = S
+	csrw mstatus, t1
+	la t1, smode
+	csrw mepc, t1
+	mret
+smode:
+	addi s0, s0, 1
+	j smode
+	.align 12
+pt:	.zero 4096
+`
+
+func TestDebugMemoryThroughPageTable(t *testing.T) {
+	r := startDebug(t, pagedGuest, 1)
+	r.do(func(d gdbstub.Target) { d.Continue() })
+	require.Eventually(t, func() bool { return r.reg(0, regS0) > 0 }, 10*time.Second, time.Millisecond)
+	r.do(func(d gdbstub.Target) { d.Halt() })
+	r.stop()
+	require.Equal(t, uint64(1), r.reg(0, gdbstub.RegPriv), "in S-mode")
+	require.NotZero(t, r.reg(0, gdbstub.RegCSR(csrSatp)), "paging on")
+
+	const off = 0x10
+	read := func(va uint64) ([]byte, error) {
+		b := make([]byte, 8)
+		var err error
+		r.do(func(d gdbstub.Target) { err = d.ReadMemory(0, va, b) })
+		return b, err
+	}
+	phys, err := read(0x80000000 + off)
+	require.NoError(t, err)
+	cases := []struct {
+		name string
+		va   uint64
+		ok   bool
+	}{
+		{"supervisor alias", off, true},
+		{"user page, read from S-mode without SUM", 0x4000_0000 + off, true},
+		{"identity map", 0x8000_0000 + off, true},
+		{"unmapped gigapage", 0xc000_0000 + off, false},
+		{"maps beyond RAM", 16 << 20, false},
+		{"non-canonical", 0x0000_8000_0000_0000, false},
+	}
+	for _, c := range cases {
+		got, err := read(c.va)
+		if !c.ok {
+			assert.Error(t, err, c.name)
+			continue
+		}
+		require.NoError(t, err, c.name)
+		assert.Equal(t, phys, got, c.name)
+	}
+	// A write through one alias shows through the others; one running
+	// off the end of RAM changes nothing, not even its first byte.
+	before, err := read(16<<20 - 8)
+	require.NoError(t, err)
+	r.do(func(d gdbstub.Target) {
+		require.NoError(t, d.WriteMemory(0, 0x100, []byte{0xaa, 0xbb}))
+		assert.Error(t, d.WriteMemory(0, 16<<20-1, []byte{^before[7], 2}))
+	})
+	got, err := read(0x4000_0100)
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0xaa, 0xbb}, got[:2])
+	after, err := read(16<<20 - 8)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "last RAM byte untouched")
+	r.do(func(d gdbstub.Target) { d.Kill() })
+	r.result()
+}
