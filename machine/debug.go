@@ -19,6 +19,7 @@ import (
 // CSR numbers the debugger needs (csrMstatus is in spin.go).
 const (
 	csrMie  = 0x304
+	csrMip  = 0x344
 	csrSatp = 0x180
 
 	mstatusMPRV     = 1 << 17
@@ -299,9 +300,10 @@ func (m *Machine) debugRunHart(i int, h *cpu.Hart) (ran, stopped bool) {
 	d := m.dbg
 	stepping := d.step == i
 	for n := 0; n < m.cfg.Quantum; n++ {
-		if !stepping {
+		if !stepping && h.ReadCSR(csrMip)&h.ReadCSR(csrMie) != 0 {
 			// Enter a pending interrupt's handler first, so that a
-			// breakpoint on its first instruction is seen.
+			// breakpoint on its first instruction is seen. (Run(1)
+			// would take it and run that instruction unchecked.)
 			h.Run(0)
 		}
 		if h.Waiting() {
