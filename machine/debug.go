@@ -32,6 +32,7 @@ var errDebugMemory = errors.New("address not in RAM")
 type debugger struct {
 	m      *Machine
 	server *gdbstub.Server
+	addr   string // where server listens; set once before Run
 	onStop func(gdbstub.Stop)
 
 	halted      bool
@@ -411,12 +412,13 @@ func (m *Machine) debugHalf(h *cpu.Hart, va uint64) (uint16, bool) {
 	return uint16(m.bus.RAM[off]) | uint16(m.bus.RAM[off+1])<<8, true
 }
 
-// GDBAddr is where the GDB stub listens (nil without Config.GDBListen).
+// GDBAddr is where the GDB stub listens ("" without Config.GDBListen),
+// e.g. to learn the port after asking for port 0. Any goroutine may call it.
 func (m *Machine) GDBAddr() string {
-	if m.dbg == nil || m.dbg.server == nil {
+	if m.dbg == nil {
 		return ""
 	}
-	return m.dbg.server.Addr().String()
+	return m.dbg.addr
 }
 
 // startGDB creates the debugger and its server when the config asks.
@@ -429,8 +431,8 @@ func (m *Machine) startGDB() error {
 	if err != nil {
 		return err
 	}
-	m.dbg.server = s
-	fmt.Fprintf(m.cfg.Log, "rvemu: gdb listening on %v\n", s.Addr())
+	m.dbg.server, m.dbg.addr = s, s.Addr().String()
+	fmt.Fprintf(m.cfg.Log, "rvemu: gdb listening on %s\n", m.dbg.addr)
 	return nil
 }
 
