@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"bytes"
 	"debug/elf"
 	"fmt"
 	"net"
@@ -161,6 +162,30 @@ func TestGDBDebugsXv6(t *testing.T) {
 			t.Fatal("rvemu still running after kill")
 		}
 		assert.NoError(t, c.cmd.Wait(), "kill ends rvemu with status 0")
+	})
+
+	// Ctrl-C in gdb (SIGINT) sends the interrupt byte: all harts stop.
+	t.Run("interrupt a running guest", func(t *testing.T) {
+		c, port := bootRvemuGDB(t, rvemu, build)
+		var out bytes.Buffer
+		cmd := exec.Command("gdb-multiarch", "-nx", "-batch",
+			"-ex", "target remote :"+port, "-ex", "c", "-ex", "info threads", "-ex", "kill", kernel)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		require.NoError(t, cmd.Start())
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		c.waitFor(xv6Prompt, 0) // running, idle at the shell
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		select {
+		case err := <-done:
+			require.NoError(t, err, "gdb: %s", out.String())
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("gdb did not stop the guest: %s", out.String())
+		}
+		assert.Regexp(t, `Thread \d received signal SIGINT, Interrupt\.`, out.String())
+		assert.Regexp(t, `\* \d\s+Thread \d \(hart \d \([SUM]-mode\)\)`, out.String())
+		assert.Contains(t, out.String(), "[Inferior 1 (Remote target) killed]")
 	})
 
 	// gradelib.py's way: no acknowledgements, a single $c#63, and a
