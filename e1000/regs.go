@@ -117,8 +117,8 @@ const (
 
 // Frame size limits.
 const (
-	minFrame  = 60   // without FCS; shorter frames are padded
-	maxFrame  = 1518 // without FCS, room for one VLAN tag
+	minFrame  = 60    // without FCS; shorter frames are padded
+	maxFrame  = 1518  // without FCS, room for one VLAN tag
 	maxLong   = 16384 // with RCTL.LPE
 	maxTxData = 16384 + 256
 )
