@@ -52,7 +52,7 @@ func (g *fakeGuest) take() [][]byte {
 	return got
 }
 
-// waitFrames polls the network as a board would until pred holds.
+// waitFor polls the network as a board would until pred holds.
 func (g *fakeGuest) waitFor(pred func(f []byte) bool) []byte {
 	g.t.Helper()
 	deadline := time.After(5 * time.Second)
@@ -63,9 +63,7 @@ func (g *fakeGuest) waitFor(pred func(f []byte) bool) []byte {
 			}
 		}
 		select {
-		case <-g.n.Wake():
-			g.n.Poll()
-		case <-time.After(20 * time.Millisecond):
+		case <-g.n.Wake(): // the board polls only when woken
 			g.n.Poll()
 		case <-deadline:
 			g.t.Fatal("expected frame never reached the guest")

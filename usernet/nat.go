@@ -81,6 +81,7 @@ func (n *Net) natSend(guestPort uint16, dst netip.AddrPort, payload []byte) {
 		n.nat[guestPort] = e
 		n.wg.Add(1)
 		go n.readLoop(conn, guestPort, nil)
+		n.armSweep()
 	}
 	e.lastUsed = time.Now()
 	n.hostSend(e.conn, dst, payload)

@@ -61,6 +61,7 @@ const (
 	arpRetry        = 500 * time.Millisecond
 	arpTries        = 4
 	maxDatagram     = 65535
+	sweepEvery      = time.Second
 	maxToGuest      = 1500 - ipv4Header - udpHeader // no fragmentation toward the guest
 )
 
@@ -101,10 +102,13 @@ type Net struct {
 	arpTimer   *time.Timer
 	arpRetry   time.Duration
 
-	ipID      uint16
-	nat       map[uint16]*natEntry // by guest source port
-	fwds      []*forward
-	lastSweep time.Time
+	ipID       uint16
+	nat        map[uint16]*natEntry // by guest source port
+	fwds       []*forward
+	lastSweep  time.Time
+	sweepTimer *time.Timer
+	sweepArmed bool
+	sweepEvery time.Duration
 }
 
 // New opens the forwarded host ports and returns the network.
@@ -123,10 +127,11 @@ func New(cfg Config) (*Net, error) {
 	}
 	n := &Net{
 		cfg: cfg, logf: cfg.Log, logged: map[string]bool{},
-		events:   make(chan hostDatagram, hostQueue),
-		wake:     make(chan struct{}, 1),
-		nat:      map[uint16]*natEntry{},
-		arpRetry: arpRetry,
+		events:     make(chan hostDatagram, hostQueue),
+		wake:       make(chan struct{}, 1),
+		nat:        map[uint16]*natEntry{},
+		arpRetry:   arpRetry,
+		sweepEvery: sweepEvery,
 	}
 	if n.logf == nil {
 		n.logf = log.Printf
@@ -171,6 +176,9 @@ func (n *Net) Close() error {
 	if n.arpTimer != nil {
 		n.arpTimer.Stop()
 	}
+	if n.sweepTimer != nil {
+		n.sweepTimer.Stop()
+	}
 	for _, e := range n.nat {
 		e.conn.Close()
 	}
@@ -182,7 +190,7 @@ func (n *Net) Close() error {
 }
 
 // Poll delivers what host sockets received and runs timers. Call it on the
-// machine loop after Wake fires (calling it more often is cheap).
+// machine loop whenever Wake fires; calling it more often is harmless.
 func (n *Net) Poll() {
 	now := time.Now()
 	// Bounded, so a flooding host cannot keep the machine loop here.
@@ -209,9 +217,25 @@ func (n *Net) Poll() {
 			n.sendWhoHas(now)
 		}
 	}
-	if now.Sub(n.lastSweep) >= time.Second {
+	if now.Sub(n.lastSweep) >= n.sweepEvery {
 		n.lastSweep = now
 		n.expireNAT(now)
+		n.sweepArmed = false
+		n.armSweep()
+	}
+}
+
+// armSweep makes sure Poll runs again to expire idle flows while any exist
+// (the board calls Poll only when Wake fires).
+func (n *Net) armSweep() {
+	if n.sweepArmed || len(n.nat) == 0 || n.closed {
+		return
+	}
+	n.sweepArmed = true
+	if n.sweepTimer == nil {
+		n.sweepTimer = time.AfterFunc(n.sweepEvery, n.signal)
+	} else {
+		n.sweepTimer.Reset(n.sweepEvery)
 	}
 }
 
