@@ -57,9 +57,12 @@ func (g *fakeGuest) waitFor(pred func(f []byte) bool) []byte {
 	g.t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
-		for _, f := range g.take() {
-			if pred(f) {
-				return f
+		// Answering ARP inside take can deliver more frames at once.
+		for len(g.frames) > 0 {
+			for _, f := range g.take() {
+				if pred(f) {
+					return f
+				}
 			}
 		}
 		select {
