@@ -367,3 +367,28 @@ func TestUnknownRegisterLoggedOnce(t *testing.T) {
 	}
 	assert.Len(t, r.logs, 2)
 }
+
+func TestPHYThroughMDIC(t *testing.T) {
+	tests := []struct {
+		name  string
+		write uint32
+		want  uint32 // data bits after the access
+		err   bool
+	}{
+		{"read PHY id 1", 1<<21 | 2<<16 | mdicOpRead, 0x0141, false},
+		{"read status: link up", 1<<21 | 1<<16 | mdicOpRead, 0x796D, false},
+		{"absent PHY address", 2<<21 | 1<<16 | mdicOpRead, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, Config{})
+			r.wr(regMDIC, tt.write)
+			v := r.rd(regMDIC)
+			assert.NotZero(t, v&mdicReady)
+			assert.Equal(t, tt.err, v&(1<<30) != 0)
+			if !tt.err {
+				assert.Equal(t, tt.want, v&0xFFFF)
+			}
+		})
+	}
+}
