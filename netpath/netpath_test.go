@@ -11,8 +11,8 @@ import (
 
 	"github.com/rvemu/rvemu/bus"
 	"github.com/rvemu/rvemu/e1000"
-	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/pcap"
+	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/usernet"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
