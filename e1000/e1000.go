@@ -217,3 +217,9 @@ func (e *E1000) raise(cause uint32) {
 func (e *E1000) updateIRQ() {
 	e.cfg.SetINTx(e.reg(regICR)&e.reg(regIMS) != 0)
 }
+
+// String is a one-line summary for the end of a run.
+func (s Stats) String() string {
+	return fmt.Sprintf("e1000: %d frames sent, %d received; dropped: %d filtered, %d while RX off, %d bad size, %d queue overflow, %d bad TX",
+		s.TxFrames, s.RxFrames, s.RxFiltered, s.RxDisabled, s.RxBadSize, s.RxOverflow, s.TxDropped)
+}

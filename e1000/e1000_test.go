@@ -219,6 +219,7 @@ func TestQueueOverflowIsCounted(t *testing.T) {
 	assert.Equal(t, uint32(0), r.rd(statMPC))
 	assert.NotZero(t, r.rd(regICR)&IntRXO)
 	assert.Len(t, r.logs, 1, "overflow logged once")
+	assert.Contains(t, r.nic.Stats().String(), "3 queue overflow")
 }
 
 func TestReset(t *testing.T) {
