@@ -43,7 +43,7 @@ func (l *irqLine) Set(v bool) { l.up = v }
 
 // board is the NIC side of the machine plus a driver for it.
 type board struct {
-	t    *testing.T
+	t    testing.TB
 	bus  *bus.Bus
 	win  bus.Device
 	irq  *irqLine
@@ -181,7 +181,7 @@ func arpAnswer(req []byte) []byte {
 	return f
 }
 
-func echoServer(t *testing.T) uint16 {
+func echoServer(t testing.TB) uint16 {
 	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
@@ -198,35 +198,38 @@ func echoServer(t *testing.T) uint16 {
 	return uint16(conn.LocalAddr().(*net.UDPAddr).Port)
 }
 
-func TestPingThroughNICAndUsernet(t *testing.T) {
-	capture := filepath.Join(t.TempDir(), "packets.pcap")
-	dump, err := pcap.Create(capture)
-	require.NoError(t, err)
-
+// newBoard builds bus, PCI host, NIC and user network, with the link
+// optionally captured, and runs the xv6 probe and init.
+func newBoard(t testing.TB, dump *pcap.Writer) *board {
 	b := &board{t: t, bus: bus.New(ramBase, 1<<20), irq: &irqLine{}}
-	b.nic = e1000.New(b.bus, e1000.Config{Transmit: dump.Tap(func(f []byte) { b.net.FromGuest(f) })})
-	toGuest := dump.Tap(b.nic.Receive)
+	fromGuest := func(f []byte) { b.net.FromGuest(f) }
+	toGuest := func(f []byte) { b.nic.Receive(f) }
+	if dump != nil {
+		fromGuest, toGuest = dump.Tap(fromGuest), dump.Tap(toGuest)
+	}
+	b.nic = e1000.New(b.bus, e1000.Config{Transmit: fromGuest})
+	var err error
 	b.net, err = usernet.New(usernet.Config{ToGuest: toGuest})
 	require.NoError(t, err)
-	defer b.net.Close()
+	t.Cleanup(func() { b.net.Close() })
 	host := pci.NewHost(winBase, [4]bus.IRQLine{nil, b.irq, nil, nil})
 	host.Attach(1, 0, b.nic.PCI())
 	b.win = host.Window()
 	b.probe(host.ECAM())
 	b.initNIC()
+	return b
+}
 
-	port := echoServer(t)
-	b.transmit(udpToGateway(2000, port, "a message from xv6!"))
-
-	// The machine loop: wait for Wake, Poll, take interrupts, answer ARP.
-	var reply []byte
+// awaitIP runs the machine loop's part: wait for Wake, Poll, take
+// interrupts, answer ARP; it returns the first IP frame the guest receives.
+func (b *board) awaitIP() []byte {
 	deadline := time.After(5 * time.Second)
-	for reply == nil {
+	for {
 		select {
 		case <-b.net.Wake():
 			b.net.Poll()
 		case <-deadline:
-			t.Fatal("no reply reached the RX ring")
+			b.t.Fatal("no reply reached the RX ring")
 		}
 		for b.irq.up {
 			for _, f := range b.receive() {
@@ -234,11 +237,23 @@ func TestPingThroughNICAndUsernet(t *testing.T) {
 				case 0x0806:
 					b.transmit(arpAnswer(f))
 				case 0x0800:
-					reply = f
+					return f
 				}
 			}
 		}
 	}
+}
+
+func TestPingThroughNICAndUsernet(t *testing.T) {
+	capture := filepath.Join(t.TempDir(), "packets.pcap")
+	dump, err := pcap.Create(capture)
+	require.NoError(t, err)
+	b := newBoard(t, dump)
+
+	port := echoServer(t)
+	b.transmit(udpToGateway(2000, port, "a message from xv6!"))
+
+	reply := b.awaitIP()
 	assert.Equal(t, guestMAC, reply[:6])
 	ip := reply[14:]
 	assert.Equal(t, []byte{10, 0, 2, 2, 10, 0, 2, 15}, ip[12:20])
@@ -256,4 +271,18 @@ func TestPingThroughNICAndUsernet(t *testing.T) {
 	assert.Contains(t, lines[2], "10.0.2.15 is at 52:54:00:12:34:56")
 	assert.True(t, strings.HasPrefix(lines[3], "UDP"), lines[3])
 	assert.Contains(t, b.net.Stats().String(), "2 frames from guest, 2 to guest, 1 datagrams to host")
+}
+
+// BenchmarkPingRoundTrip: one UDP datagram from the guest's TX ring to a Go
+// echo server on 127.0.0.1 and back into the RX ring, interrupt included.
+func BenchmarkPingRoundTrip(bm *testing.B) {
+	b := newBoard(bm, nil)
+	port := echoServer(bm)
+	ping := udpToGateway(2000, port, "a message from xv6!")
+	b.transmit(ping)
+	b.awaitIP() // ARP settled
+	for bm.Loop() {
+		b.transmit(ping)
+		b.awaitIP()
+	}
 }
