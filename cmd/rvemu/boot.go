@@ -29,6 +29,7 @@ Examples:
    rvemu boot --disk fs.img kernel/kernel
    rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
    echo ls | rvemu boot --disk fs.img kernel`
 
 func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
