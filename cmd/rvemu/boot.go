@@ -19,6 +19,11 @@ const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw bina
 stdin/stdout, virtio-mmio disk, PCIe. The guest's poweroff status is
 rvemu's exit status.
 
+Network (--net user, the default): an Intel E1000 at PCI 00:01.0 on a
+user-mode network like QEMU's: the guest is 10.0.2.15, UDP to 10.0.2.2:P
+reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
+/etc/hosts), and nothing else leaves unless --net-egress all.
+
 Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
 Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
 
