@@ -55,7 +55,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
-		}, append(gdbFlags, netFlags()...)...),
+		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
 }
