@@ -113,8 +113,12 @@ e1000_transmit(struct mbuf *m)
   acquire(&tx_lock);
   uint32 tail = reg_read(E1000_TDT) % TX_RING_SIZE;
   struct e1000_tx_desc *d = &tx_ring[tail];
-  if((d->status & E1000_TXD_STAT_DD) == 0) {
-    // The NIC has not sent the frame in this slot yet: the ring is full.
+  // Full if the NIC has not sent the frame in this slot yet, or if this is
+  // the last free slot: the NIC reads TDT == TDH as an empty ring, so at
+  // most TX_RING_SIZE - 1 frames may be outstanding. (The slot after the
+  // tail is still busy only when it is the head.)
+  if((d->status & E1000_TXD_STAT_DD) == 0 ||
+     (tx_ring[(tail + 1) % TX_RING_SIZE].status & E1000_TXD_STAT_DD) == 0) {
     release(&tx_lock);
     return -1;
   }
