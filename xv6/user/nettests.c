@@ -1,16 +1,19 @@
 // nettests: end-to-end checks of the network lab through UDP sockets.
 //
-// The host side must run a UDP server on 127.0.0.1:NET_TESTS_PORT that
-// answers every datagram with "this is the host!", and an echo server on
-// 127.0.0.1:NET_ECHO_PORT (default NET_TESTS_PORT + 1) that sends each
-// datagram back unchanged. QEMU's user-mode network maps 10.0.2.2 to the
-// host's loopback. The DNS test asks 8.8.8.8 for pdos.csail.mit.edu's A
-// record.
+//   nettests        the 2020/2021 lab's tests: pings to the host server,
+//                   then a DNS query to 8.8.8.8 for pdos.csail.mit.edu.
+//   nettests echo   the 2019 lab's test: one datagram to the echo server.
+//
+// The host side runs a UDP server on 127.0.0.1:NET_TESTS_PORT that answers
+// every datagram with "this is the host!" (the 2020 lab's server.py), and for
+// `echo` a server on 127.0.0.1:NET_ECHO_PORT (default NET_TESTS_PORT + 1)
+// that sends each datagram back unchanged. QEMU's user-mode network maps
+// 10.0.2.2 to the host's loopback. The two runs are separate so the default
+// one needs nothing but the lab's own server.
 //
 // Output lines follow the net lab's grader: each test prints its name, then
 // "OK"; any failure prints why on stderr and exits 1.
-#include "kernel/types.h"
-#include "user/user.h"
+#include "user.h"
 
 #ifndef NET_TESTS_PORT
 #error "build with -DNET_TESTS_PORT=<host UDP port> (the Makefile derives it from the uid)"
@@ -251,6 +254,17 @@ dns(void)
 int
 main(int argc, char *argv[])
 {
+  if(argc == 2 && strcmp(argv[1], "echo") == 0) {
+    printf("testing one ping: ");
+    echo_ping(PING_LOCAL_PORT, NET_ECHO_PORT);
+    printf("OK\n");
+    exit(0);
+  }
+  if(argc != 1) {
+    fprintf(2, "usage: nettests [echo]\n");
+    exit(1);
+  }
+
   uint16 port = NET_TESTS_PORT;
   printf("nettests running on port %d\n", port);
 
@@ -265,10 +279,6 @@ main(int argc, char *argv[])
 
   printf("testing multi-process pings: ");
   multi_process_pings(port);
-  printf("OK\n");
-
-  printf("testing one ping: ");
-  echo_ping(PING_LOCAL_PORT, NET_ECHO_PORT);
   printf("OK\n");
 
   printf("testing DNS\n");
