@@ -148,7 +148,6 @@ void usertrapret(void) __attribute__((noreturn));
 // uart.c
 void uartinit(void);
 void uartputc(int c);
-void uartputc_sync(int c);
 void uartintr(void);
 
 // virtio_disk.c
