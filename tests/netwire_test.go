@@ -7,7 +7,8 @@ import (
 )
 
 // pcapFrames reads a classic libpcap capture (what QEMU's filter-dump
-// writes) and returns the captured bytes of every frame.
+// writes) and returns the captured bytes of every frame. On a truncated
+// file it returns the whole frames before the cut with the error.
 func pcapFrames(path string) ([][]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -29,12 +30,12 @@ func pcapFrames(path string) ([][]byte, error) {
 	var frames [][]byte
 	for off := globalHeader; off < len(data); {
 		if off+recordHeader > len(data) {
-			return nil, fmt.Errorf("pcap %s: truncated record header at %d", path, off)
+			return frames, fmt.Errorf("pcap %s: truncated record header at %d", path, off)
 		}
 		capLen := int(order.Uint32(data[off+8:]))
 		off += recordHeader
 		if off+capLen > len(data) {
-			return nil, fmt.Errorf("pcap %s: truncated frame at %d", path, off)
+			return frames, fmt.Errorf("pcap %s: truncated frame at %d", path, off)
 		}
 		frames = append(frames, data[off:off+capLen])
 		off += capLen
