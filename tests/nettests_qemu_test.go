@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,7 +107,7 @@ func runNettestsInNetns(t *testing.T) {
 	host := startLabServer(t, labTestPort, func([]byte) []byte { return []byte(hostReply) })
 	echo := startLabServer(t, labEchoPort, func(b []byte) []byte { return b })
 
-	pcap := filepath.Join(build, "packets.pcap")
+	pcap := filepath.Join(build, "packets.pcap") // where qemu-net dumps frames
 	qemu := startQEMU(t, build, pcap)
 
 	require.Truef(t, qemu.console.waitFor("$ ", 0, 30*time.Second), "no shell prompt; console:\n%s", qemu.console)
@@ -261,22 +263,22 @@ func startLabServer(t *testing.T, port int, answer func([]byte) []byte) *labServ
 
 type qemuRun struct {
 	cmd     *exec.Cmd
-	stdin   interface{ Write([]byte) (int, error) }
+	stdin   io.Writer
 	console *consoleLog
-	done    chan error
+	done    chan error // the result of cmd.Wait
+
+	once   sync.Once
+	exited chan struct{}
 }
 
+// startQEMU boots the build with the Makefile's `qemu-net` target, so the
+// test runs the board exactly as students do: 3 harts, the E1000 on pcie.0
+// behind user-mode networking, every frame dumped to pcap.
 func startQEMU(t *testing.T, build, pcap string) *qemuRun {
-	cmd := exec.Command("qemu-system-riscv64",
-		"-machine", "virt", "-bios", "none", "-m", "128M", "-smp", "3", "-nographic",
-		"-kernel", filepath.Join(build, "kernel.img"),
-		"-global", "virtio-mmio.force-legacy=false",
-		"-drive", "file="+filepath.Join(build, "fs.img")+",if=none,format=raw,id=x0",
-		"-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-		"-netdev", fmt.Sprintf("user,id=net0,hostfwd=udp::%d-:2000", labFwdPort),
-		"-object", "filter-dump,id=net0,netdev=net0,file="+pcap,
-		"-device", "e1000,netdev=net0,bus=pcie.0",
-	)
+	cmd := exec.Command("make", "-s", "-C", "../xv6", "B="+build,
+		fmt.Sprintf("NET_TESTS_PORT=%d", labTestPort), fmt.Sprintf("NET_FWD_PORT=%d", labFwdPort),
+		"qemu-net")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // make and QEMU: one group to end
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	console := &consoleLog{notify: make(chan struct{}, 1)}
@@ -289,18 +291,33 @@ func startQEMU(t *testing.T, build, pcap string) *qemuRun {
 	return q
 }
 
-// stop ends QEMU (SIGTERM lets it close the pcap cleanly) and waits for it.
+// stop quits QEMU with its console escape (Ctrl-A x), which also closes
+// the pcap cleanly, and kills the process group if that does not work.
 func (q *qemuRun) stop(t *testing.T) {
-	if q.cmd.ProcessState != nil {
-		return
-	}
-	_ = q.cmd.Process.Signal(os.Interrupt)
 	select {
-	case <-q.done:
-	case <-time.After(10 * time.Second):
-		_ = q.cmd.Process.Kill()
-		<-q.done
+	case <-q.stopped():
+		return
+	default:
 	}
+	_, _ = q.stdin.Write([]byte("\x01x"))
+	select {
+	case <-q.stopped():
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-q.cmd.Process.Pid, syscall.SIGKILL)
+		<-q.stopped()
+	}
+}
+
+// stopped is closed once the process has exited.
+func (q *qemuRun) stopped() <-chan struct{} {
+	q.once.Do(func() {
+		q.exited = make(chan struct{})
+		go func() {
+			<-q.done
+			close(q.exited)
+		}()
+	})
+	return q.exited
 }
 
 // consoleLog collects the guest console and lets the test wait for text.
