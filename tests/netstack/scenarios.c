@@ -587,6 +587,17 @@ interrupt_without_frames(void)
   CHECK(REG(E1000_ICR) == 0xffffffff);  // acknowledged (write-1-to-clear)
 }
 
+static void
+connect_without_nic_fails(void)
+{
+  sockinit();  // pci_init found no E1000: e1000_init never ran
+  struct file *f = (struct file *)1;
+  CHECK(sockalloc(&f, HOST_IP, 2000, 25099) == -1);
+  CHECK(f == 0);
+  CHECK(shim_live_pages() == 0 && shim_locks_held == 0);
+  e1000_intr();  // a stray interrupt is ignored
+}
+
 static const struct {
   const char *name;
   void (*run)(void);
@@ -606,6 +617,7 @@ static const struct {
   {"rx_burst_wraps_ring", rx_burst_wraps_ring},
   {"socket_queue_bounded", socket_queue_bounded},
   {"interrupt_without_frames", interrupt_without_frames},
+  {"connect_without_nic_fails", connect_without_nic_fails},
 };
 
 static int

@@ -104,6 +104,13 @@ e1000_init(uint32 *regs_base)
   reg_write(E1000_IMS, E1000_INT_RXT0);
 }
 
+// e1000_ready reports whether pci_init found and set up the NIC.
+int
+e1000_ready(void)
+{
+  return regs != 0;
+}
+
 int
 e1000_transmit(struct mbuf *m)
 {

@@ -86,6 +86,7 @@ void net_tx_udp(struct mbuf *m, uint32 dip, uint16 sport, uint16 dport);  // con
 
 // e1000.c: the NIC.
 void e1000_init(uint32 *regs);
+int e1000_ready(void);               // 0 until pci_init has found the NIC
 int e1000_transmit(struct mbuf *m);  // 0: the NIC owns m; -1: ring full, caller keeps m
 void e1000_recv(void);
 

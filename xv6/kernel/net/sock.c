@@ -33,12 +33,16 @@ sockinit(void)
   initlock(&sock_list_lock, "sock_list");
 }
 
-// sockalloc makes a socket and a file for it; 0 on success, -1 if out of
-// memory or a socket with the same triple exists.
+// sockalloc makes a socket and a file for it; 0 on success, -1 without a
+// NIC (a read would wait forever), out of memory, or if a socket with the
+// same triple exists.
 int
 sockalloc(struct file **f, uint32 raddr, uint16 lport, uint16 rport)
 {
   struct sock *si = 0;
+  *f = 0;
+  if(!e1000_ready())
+    goto fail;
   *f = filealloc();
   if(*f == 0)
     goto fail;
