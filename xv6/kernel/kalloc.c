@@ -14,21 +14,27 @@ static struct {
   struct freepage *head;
 } freelist;
 
+static void push(void *pa) {
+  struct freepage *p = pa;
+  acquire(&freelist.lock);
+  p->next = freelist.head;
+  freelist.head = p;
+  release(&freelist.lock);
+}
+
+// Boot does not fill the pages: kalloc fills each page it hands out, and
+// touching all of RAM here would dominate boot time on an emulator.
 void kinit(void) {
   initlock(&freelist.lock, "kalloc");
   for (uint64 pa = PGROUNDUP((uint64)end); pa + PGSIZE <= PHYSTOP; pa += PGSIZE)
-    kfree((void *)pa);
+    push((void *)pa);
 }
 
 void kfree(void *pa) {
   if ((uint64)pa % PGSIZE || (char *)pa < end || (uint64)pa >= PHYSTOP)
     panic("kfree: bad page");
   memset(pa, 1, PGSIZE);  // junk, so use-after-free shows up early
-  struct freepage *p = pa;
-  acquire(&freelist.lock);
-  p->next = freelist.head;
-  freelist.head = p;
-  release(&freelist.lock);
+  push(pa);
 }
 
 // Returns a page filled with junk, or 0 when memory is exhausted.

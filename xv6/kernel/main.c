@@ -2,13 +2,14 @@
 // wait for it, then join the scheduler.
 #include "defs.h"
 
+extern int timer_sstc;  // mstart.c
 static volatile int kernel_ready;
 
 void main(void) {
   if (cpuid() == 0) {
     consoleinit();
     printfinit();
-    printf("\nrvemu xv6: booting\n");
+    printf("\nrvemu xv6: booting, timer %s\n", timer_sstc ? "sstc" : "clint");
     kinit();
     kvminit();
     kvminithart();
