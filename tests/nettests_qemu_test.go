@@ -117,12 +117,14 @@ func runNettestsInNetns(t *testing.T) {
 	require.Truef(t, qemu.console.waitFor("$ ", mark, 20*time.Second), "nettests echo did not finish; console:\n%s", qemu.console)
 	_, err = qemu.stdin.Write([]byte("nettests\n"))
 	require.NoError(t, err)
+	started := time.Now()
 	// DNS needs the Internet, which this namespace lacks: the run ends at
 	// the query, so wait for the line that announces it.
 	ok := qemu.console.waitFor("testing DNS\n", mark, 40*time.Second)
 	if ok {
 		// The line comes before the query: let the query reach the wire.
 		ok = waitForDNSQuery(pcap, 10*time.Second)
+		t.Logf("nettests: typed to DNS query in %v", time.Since(started))
 	}
 	qemu.stop(t)
 	transcript := qemu.console.String()
