@@ -34,6 +34,9 @@ func TestNettestsQEMU(t *testing.T) {
 		runNettestsInNetns(t)
 		return
 	}
+	if testing.Short() {
+		t.Skip("end-to-end boot on QEMU: run without -short (make test-e2e)")
+	}
 	for _, tool := range []string{"unshare", "ip", "make", "riscv64-unknown-elf-gcc", "qemu-system-riscv64"} {
 		_, err := exec.LookPath(tool)
 		require.NoErrorf(t, err, "the QEMU net test needs %s", tool)
