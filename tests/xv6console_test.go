@@ -18,7 +18,8 @@ import (
 // xv6Console is a running guest whose serial console the test drives
 // through pipes: it types lines and waits for the shell prompt.
 type xv6Console struct {
-	t       *testing.T
+	t       testing.TB
+	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	mu      sync.Mutex
 	out     []byte        // everything the guest printed so far
@@ -30,7 +31,7 @@ const xv6Prompt = "$ "
 
 // xv6Build runs make in xv6/ with extra variables and returns the build
 // directory (relative to xv6/ as make sees it, absolute here).
-func xv6Build(t *testing.T, vars ...string) string {
+func xv6Build(t testing.TB, vars ...string) string {
 	t.Helper()
 	for _, tool := range []string{"make", "riscv64-unknown-elf-gcc", "qemu-system-riscv64"} {
 		_, err := exec.LookPath(tool)
@@ -52,7 +53,7 @@ func xv6Build(t *testing.T, vars ...string) string {
 
 // bootXv6QEMU boots kernel.img with a private copy of fs.img on QEMU's virt
 // board and returns once the first prompt is printed.
-func bootXv6QEMU(t *testing.T, buildDir string, harts int) *xv6Console {
+func bootXv6QEMU(t testing.TB, buildDir string, harts int) *xv6Console {
 	t.Helper()
 	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
 	require.NoError(t, err)
@@ -65,7 +66,7 @@ func bootXv6QEMU(t *testing.T, buildDir string, harts int) *xv6Console {
 		"-global", "virtio-mmio.force-legacy=false",
 		"-drive", "file="+disk+",if=none,format=raw,id=x0",
 		"-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0")
-	c := &xv6Console{t: t, changed: make(chan struct{}), exited: make(chan struct{})}
+	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
 	c.stdin, err = cmd.StdinPipe()
 	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
@@ -74,14 +75,20 @@ func bootXv6QEMU(t *testing.T, buildDir string, harts int) *xv6Console {
 	require.NoError(t, cmd.Start())
 	go c.collect(stdout)
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		c.stop()
 		if t.Failed() {
 			t.Logf("console output:\n%s", c.output())
 		}
 	})
 	c.waitFor(xv6Prompt, 0)
 	return c
+}
+
+// stop kills the emulator; calling it again does nothing.
+func (c *xv6Console) stop() {
+	_ = c.cmd.Process.Kill()
+	<-c.exited
+	_ = c.cmd.Wait()
 }
 
 func (c *xv6Console) collect(r io.Reader) {

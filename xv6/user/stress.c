@@ -1,5 +1,6 @@
 // stress: soak and benchmark the kernel. One line per part, then
-// "stress: all OK" if every part passed. Parts: mem, fork, exec, pipe, file.
+// "stress: all OK" if every part passed. Parts: mem, fork, exec, sched,
+// pipe, file.
 // Each line ends with the clock ticks (100 ms) the part took.
 #include "user.h"
 
@@ -67,6 +68,43 @@ static void stress_exec(char *self) {
     ok = wait(&status) == pid && status == 42;
   }
   report("exec", ok, n, "execs", start);
+}
+
+// More CPU-bound processes than harts, all spinning until the same
+// deadline: each gets CPU time only if the timer preempts the others.
+static void stress_sched(void) {
+  int start = uptime(), n = 6, ok = 1;
+  int deadline = start + 5;
+  int fds[2];
+  if (pipe(fds) < 0) {
+    report("sched", 0, 0, "procs", start);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    int pid = fork();
+    if (pid < 0) {
+      ok = 0;
+      break;
+    }
+    if (pid == 0) {
+      int spins = 0;
+      while (uptime() < deadline)
+        for (volatile int k = 0; k < 1000; k++)
+          spins++;
+      write(fds[1], &spins, sizeof(spins));
+      exit(0);
+    }
+  }
+  close(fds[1]);
+  int spins, got = 0;
+  while (read(fds[0], &spins, sizeof(spins)) == sizeof(spins)) {
+    ok = ok && spins > 0;
+    got++;
+  }
+  close(fds[0]);
+  while (wait(0) >= 0)
+    ;
+  report("sched", ok && got == n, got, "procs", start);
 }
 
 static void stress_pipe(void) {
@@ -137,6 +175,7 @@ int main(int argc, char **argv) {
   stress_mem();
   stress_fork();
   stress_exec(argv[0]);
+  stress_sched();
   stress_pipe();
   stress_file();
   if (failed) {
