@@ -1,0 +1,122 @@
+package cpu
+
+// Decoded operations. The values are dense so the interpreter's switch
+// compiles to a jump table. Compressed instructions decode to the same
+// operations as their 32-bit expansions; inst.ilen tells them apart.
+const (
+	opUndecoded uint8 = iota // slot not decoded yet (zero value of a fresh page)
+	opCrossPage              // 32-bit instruction straddling a page end: never cached
+	opIllegal                // imm holds the instruction bits for tval
+
+	opLUI
+	opAUIPC
+	opJAL
+	opJALR
+	opBEQ
+	opBNE
+	opBLT
+	opBGE
+	opBLTU
+	opBGEU
+
+	opLB
+	opLH
+	opLW
+	opLD
+	opLBU
+	opLHU
+	opLWU
+	opSB
+	opSH
+	opSW
+	opSD
+
+	opADDI
+	opSLTI
+	opSLTIU
+	opXORI
+	opORI
+	opANDI
+	opSLLI
+	opSRLI
+	opSRAI
+	opADD
+	opSUB
+	opSLL
+	opSLT
+	opSLTU
+	opXOR
+	opSRL
+	opSRA
+	opOR
+	opAND
+
+	opADDIW
+	opSLLIW
+	opSRLIW
+	opSRAIW
+	opADDW
+	opSUBW
+	opSLLW
+	opSRLW
+	opSRAW
+
+	opMUL
+	opMULH
+	opMULHSU
+	opMULHU
+	opDIV
+	opDIVU
+	opREM
+	opREMU
+	opMULW
+	opDIVW
+	opDIVUW
+	opREMW
+	opREMUW
+
+	opFENCE
+	opFENCEI
+	opECALL
+	opEBREAK
+	opMRET
+	opSRET
+	opWFI
+	opSFENCEVMA
+
+	opCSRRW // imm = CSR number, rs1 = source register
+	opCSRRS
+	opCSRRC
+	opCSRRWI // rs1 = 5-bit immediate
+	opCSRRSI
+	opCSRRCI
+
+	opAMOW // imm = funct5 (LR/SC/AMO kind)
+	opAMOD
+)
+
+// funct5 values of the A extension.
+const (
+	amoADD  = 0x00
+	amoSWAP = 0x01
+	amoLR   = 0x02
+	amoSC   = 0x03
+	amoXOR  = 0x04
+	amoOR   = 0x08
+	amoAND  = 0x0c
+	amoMIN  = 0x10
+	amoMAX  = 0x14
+	amoMINU = 0x18
+	amoMAXU = 0x1c
+)
+
+// inst is one pre-decoded instruction: 16 bytes, so a 4 KiB page of code
+// (2048 halfword slots) decodes into 32 KiB.
+type inst struct {
+	op   uint8
+	rd   uint8
+	rs1  uint8
+	rs2  uint8
+	ilen uint8 // 2 or 4
+	imm  int64
+}

@@ -1,0 +1,266 @@
+package machine
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/rvemu/rvemu/cpu"
+)
+
+// Interrupt-pending bits the board drives (mip layout).
+const (
+	ipMSIP = 1 << 3
+	ipMTIP = 1 << 7
+	ipSEIP = 1 << 9
+	ipMEIP = 1 << 11
+)
+
+// Run starts the harts and returns when the guest powers off (its status),
+// when the timeout passes (ExitTimeout, ErrTimeout) or when ctx is done
+// (ctx.Err()). It may be called once.
+func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
+	m.stats.start = time.Now()
+	defer func() {
+		m.stats.wall = time.Since(m.stats.start)
+		if cerr := m.Close(); err == nil && cerr != nil {
+			exitCode, err = 1, cerr
+		}
+		m.virtioHint()
+	}()
+	if m.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, m.cfg.Timeout, ErrTimeout)
+		defer cancel()
+	}
+	in := startInput(m.cfg.ConsoleIn, ctx.Done())
+	m.in = in
+	idle := newIdler()
+	defer idle.stop()
+
+	for {
+		m.stats.turns++
+		if code, done := m.exited(); done {
+			return code, nil
+		}
+		select {
+		case <-ctx.Done():
+			if context.Cause(ctx) == ErrTimeout {
+				return ExitTimeout, ErrTimeout
+			}
+			return 1, ctx.Err()
+		default:
+		}
+		in.feed(m.uart)
+
+		// Sample the interrupt lines at a known mtime: deadlines after it
+		// can still wake a hart, earlier ones were seen by this sampling.
+		sampled := m.clock.now()
+		for _, h := range m.harts {
+			m.sampleIRQs(h)
+		}
+		ran := false
+		for _, h := range m.harts {
+			if h.Waiting() {
+				continue
+			}
+			ran = true
+			m.runHart(h)
+			if _, done := m.fin.exited(); done {
+				break
+			}
+		}
+		if m.out.Buffered() > 0 {
+			m.out.Flush()
+		}
+		if !ran {
+			m.sleep(ctx, idle, in, sampled)
+		}
+	}
+}
+
+// runHart gives h one quantum. Run returns early after MMIO, so device
+// state is re-sampled right away: an interrupt raised by a register write
+// is seen before the hart runs on.
+func (m *Machine) runHart(h *cpu.Hart) {
+	left := m.cfg.Quantum
+	for left > 0 {
+		n := h.Run(left)
+		m.clock.advance(n)
+		left -= n
+		if n == 0 || h.Waiting() {
+			return
+		}
+		if _, done := m.fin.exited(); done {
+			return
+		}
+		// A guest polling the UART takes held input as fast as it reads,
+		// not one FIFO-full per turn.
+		if len(m.in.pending) > 0 {
+			m.in.feed(m.uart)
+		}
+		m.sampleIRQs(h)
+	}
+}
+
+// sampleIRQs copies the interrupt controllers' outputs into h's mip.
+func (m *Machine) sampleIRQs(h *cpu.Hart) {
+	id := h.ID
+	h.SetIP(ipMSIP, m.clint.MSIP(id))
+	h.SetIP(ipMTIP, m.clint.MTIP(id))
+	h.SetIP(ipMEIP, m.plic.MEIP(id))
+	h.SetIP(ipSEIP, m.plic.SEIP(id))
+}
+
+// exited checks the two ways a guest ends the run: the finisher and HTIF.
+func (m *Machine) exited() (int, bool) {
+	if code, done := m.fin.exited(); done {
+		return code, true
+	}
+	if m.htif != nil {
+		return m.htif.poll()
+	}
+	return 0, false
+}
+
+// sleep blocks while every hart waits: until the earliest timer deadline,
+// a host event, or the end of the run. No host CPU is spent meanwhile.
+func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
+	m.stats.sleeps++
+	deadline, armed := m.nextDeadline(sampled)
+	if m.clock.kind == ClockVirtual && armed {
+		m.clock.idleUntil(deadline) // jump; nothing to wait for
+		return
+	}
+	var timeout <-chan time.Time
+	if armed {
+		d := m.clock.idleUntil(deadline)
+		if d <= 0 {
+			return
+		}
+		timeout = idle.arm(d)
+	}
+	select {
+	case <-ctx.Done():
+	case <-timeout:
+	case chunk, ok := <-in.wake():
+		in.accept(chunk, ok)
+	}
+}
+
+// nextDeadline is the earliest timer compare value after the sampling
+// time: those are the only timers that can still wake a waiting hart.
+func (m *Machine) nextDeadline(sampled uint64) (uint64, bool) {
+	best, found := uint64(0), false
+	consider := func(d uint64, ok bool) {
+		if ok && d > sampled && (!found || d < best) {
+			best, found = d, true
+		}
+	}
+	consider(m.clint.NextDeadline())
+	for _, h := range m.harts {
+		consider(h.TimerDeadline())
+	}
+	return best, found
+}
+
+// idler owns one reusable timer for idle sleeps.
+type idler struct{ t *time.Timer }
+
+func newIdler() *idler {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &idler{t: t}
+}
+
+func (i *idler) arm(d time.Duration) <-chan time.Time {
+	i.t.Reset(d) // Go 1.23+ timers: Reset drops any stale tick
+	return i.t.C
+}
+
+func (i *idler) stop() { i.t.Stop() }
+
+// console input ---------------------------------------------------------
+
+// input carries host console bytes to the machine loop. A goroutine reads
+// the host side and hands over chunks; the loop holds the current chunk
+// until the UART has room, so no byte is ever dropped, and reads the next
+// chunk only when the last one is delivered (back-pressure to the host).
+type input struct {
+	ch      chan []byte
+	pending []byte
+}
+
+// receiver is the UART side of console input.
+type receiver interface {
+	RxRoom() bool
+	Receive(b byte)
+}
+
+func startInput(r io.Reader, done <-chan struct{}) *input {
+	in := &input{}
+	if r == nil {
+		return in // nil channel: never ready
+	}
+	in.ch = make(chan []byte)
+	go func() {
+		defer close(in.ch)
+		for {
+			buf := make([]byte, 512)
+			n, err := r.Read(buf)
+			if n > 0 {
+				select {
+				case in.ch <- buf[:n]:
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				return // EOF does not stop the machine: input just ends
+			}
+		}
+	}()
+	return in
+}
+
+// wake is the channel the idle sleep listens on; nil (never ready) while a
+// chunk is still undelivered.
+func (in *input) wake() <-chan []byte {
+	if len(in.pending) > 0 {
+		return nil
+	}
+	return in.ch
+}
+
+func (in *input) accept(chunk []byte, ok bool) {
+	if !ok {
+		in.ch = nil // host side ended; keep running
+		return
+	}
+	in.pending = chunk
+}
+
+// feed moves held bytes into the UART while it has room, fetching the next
+// chunk from the reader without blocking.
+func (in *input) feed(u receiver) {
+	for {
+		if len(in.pending) == 0 {
+			select {
+			case chunk, ok := <-in.wake():
+				in.accept(chunk, ok)
+				if !ok || len(in.pending) == 0 {
+					return
+				}
+			default:
+				return
+			}
+		}
+		for len(in.pending) > 0 && u.RxRoom() {
+			u.Receive(in.pending[0])
+			in.pending = in.pending[1:]
+		}
+		if len(in.pending) > 0 {
+			return
+		}
+	}
+}
