@@ -106,22 +106,33 @@ func PatternText(re *regexp.Regexp) string {
 	return b.String()
 }
 
-// ClosestLine is the line of text most like want (smallest edit distance
-// relative to length), so a FAIL shows what the guest printed instead.
-// Empty when text has no non-blank line.
+// ClosestLine is the line of text most like want, so a FAIL shows what
+// the guest printed instead. Lines sharing a longer prefix with want win
+// (the guest prints a test's name before its verdict); among those, the
+// smallest edit distance relative to length. Empty when text has no
+// non-blank line.
 func ClosestLine(want, text string) string {
-	best, bestScore := "", 2.0
+	best, bestPrefix, bestDist := "", -1, 2.0
 	for _, l := range strings.Split(normalise(text), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" {
 			continue
 		}
+		p := commonPrefix(want, l)
 		d := float64(editDistance(want, l)) / float64(max(len(want), len(l)))
-		if d < bestScore {
-			best, bestScore = l, d
+		if p > bestPrefix || p == bestPrefix && d < bestDist {
+			best, bestPrefix, bestDist = l, p, d
 		}
 	}
 	return best
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // editDistance is the Levenshtein distance in bytes.

@@ -138,6 +138,7 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 	if !w.prompts(1) {
 		if diskPanic.MatchString(con.Text(0)) {
 			stop()
+			con.Close()
 			w.finish()
 			return nil, errDiskLayout
 		}
@@ -152,7 +153,7 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 	typedAt, typedOff := time.Now(), 0
 	if note == "" {
 		p, off, _ := con.State()
-		typedAt, typedOff = time.Now(), off
+		typedAt, typedOff, w.from = time.Now(), off, off
 		con.Type(command)
 		if !w.prompts(p + 1) {
 			note = w.why("before the prompt after " + command)
@@ -161,7 +162,7 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 		if lab.Name == "auto" && s.Command == "" && note == "" && shellNotFound.MatchString(con.Text(off)) {
 			command = Lab2024().Command
 			p, off, _ = con.State()
-			typedAt, typedOff = time.Now(), off
+			typedAt, typedOff, w.from = time.Now(), off, off
 			con.Type(command)
 			if !w.prompts(p + 1) {
 				note = w.why("before the prompt after " + command)
@@ -169,6 +170,7 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 		}
 	}
 	stop()
+	con.Close() // a guest blocked reading its keyboard returns too
 	if err := w.finish(); err != nil && note == "" {
 		note = "guest: " + err.Error()
 	}
@@ -219,7 +221,11 @@ type waiter struct {
 	deadline time.Time
 	ctx      context.Context
 	reason   string
+	from     int // console offset where the current wait started
 }
+
+// kernelPanic is xv6's panic() output.
+var kernelPanic = regexp.MustCompile(`(?m)^panic: `)
 
 // prompts waits until n prompts were seen; false says why not in w.reason.
 func (w *waiter) prompts(n int) bool {
@@ -229,6 +235,10 @@ func (w *waiter) prompts(n int) bool {
 		got, _, changed := w.con.State()
 		if got >= n {
 			return true
+		}
+		if kernelPanic.MatchString(w.con.Text(w.from)) {
+			w.reason = "the kernel panicked"
+			return false // xv6 spins after a panic: no prompt will come
 		}
 		if w.exited {
 			w.reason = "the guest stopped"
