@@ -106,7 +106,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		h.storeRAM(off, size, nv)
 	} else {
 		h.sys.bus.Store(pa, size, nv)
-		h.limit = 0
+		h.stop = true
 	}
 	h.X[rd] = old
 	return true

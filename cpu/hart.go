@@ -40,10 +40,11 @@ type Hart struct {
 	// The decoded page the PC is in, keyed by virtual page number.
 	fetchVPN  uint64
 	fetchPage *codePage
-	fetchOff  uint64 // RAM offset of fetchPage
-	oneInst   inst   // scratch for instructions that are not cached
+	fetchOff  uint64    // RAM offset of fetchPage
+	oneInst   inst      // an instruction that is not cached
+	scratch   *codePage // runUncached runs oneInst from here
 
-	limit    int  // Run's budget; zeroed to return early
+	stop     bool // set by slow paths to end Run early (MMIO, WFI)
 	wfi      bool // stopped in WFI until an interrupt is pending
 	runStart uint64
 
@@ -51,6 +52,14 @@ type Hart struct {
 
 	resvValid bool
 	resvAddr  uint64 // physical, granule-aligned
+
+	trapHook func(cause, epc, tval uint64, from, to uint8)
+}
+
+// SetTrapHook installs fn to be called on every trap the hart takes (nil
+// removes it), with the privilege levels before and after; for tracing.
+func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
+	h.trapHook = fn
 }
 
 // NewHart creates hart id in reset state: M-mode, pc 0.

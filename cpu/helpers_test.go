@@ -37,16 +37,25 @@ func newTestMachine(t testing.TB) *testMachine {
 	return m
 }
 
-// load writes instructions (32-bit each) at pa.
+// load writes instructions (32-bit each) at pa, the way a DMA write
+// would, so decoded copies of older code there are dropped.
 func (m *testMachine) load(pa uint64, code ...uint32) {
+	buf := make([]byte, 4*len(code))
 	for i, c := range code {
-		binary.LittleEndian.PutUint32(m.bus.RAM[pa-ramBase+uint64(4*i):], c)
+		binary.LittleEndian.PutUint32(buf[4*i:], c)
+	}
+	if err := m.bus.WriteDMA(pa, buf); err != nil {
+		panic(err)
 	}
 }
 
 func (m *testMachine) load16(pa uint64, code ...uint16) {
+	buf := make([]byte, 2*len(code))
 	for i, c := range code {
-		binary.LittleEndian.PutUint16(m.bus.RAM[pa-ramBase+uint64(2*i):], c)
+		binary.LittleEndian.PutUint16(buf[2*i:], c)
+	}
+	if err := m.bus.WriteDMA(pa, buf); err != nil {
+		panic(err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -58,7 +59,7 @@ func TestISA(t *testing.T) {
 		name := filepath.Base(f)
 		var err error
 		t.Run(name, func(t *testing.T) {
-			err = runISATest(f)
+			_, err = runISATest(f)
 			if want, known := isaExpectedFailures[name]; known {
 				require.Error(t, err, "expected failure now passes: update isaExpectedFailures")
 				require.Contains(t, err.Error(), want)
@@ -75,10 +76,16 @@ func TestISA(t *testing.T) {
 
 // runISATest loads one riscv-tests ELF and runs it until it reports
 // through the HTIF tohost word.
-func runISATest(path string) error {
+func runISATest(path string) (instret uint64, err error) {
+	return runHTIF(path, isaMaxInstructions)
+}
+
+// runHTIF loads an ELF that reports through HTIF tohost and runs it on one
+// hart for at most limit instructions.
+func runHTIF(path string, limit int) (instret uint64, err error) {
 	f, err := elf.Open(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer f.Close()
 	b := bus.New(0x80000000, 16<<20)
@@ -87,15 +94,15 @@ func runISATest(path string) error {
 			continue
 		}
 		if !b.InRAM(p.Paddr, p.Memsz) {
-			return fmt.Errorf("segment at %#x outside RAM", p.Paddr)
+			return 0, fmt.Errorf("segment at %#x outside RAM", p.Paddr)
 		}
 		if _, err := p.ReadAt(b.RAM[p.Paddr-b.RAMBase:p.Paddr-b.RAMBase+p.Filesz], 0); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	syms, err := f.Symbols()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var tohost, fromhost uint64
 	for _, s := range syms {
@@ -107,13 +114,17 @@ func runISATest(path string) error {
 		}
 	}
 	if tohost == 0 {
-		return fmt.Errorf("no tohost symbol")
+		return 0, fmt.Errorf("no tohost symbol")
 	}
 	var now uint64
 	sys := NewSystem(b, func() uint64 { return now })
 	h := sys.NewHart(0)
 	h.PC = f.Entry
-	for total := 0; total < isaMaxInstructions; {
+	start, cpu0 := time.Now(), cpuTime()
+	defer func() {
+		lastWall, lastCPU = time.Since(start), cpuTime()-cpu0
+	}()
+	for total := 0; total < limit; {
 		n := h.Run(10000)
 		total += n + 1
 		now += uint64(n)/100 + 1
@@ -123,9 +134,9 @@ func runISATest(path string) error {
 		}
 		if v&1 == 1 {
 			if v == 1 {
-				return nil
+				return h.Instret, nil
 			}
-			return fmt.Errorf("test %d failed (pc %#x, mcause %#x, mepc %#x, scause %#x, sepc %#x)",
+			return h.Instret, fmt.Errorf("test %d failed (pc %#x, mcause %#x, mepc %#x, scause %#x, sepc %#x)",
 				v>>1, h.PC, h.csr.mcause, h.csr.mepc, h.csr.scause, h.csr.sepc)
 		}
 		// A syscall block (printing from the -v environment): acknowledge it.
@@ -134,5 +145,28 @@ func runISATest(path string) error {
 			binary.LittleEndian.PutUint64(b.RAM[fromhost-b.RAMBase:], 1)
 		}
 	}
-	return fmt.Errorf("no result after %d instructions (pc %#x)", isaMaxInstructions, h.PC)
+	return h.Instret, fmt.Errorf("no result after %d instructions (pc %#x)", limit, h.PC)
+}
+
+// lastWall and lastCPU time the run loop of the last runHTIF (not loading).
+var lastWall, lastCPU time.Duration
+
+// TestBenchmarkPrograms runs integer benchmark ELFs (riscv-tests
+// benchmarks built for rv64imac, from $RISCV_BENCH_DIR) to completion and
+// logs MIPS. go test -tags isa ./cpu -run BenchmarkPrograms -v
+func TestBenchmarkPrograms(t *testing.T) {
+	dir := os.Getenv("RISCV_BENCH_DIR")
+	if dir == "" {
+		t.Skip("RISCV_BENCH_DIR not set: nothing to measure")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.riscv"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		n, err := runHTIF(f, 1<<40)
+		wall, cpu := lastWall, lastCPU
+		require.NoError(t, err, f)
+		t.Logf("%-12s %11d instructions  %6.0f MIPS wall  %6.0f MIPS cpu", filepath.Base(f), n,
+			float64(n)/wall.Seconds()/1e6, float64(n)/cpu.Seconds()/1e6)
+	}
 }

@@ -157,7 +157,7 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 		h.raise(causeLoadAccess, va)
 		return 0, false
 	}
-	h.limit = 0 // device state may have changed: let the board look
+	h.stop = true // device state may have changed: let the board look
 	return v, true
 }
 
@@ -205,7 +205,7 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		h.raise(causeStoreAccess, va)
 		return false
 	}
-	h.limit = 0
+	h.stop = true
 	return true
 }
 

@@ -9,8 +9,13 @@ import (
 // returns early after an MMIO access (so the board can re-sample device
 // interrupt lines) and when the hart enters WFI. Pending interrupts are
 // checked on entry, and after the instructions that can unmask one.
+//
+// Run alternates between runFast, a loop without calls that handles the
+// common cases, and the out-of-line paths for everything else. Every
+// iteration counts against budget, whether it retires or traps.
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
+	h.stop = false
 	if h.wfi {
 		if h.mip()&h.csr.mie == 0 {
 			return 0
@@ -19,188 +24,219 @@ func (h *Hart) Run(budget int) int {
 	}
 	// Another hart may have dropped the code cache since we last ran.
 	h.fetchVPN = noPage
-	h.limit = budget
 	h.takeInterrupt()
 
+	for left := budget; left > 0 && !h.stop; {
+		n, in := h.runFast(left)
+		left -= n
+		if left == 0 {
+			break
+		}
+		left-- // the instruction runFast could not finish
+		if in == nil {
+			if in = h.fetch(); in == nil {
+				continue // fetch fault: trapped
+			}
+			if in != &h.oneInst {
+				left++ // now decoded and cached: runFast takes it
+				continue
+			}
+			h.runUncached(in)
+			continue
+		}
+		h.execSlow(in)
+	}
+	return int(h.Instret - h.runStart)
+}
+
+// fetch finds the instruction at PC when runFast cannot: the PC left the
+// current code page, or its slot is not decoded. nil means a trap.
+func (h *Hart) fetch() *inst {
+	pc := h.PC
+	if pc>>pageShift == h.fetchVPN {
+		return h.decodeSlot(&h.fetchPage[(pc>>1)&(slotsPerPage-1)], pc)
+	}
+	return h.fetchSlow(pc)
+}
+
+// runUncached executes an instruction that has no slot in a code page (it
+// straddles a page end, or comes from a device) by running runFast over a
+// scratch page holding just it.
+func (h *Hart) runUncached(in *inst) {
+	pc := h.PC
+	if h.scratch == nil {
+		h.scratch = new(codePage)
+	}
+	slot := &h.scratch[(pc>>1)&(slotsPerPage-1)]
+	*slot = *in
+	h.fetchPage, h.fetchVPN = h.scratch, pc>>pageShift
+	n, slow := h.runFast(1)
+	h.fetchPage, h.fetchVPN = nil, noPage
+	if n == 0 && slow != nil {
+		h.execSlow(slow)
+	}
+}
+
+// runFast runs instructions while they hit the decoded-code page and the
+// TLBs and need no help: ALU, branches, jumps, RAM loads and stores. It
+// stops at the first one that needs more and returns how many it ran
+// (all retired) and that instruction (nil: it must be fetched first), with
+// PC pointing at it. PC, the retired count and the code page stay in
+// locals, and nothing here calls a function, so they stay in registers.
+func (h *Hart) runFast(budget int) (int, *inst) {
 	ram := h.ram
 	flags := h.sys.flags
 	x := &h.X
-	for i := 0; i < h.limit; i++ {
+	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
+	n := 0
+	var in *inst
+	for ; n < budget; n++ {
 		x[0] = 0
-		pc := h.PC
-		var in *inst
-		if pc>>pageShift == h.fetchVPN {
-			in = &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
-			if in.op < opIllegal {
-				if in = h.decodeSlot(in, pc); in == nil {
-					continue
-				}
-			}
-		} else if in = h.fetchSlow(pc); in == nil {
-			continue
+		if pc>>pageShift != vpn {
+			in = nil
+			break
+		}
+		in = &page[(pc>>1)&(slotsPerPage-1)]
+		if in.op < opIllegal {
+			in = nil
+			break
 		}
 
 		switch in.op {
-		case opIllegal:
-			h.raise(causeIllegal, uint64(in.imm))
-			continue
-
 		case opLUI:
 			x[in.rd&31] = uint64(in.imm)
 		case opAUIPC:
 			x[in.rd&31] = pc + uint64(in.imm)
 		case opJAL:
 			x[in.rd&31] = pc + uint64(in.ilen)
-			h.PC = pc + uint64(in.imm)
-			h.Instret++
+			pc += uint64(in.imm)
 			continue
 		case opJALR:
 			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			x[in.rd&31] = pc + uint64(in.ilen)
-			h.PC = t
-			h.Instret++
+			pc = t
 			continue
 		case opBEQ:
 			if x[in.rs1&31] == x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 		case opBNE:
 			if x[in.rs1&31] != x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 		case opBLT:
 			if int64(x[in.rs1&31]) < int64(x[in.rs2&31]) {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 		case opBGE:
 			if int64(x[in.rs1&31]) >= int64(x[in.rs2&31]) {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 		case opBLTU:
 			if x[in.rs1&31] < x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 		case opBGEU:
 			if x[in.rs1&31] >= x[in.rs2&31] {
-				h.PC = pc + uint64(in.imm)
-				h.Instret++
+				pc += uint64(in.imm)
 				continue
 			}
 
 		case opLB:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok {
-				x[in.rd&31] = uint64(int8(ram[off]))
-			} else if v, ok := h.loadSlow(va, 1); ok {
-				x[in.rd&31] = uint64(int8(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int8(ram[off]))
 		case opLBU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok {
-				x[in.rd&31] = uint64(ram[off])
-			} else if v, ok := h.loadSlow(va, 1); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(ram[off])
 		case opLH:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				x[in.rd&31] = uint64(int16(binary.LittleEndian.Uint16(ram[off:])))
-			} else if v, ok := h.loadSlow(va, 2); ok {
-				x[in.rd&31] = uint64(int16(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int16(binary.LittleEndian.Uint16(ram[off:])))
 		case opLHU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				x[in.rd&31] = uint64(binary.LittleEndian.Uint16(ram[off:]))
-			} else if v, ok := h.loadSlow(va, 2); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(binary.LittleEndian.Uint16(ram[off:]))
 		case opLW:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				x[in.rd&31] = uint64(int32(binary.LittleEndian.Uint32(ram[off:])))
-			} else if v, ok := h.loadSlow(va, 4); ok {
-				x[in.rd&31] = uint64(int32(v))
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(int32(binary.LittleEndian.Uint32(ram[off:])))
 		case opLWU:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				x[in.rd&31] = uint64(binary.LittleEndian.Uint32(ram[off:]))
-			} else if v, ok := h.loadSlow(va, 4); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
 			}
+			x[in.rd&31] = uint64(binary.LittleEndian.Uint32(ram[off:]))
 		case opLD:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.ltlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-8 {
-				x[in.rd&31] = binary.LittleEndian.Uint64(ram[off:])
-			} else if v, ok := h.loadSlow(va, 8); ok {
-				x[in.rd&31] = v
-			} else {
-				continue
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-8) {
+				goto slow
 			}
+			x[in.rd&31] = binary.LittleEndian.Uint64(ram[off:])
 
 		case opSB:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok {
-				ram[off] = byte(x[in.rs2&31])
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 1)
-				}
-			} else if !h.storeSlow(va, 1, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok) {
+				goto slow
 			}
+			if flags[off>>pageShift] != 0 {
+				goto slow // code or a reservation on the page: the hook runs there
+			}
+			ram[off] = byte(x[in.rs2&31])
 		case opSH:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-2 {
-				binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 2)
-				}
-			} else if !h.storeSlow(va, 2, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-2) {
+				goto slow
 			}
+			if flags[off>>pageShift] != 0 {
+				goto slow // code or a reservation on the page: the hook runs there
+			}
+			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
 		case opSW:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-4 {
-				binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 4)
-				}
-			} else if !h.storeSlow(va, 4, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) {
+				goto slow
 			}
+			if flags[off>>pageShift] != 0 {
+				goto slow // code or a reservation on the page: the hook runs there
+			}
+			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
 		case opSD:
 			va := x[in.rs1&31] + uint64(in.imm)
-			if off, ok := h.stlb.Lookup(va); ok && va&(pageSize-1) <= pageSize-8 {
-				binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
-				if flags[off>>pageShift] != 0 {
-					h.sys.stored(h, off, 8)
-				}
-			} else if !h.storeSlow(va, 8, x[in.rs2&31]) {
-				continue
+			off, ok := h.stlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-8) {
+				goto slow
 			}
+			if flags[off>>pageShift] != 0 {
+				goto slow // code or a reservation on the page: the hook runs there
+			}
+			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
 
 		case opADDI:
 			x[in.rd&31] = x[in.rs1&31] + uint64(in.imm)
@@ -291,27 +327,20 @@ func (h *Hart) Run(budget int) int {
 		case opFENCE:
 			// One hart at a time and sequentially consistent memory:
 			// nothing to order.
-
-		case opAMOW:
-			if !h.execAMO(in, 4) {
-				continue
-			}
-		case opAMOD:
-			if !h.execAMO(in, 8) {
-				continue
-			}
-
-		case opCSRRW, opCSRRS, opCSRRC, opCSRRWI, opCSRRSI, opCSRRCI:
-			h.execCSR(in)
-			continue
-		case opECALL, opEBREAK, opMRET, opSRET, opWFI, opSFENCEVMA, opFENCEI:
-			h.execSystem(in)
-			continue
+		default:
+			goto slow
 		}
-		h.PC = pc + uint64(in.ilen)
-		h.Instret++
+		pc += uint64(in.ilen)
+		continue
+	slow:
+		break
 	}
-	return int(h.Instret - h.runStart)
+	if n == budget {
+		in = nil
+	}
+	h.PC = pc
+	h.Instret += uint64(n)
+	return n, in
 }
 
 func b2u(b bool) uint64 {

@@ -85,7 +85,7 @@ func (h *Hart) execSystem(in *inst) {
 		h.retire(4)
 		if h.mip()&h.csr.mie == 0 {
 			h.wfi = true
-			h.limit = 0
+			h.stop = true
 			return
 		}
 		h.takeInterrupt()

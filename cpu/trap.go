@@ -28,6 +28,14 @@ func (h *Hart) raise(cause, tval uint64) {
 // trap enters the handler for cause (interrupts have causeInterrupt set),
 // choosing S-mode when the cause is delegated and the hart is not in M.
 func (h *Hart) trap(cause, tval, epc uint64) {
+	from := h.Priv
+	h.enterTrap(cause, tval, epc)
+	if h.trapHook != nil {
+		h.trapHook(cause, epc, tval, from, h.Priv)
+	}
+}
+
+func (h *Hart) enterTrap(cause, tval, epc uint64) {
 	h.resvValid = false
 	c := &h.csr
 	code := cause &^ causeInterrupt

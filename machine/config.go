@@ -83,8 +83,9 @@ type Config struct {
 }
 
 // DefaultQuantum keeps interrupt latency small (a few microseconds of guest
-// time) while amortising the per-turn bookkeeping.
-const DefaultQuantum = 4096
+// time) while amortising the per-turn bookkeeping. It is a multiple of
+// lcm(1..10) so that spin loops of short period are recognised (spin.go).
+const DefaultQuantum = 5040
 
 // ExitTimeout is the exit status of a run stopped by Config.Timeout (the
 // timeout(1) convention).

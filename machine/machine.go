@@ -43,6 +43,11 @@ type Machine struct {
 
 	stats stats
 	in    *input // console input, held until the UART has room
+	spin  []spinTrack
+	// mmioCount counts device register accesses (spin detection).
+	mmioCount uint64
+	// posted carries work from host goroutines onto the machine loop.
+	posted chan func()
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -92,6 +97,8 @@ func New(cfg Config) (*Machine, error) {
 		h.X[11] = m.FDTAddress // a1: device tree
 		m.harts = append(m.harts, h)
 	}
+	m.spin = make([]spinTrack, len(m.harts))
+	m.posted = make(chan func(), 64)
 	m.installTraces()
 	return m, nil
 }
@@ -108,15 +115,33 @@ func (m *Machine) wireDevices() {
 	m.mapDevice("plic", plicBase, plicSize, m.plic)
 	m.mapDevice("uart", uartBase, uartSize, m.uart)
 	m.mapVirtio()
-	mapPCI(m.bus)
+	m.mapPCI()
 }
 
-// mapDevice maps d, wrapped in a tracer when MMIO tracing is on.
+// mapDevice maps d, counted (for spin detection) and wrapped in a tracer
+// when MMIO tracing is on.
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(TraceMMIO) {
 		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.Log}
 	}
-	m.bus.Map(name, base, size, d)
+	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
+}
+
+// countedDevice counts register accesses: a hart that touched a device
+// may have changed the world, so its loop is not a spin.
+type countedDevice struct {
+	dev   bus.Device
+	count *uint64
+}
+
+func (c *countedDevice) Read(offset uint64, size int) uint64 {
+	*c.count++
+	return c.dev.Read(offset, size)
+}
+
+func (c *countedDevice) Write(offset uint64, size int, value uint64) {
+	*c.count++
+	c.dev.Write(offset, size, value)
 }
 
 // Harts exposes the harts for debuggers and tests (read them only while
@@ -141,4 +166,21 @@ func (m *Machine) Close() error {
 		return fmt.Errorf("disk: %w", err)
 	}
 	return nil
+}
+
+// Post runs fn on the machine loop, between quanta; any goroutine may call
+// it. Host-side device code (network, timers) uses it to change guest-
+// visible state safely, and it wakes an idle board.
+func (m *Machine) Post(fn func()) { m.posted <- fn }
+
+// runPosted drains work posted by host goroutines.
+func (m *Machine) runPosted() {
+	for {
+		select {
+		case fn := <-m.posted:
+			fn()
+		default:
+			return
+		}
+	}
 }

@@ -1,7 +1,5 @@
 package machine
 
-import "github.com/rvemu/rvemu/bus"
-
 // emptyECAM stands in for the PCIe host bridge until package pci exists:
 // a config space with no functions, where every read returns all-ones
 // ("no device") and writes are dropped. Probing kernels then find no NIC.
@@ -14,7 +12,8 @@ func (emptyECAM) Read(offset uint64, size int) uint64 {
 func (emptyECAM) Write(offset uint64, size int, value uint64) {}
 
 // mapPCI wires the PCIe host: ECAM window now; the MMIO window and INTx
-// routing once the pci package replaces this placeholder.
-func mapPCI(b *bus.Bus) {
-	b.Map("pcie-ecam", pcieECAMBase, pcieECAMSize, emptyECAM{})
+// routing once the pci package replaces this placeholder. Map through
+// m.mapDevice so accesses are counted (spin detection) and traced.
+func (m *Machine) mapPCI() {
+	m.mapDevice("pcie-ecam", pcieECAMBase, pcieECAMSize, emptyECAM{})
 }

@@ -44,6 +44,7 @@ func TestCLI(t *testing.T) {
 	dir := t.TempDir()
 	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
 	spin := rvasm.Build(t, guestSpin, rvasm.Options{})
+	outside := rvasm.Build(t, guestSpin, rvasm.Options{Base: 0x81000000}) // past 16 MiB
 	hostELF, err := os.Executable()
 	require.NoError(t, err)
 	disk := filepath.Join(dir, "fs.img")
@@ -61,6 +62,7 @@ func TestCLI(t *testing.T) {
 		{"with disk and options", []string{"boot", "--disk", disk, "--smp", "2", "-m", "64M", "--virtio", "legacy", kernel}, 3, "k", "", false},
 		{"missing kernel", []string{"boot", filepath.Join(dir, "nope")}, 2, "", "no such file", true},
 		{"not a RISC-V ELF", []string{"boot", hostELF}, 2, "", "not a 64-bit RISC-V ELF", true},
+		{"segment outside RAM", []string{"boot", "-m", "16M", outside}, 2, "", "outside RAM", true},
 		{"disk cannot be opened", []string{"boot", "--disk", filepath.Join(dir, "nodisk.img"), kernel}, 2, "", "disk", true},
 		{"no kernel argument", []string{"boot"}, 2, "", "KERNEL", true},
 		{"bad memory size", []string{"boot", "-m", "lots", kernel}, 2, "", "memory size", true},
