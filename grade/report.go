@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
 	"time"
 )
 
 // WriteTable prints the score table and the lab grader's last line,
-// "Score: N/M".
+// "Score: N/M". A FAIL row is followed by the expected pattern and the
+// closest line the guest printed.
 func WriteTable(w io.Writer, s *Score) {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintf(tw, "test\tpoints\tresult\ttime\n")
+	width := len("test")
+	for _, r := range s.Tests {
+		width = max(width, len(r.Name))
+	}
+	fmt.Fprintf(w, "%-*s  %6s  %-6s  %s\n", width, "test", "points", "result", "time")
 	for _, r := range s.Tests {
 		result, at := "FAIL", "-"
 		switch {
@@ -25,17 +28,15 @@ func WriteTable(w io.Writer, s *Score) {
 				at = r.Time.Round(10 * time.Millisecond).String()
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.Name, r.Points, result, at)
+		fmt.Fprintf(w, "%-*s  %6d  %-6s  %s\n", width, r.Name, r.Points, result, at)
 		if r.Counted && !r.OK {
-			fmt.Fprintf(tw, "    expected: %s\t\t\t\n", r.Expected)
 			closest := r.Closest
 			if closest == "" {
 				closest = "(no output)"
 			}
-			fmt.Fprintf(tw, "    closest:  %s\t\t\t\n", closest)
+			fmt.Fprintf(w, "    expected: %s\n    closest:  %s\n", r.Expected, closest)
 		}
 	}
-	tw.Flush()
 	if s.Note != "" {
 		fmt.Fprintf(w, "note: %s\n", s.Note)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +65,8 @@ func gradeCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "json", Usage: "also write the score to `FILE` as JSON"},
 			&cli.StringFlag{Name: "time-file", Usage: "the lab's time.txt `FILE` (default: searched, see above)"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE`"},
+			&cli.UintFlag{Name: "server-port", Usage: "host UDP server `PORT` (default: from the uid, as above)"},
+			&cli.StringFlag{Name: "forward-ports", Usage: "host `PORTS` forwarded to guest 2000,2001 (default: from the uid)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show the guest console live"},
 		},
 		Action: func(c *cli.Context) error { return runGrade(c, stdout, stderr) },
@@ -98,12 +101,16 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 	if timeFile == "" {
 		timeFile = grade.FindTimeFile(kernel)
 	}
+	ports, err := gradePorts(c)
+	if err != nil {
+		return usageError("%v", err)
+	}
 	var live, log io.Writer = nil, io.Discard
 	if c.Bool("verbose") {
 		live, log = stdout, stderr
 	}
 	s := &grade.Session{
-		Lab: lab, Ports: grade.PortsForUID(os.Getuid()), Timeout: c.Duration("timeout"),
+		Lab: lab, Ports: ports, Timeout: c.Duration("timeout"),
 		Command: c.String("command"), Harts: c.Int("smp"), Virtio: c.String("virtio"),
 		TimeFile: timeFile, Live: live,
 		Boot: func(ctx context.Context, b grade.BootConfig) error {
@@ -151,4 +158,28 @@ func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.
 	}
 	_, err = m.Run(ctx)
 	return err
+}
+
+// gradePorts are the lab's ports for this uid, or the ones given (several
+// students, or test runs, on one machine under one uid).
+func gradePorts(c *cli.Context) (grade.Ports, error) {
+	p := grade.PortsForUID(os.Getuid())
+	if c.IsSet("server-port") {
+		n := c.Uint("server-port")
+		if n == 0 || n > 65535 {
+			return p, fmt.Errorf("--server-port %d: want 1..65535", n)
+		}
+		p.Server = uint16(n)
+	}
+	if s := c.String("forward-ports"); s != "" {
+		p.Forward = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 16)
+			if err != nil || n == 0 {
+				return p, fmt.Errorf("--forward-ports %q: want PORT[,PORT]", s)
+			}
+			p.Forward = append(p.Forward, uint16(n))
+		}
+	}
+	return p, nil
 }
