@@ -65,7 +65,7 @@ func gradeCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "json", Usage: "also write the score to `FILE` as JSON"},
 			&cli.StringFlag{Name: "time-file", Usage: "the lab's time.txt `FILE` (default: searched, see above)"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE`"},
-			&cli.UintFlag{Name: "server-port", Usage: "host UDP server `PORT` (default: from the uid, as above)"},
+			&cli.UintFlag{Name: "server-port", Usage: "host UDP server `PORT` (default: from the uid, as above; 0: any free port)"},
 			&cli.StringFlag{Name: "forward-ports", Usage: "host `PORTS` forwarded to guest 2000,2001 (default: from the uid)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show the guest console live"},
 		},
@@ -166,8 +166,8 @@ func gradePorts(c *cli.Context) (grade.Ports, error) {
 	p := grade.PortsForUID(os.Getuid())
 	if c.IsSet("server-port") {
 		n := c.Uint("server-port")
-		if n == 0 || n > 65535 {
-			return p, fmt.Errorf("--server-port %d: want 1..65535", n)
+		if n > 65535 {
+			return p, fmt.Errorf("--server-port %d: want 0..65535 (0: any free port)", n)
 		}
 		p.Server = uint16(n)
 	}
