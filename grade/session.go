@@ -45,9 +45,9 @@ type Session struct {
 	Timeout time.Duration // whole run, boot included (the lab's 30 s)
 	Command string        // overrides Lab.Command
 	Harts   int           // overrides Lab.Harts when > 0
-	// Virtio: "" picks the lab's; "legacy" or "modern" forces it. With
-	// --lab auto and no choice, the session boots modern and reboots
-	// legacy if the kernel panics looking for its disk.
+	// Virtio: "" picks the lab's (modern for auto) and, if the kernel
+	// panics looking for its disk, reboots with the other layout;
+	// "legacy" or "modern" forces one.
 	Virtio   string
 	TimeFile string    // the lab's time.txt; "" for none found
 	Live     io.Writer // -v: the console as it happens
@@ -84,8 +84,11 @@ func (s *Session) Run(ctx context.Context) (*Score, error) {
 	case "modern":
 		legacy = false
 	case "":
+		// A kernel that panics for want of its disk layout is booted
+		// again with the other one (our kernel is 2020-style but modern).
+		retry = true
 		if lab.Name == "auto" {
-			legacy, retry = false, true
+			legacy = false
 		}
 	default:
 		return nil, fmt.Errorf("virtio %q: want legacy or modern", s.Virtio)
@@ -94,9 +97,9 @@ func (s *Session) Run(ctx context.Context) (*Score, error) {
 	score, err := s.boot(ctx, host, legacy)
 	if errors.Is(err, errDiskLayout) && retry {
 		if s.Live != nil {
-			fmt.Fprintf(s.Live, "\nrvemu grade: no disk with modern virtio; rebooting with legacy virtio\n")
+			fmt.Fprintf(s.Live, "\nrvemu grade: the kernel found no disk it drives; rebooting with %s virtio\n", layoutName(!legacy))
 		}
-		score, err = s.boot(ctx, host, true)
+		score, err = s.boot(ctx, host, !legacy)
 	}
 	if score != nil {
 		score.Elapsed = time.Since(start)
@@ -198,6 +201,13 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 	score := Grade(lab, tr)
 	score.Note = note
 	return score, nil
+}
+
+func layoutName(legacy bool) string {
+	if legacy {
+		return "legacy"
+	}
+	return "modern"
 }
 
 // pickLab tells the lab generation from what the guest printed.

@@ -31,7 +31,7 @@ func (g *fakeGuest) boot(ctx context.Context, cfg BootConfig) error {
 	g.boots = append(g.boots, cfg)
 	g.mu.Unlock()
 	out := cfg.Out
-	if g.kind == "legacy-only" && !cfg.Legacy {
+	if g.kind == "legacy-only" && !cfg.Legacy || g.kind == "modern-only" && cfg.Legacy {
 		fmt.Fprint(out, "xv6 kernel is booting\npanic: could not find virtio disk\n")
 		<-ctx.Done()
 		return nil
@@ -124,6 +124,7 @@ func TestSession(t *testing.T) {
 		{"auto tries nettest grade", "auto", "2024", 10 * time.Second, "2024", 170, 170, 1, false, ""},
 		{"auto reboots legacy", "auto", "legacy-only", 10 * time.Second, "2020", 99, 99, 2, true, ""},
 		{"kernel panic ends the wait", "2020", "panic", 10 * time.Second, "2020", 0, 99, 1, true, "the kernel panicked before the prompt after nettests"},
+		{"2020 profile reboots modern", "2020", "modern-only", 10 * time.Second, "2020", 99, 99, 2, false, ""},
 		{"timeout at the command", "2020", "hang", 300 * time.Millisecond, "2020", 0, 99, 1, true, "timeout before the prompt after nettests"},
 	}
 	for _, tt := range tests {
