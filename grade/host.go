@@ -37,7 +37,7 @@ var loopback = netip.MustParseAddr("127.0.0.1")
 func StartHost(mode HostMode, port, rxOnePort uint16) (*Host, error) {
 	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(loopback, port)))
 	if err != nil {
-		return nil, fmt.Errorf("host server on 127.0.0.1:%d: %w", port, err)
+		return nil, fmt.Errorf("host server on 127.0.0.1:%d: %w (another lab server or grade run on this port? pick one with --server-port)", port, err)
 	}
 	h := &Host{mode: mode, conn: conn, rxOneTo: netip.AddrPortFrom(loopback, rxOnePort),
 		done: make(chan struct{}), decided: mode}
