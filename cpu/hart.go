@@ -13,9 +13,7 @@ const (
 	PrivM = 3
 )
 
-// noPage is a fetch page number no PC can have (PCs are 2-aligned, so
-// pc>>12 never reaches it on a 64-bit machine... except for the top page;
-// the refill then simply runs every instruction there).
+// noPage is a fetch page number no PC can have: pc>>12 < 1<<52.
 const noPage = math.MaxUint64
 
 // resvGranule is the LR/SC reservation size in bytes.

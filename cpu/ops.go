@@ -5,7 +5,6 @@ package cpu
 // operations as their 32-bit expansions; inst.ilen tells them apart.
 const (
 	opUndecoded uint8 = iota // slot not decoded yet (zero value of a fresh page)
-	opCrossPage              // 32-bit instruction straddling a page end: never cached
 	opIllegal                // imm holds the instruction bits for tval
 
 	opLUI

@@ -48,6 +48,8 @@ type Machine struct {
 	mmioCount uint64
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
+	// dbg is the GDB stub's view of the board; nil without --gdb.
+	dbg *debugger
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -100,6 +102,10 @@ func New(cfg Config) (*Machine, error) {
 	m.spin = make([]spinTrack, len(m.harts))
 	m.posted = make(chan func(), 64)
 	m.installTraces()
+	if err := m.startGDB(); err != nil {
+		m.Close()
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -153,6 +159,7 @@ func (m *Machine) Bus() *bus.Bus { return m.bus }
 
 // Close releases host resources (the disk file). Run calls it on return.
 func (m *Machine) Close() error {
+	m.stopGDB(0)
 	m.out.Flush()
 	if m.disk == nil {
 		return nil

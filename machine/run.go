@@ -28,6 +28,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		}
 		m.virtioHint()
 	}()
+	defer func() { m.stopGDB(exitCode) }()
 	if m.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, m.cfg.Timeout, ErrTimeout)
@@ -62,15 +63,19 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		}
 		// progress: some hart ran and did not just repeat a spin.
 		progress := false
-		for i, h := range m.harts {
-			if h.Waiting() {
-				m.spin[i].spinning = false
-				continue
-			}
-			m.runHart(h, &m.spin[i])
-			progress = progress || !m.spin[i].spinning
-			if _, done := m.fin.exited(); done {
-				break
+		if m.dbg.on() {
+			progress = m.debugTurn()
+		} else {
+			for i, h := range m.harts {
+				if h.Waiting() {
+					m.spin[i].spinning = false
+					continue
+				}
+				m.runHart(h, &m.spin[i])
+				progress = progress || !m.spin[i].spinning
+				if _, done := m.fin.exited(); done {
+					break
+				}
 			}
 		}
 		if m.out.Buffered() > 0 {
@@ -157,6 +162,9 @@ func (m *Machine) sampleIRQs(h *cpu.Hart) {
 
 // exited checks the two ways a guest ends the run: the finisher and HTIF.
 func (m *Machine) exited() (int, bool) {
+	if m.dbg != nil && m.dbg.killed {
+		return 0, true
+	}
 	if code, done := m.fin.exited(); done {
 		return code, true
 	}

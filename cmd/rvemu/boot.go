@@ -37,7 +37,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 		Usage:       "boot a kernel",
 		ArgsUsage:   "KERNEL",
 		Description: bootDescription,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "disk", Usage: "virtio block device image `FILE` (written back in place)"},
 			&cli.StringFlag{Name: "virtio", Value: "modern", Usage: "virtio-mmio interface: legacy (version 1) or modern (version 2)"},
 			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
@@ -48,7 +48,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
-		},
+		}, gdbFlags...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
 }
@@ -86,7 +86,7 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
 		return cfg, usageError("%v", err)
 	}
-	return cfg, nil
+	return cfg, gdbConfig(c, &cfg)
 }
 
 func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
