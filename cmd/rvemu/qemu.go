@@ -56,16 +56,14 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		qemucli.WriteVersion(stdout, prog, Version)
 		return 0
 	}
-	// The board has no debugger interface yet (a GDB stub is planned):
-	// a machine that waits for a debugger that can never attach would hang.
-	if o.StopAtStart {
-		fmt.Fprintf(stderr, "%s: -S: not yet supported (rvemu has no GDB stub yet)\n", prog)
+	// -S without a debugger address would wait for nobody (QEMU starts
+	// its monitor instead, which rvemu does not have).
+	if o.StopAtStart && o.GDB == "" {
+		fmt.Fprintf(stderr, "%s: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n", prog)
 		return 1
 	}
-	if o.GDB != "" {
-		fmt.Fprintf(stderr, "%s: warning: -gdb %s ignored (rvemu has no GDB stub yet)\n", prog, o.GDB)
-	}
-	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, Harts: o.Harts, RAM: o.RAM, Log: stderr}
+	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, Harts: o.Harts, RAM: o.RAM, Log: stderr,
+		GDBListen: o.GDB, GDBWait: o.StopAtStart}
 	if o.VirtioLegacy {
 		cfg.Virtio = machine.VirtioLegacy
 	}

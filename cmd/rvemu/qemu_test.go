@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,8 +42,8 @@ func TestQEMUFrontEnd(t *testing.T) {
 		{"help as symlink", "qemu-system-riscv64", []string{"-help"}, 0, "QEMU emulator version", ""},
 		{"unknown option", "qemu-system-riscv64", []string{"-serial", "mon:stdio"}, 1, "", "qemu-system-riscv64: -serial: invalid option\n"},
 		{"unknown option via rvemu qemu", "rvemu", []string{"qemu", "-kernel", "k", "-vnc", ":0"}, 1, "", "qemu-system-riscv64: -vnc: invalid option\n"},
-		{"-S before a stub exists", "qemu-system-riscv64", append(boot, "-S", "-gdb", "tcp::26000"), 1, "",
-			"qemu-system-riscv64: -S: not yet supported (rvemu has no GDB stub yet)\n"},
+		{"-S without a debugger address", "qemu-system-riscv64", append(boot, "-S"), 1, "",
+			"qemu-system-riscv64: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n"},
 		{"boots the lab's line", "qemu-system-riscv64", boot, 3, "k", ""},
 		{"missing kernel file", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", "/nonexistent/kernel"}, 1, "", ""},
 	}
@@ -116,4 +117,54 @@ func freeUDPPort(t *testing.T) int {
 	require.NoError(t, err)
 	defer c.Close()
 	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// The lab grader's way in: `make qemu-gdb` runs QEMU with -S -gdb
+// tcp::PORT, the grader connects and sends one continue packet.
+func TestQEMUFrontEndWaitsForGDBContinue(t *testing.T) {
+	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
+	port := freeTCPPort(t)
+	type result struct {
+		code     int
+		out, err string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errOut := runAs(t, "qemu-system-riscv64", "-machine", "virt", "-bios", "none", "-kernel", kernel,
+			"-m", "16M", "-nographic", "-S", "-gdb", fmt.Sprintf("tcp::%d", port))
+		done <- result{code, out, errOut}
+	}()
+
+	var conn net.Conn
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			return false
+		}
+		conn = c
+		return true
+	}, 10*time.Second, 20*time.Millisecond, "the stub listens before the guest runs")
+	defer conn.Close()
+	select {
+	case r := <-done:
+		t.Fatalf("ran before the debugger said continue: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
+	_, err := conn.Write([]byte("$c#63"))
+	require.NoError(t, err)
+	select {
+	case r := <-done:
+		assert.Equal(t, 3, r.code, "stderr: %s", r.err)
+		assert.Equal(t, "k", r.out)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the guest did not run after continue")
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
