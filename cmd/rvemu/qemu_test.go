@@ -45,6 +45,7 @@ func TestQEMUFrontEnd(t *testing.T) {
 		{"-S without a debugger address", "qemu-system-riscv64", append(boot, "-S"), 1, "",
 			"qemu-system-riscv64: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n"},
 		{"boots the lab's line", "qemu-system-riscv64", boot, 3, "k", ""},
+		{"2019's -m 3G is clamped", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", kernel, "-m", "3G", "-nographic"}, 3, "k", ""},
 		{"missing kernel file", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", "/nonexistent/kernel"}, 1, "", ""},
 	}
 	for _, tt := range tests {
