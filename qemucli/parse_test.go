@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -135,6 +136,11 @@ func TestVersionLine(t *testing.T) {
 	WriteVersion(&b, "qemu-system-riscv64", "0.1")
 	first, _, _ := strings.Cut(b.String(), "\n")
 	assert.Equal(t, "QEMU emulator version 7.2.0 (rvemu 0.1)", first)
+	// The 2025 Makefile's check-qemu-version takes MAJOR.MINOR this way and
+	// compares it with its minimum (7.2).
+	m := regexp.MustCompile(`^QEMU emulator version ([0-9]+\.[0-9]+)\..*`).FindStringSubmatch(first)
+	require.Len(t, m, 2)
+	assert.Equal(t, "7.2", m[1])
 }
 
 func TestHostFwdAddresses(t *testing.T) {
