@@ -89,3 +89,80 @@ func TestLoadsAndStores(t *testing.T) {
 	assert.Equal(t, uint64(0xffffffff00fffffe), h.X[6])
 	assert.Equal(t, uint64(0xfffffffe), h.X[7])
 }
+
+func TestBranchConditions(t *testing.T) {
+	const neg, pos = ^uint64(0), uint64(1) // -1 and 1
+	tests := []struct {
+		name  string
+		f3    uint32
+		a, b  uint64
+		taken bool
+	}{
+		{"beq equal", 0, 5, 5, true},
+		{"beq differ", 0, 5, 6, false},
+		{"bne differ", 1, 5, 6, true},
+		{"blt signed", 4, neg, pos, true},
+		{"bge signed", 5, neg, pos, false},
+		{"bge equal", 5, pos, pos, true},
+		{"bltu unsigned", 6, neg, pos, false},
+		{"bgeu unsigned", 7, neg, pos, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestMachine(t)
+			m.load(ramBase, bType(tt.f3, 1, 2, 16))
+			h := m.hart(ramBase)
+			h.X[1], h.X[2] = tt.a, tt.b
+			require.Equal(t, 1, h.Run(1))
+			want := uint64(ramBase + 4)
+			if tt.taken {
+				want = ramBase + 16
+			}
+			assert.Equal(t, want, h.PC)
+		})
+	}
+}
+
+func TestRegisterRegisterOps(t *testing.T) {
+	tests := []struct {
+		name string
+		op   uint32
+		f3   uint32
+		f7   uint32
+		a, b uint64
+		want uint64
+	}{
+		{"sll uses 6 bits", 0x33, 1, 0, 1, 65, 2},
+		{"srl", 0x33, 5, 0, 0x8000000000000000, 63, 1},
+		{"sra", 0x33, 5, 0x20, 0x8000000000000000, 63, ^uint64(0)},
+		{"slt", 0x33, 2, 0, ^uint64(0), 0, 1},
+		{"sltu", 0x33, 3, 0, ^uint64(0), 0, 0},
+		{"xor", 0x33, 4, 0, 0xff00, 0x0ff0, 0xf0f0},
+		{"or", 0x33, 6, 0, 0xf0, 0x0f, 0xff},
+		{"and", 0x33, 7, 0, 0xf0, 0x3c, 0x30},
+		{"sllw uses 5 bits, sign-extends", 0x3b, 1, 0, 1, 63, 0xffffffff80000000},
+		{"srlw", 0x3b, 5, 0, 0xffffffff80000000, 31, 1},
+		{"sraw", 0x3b, 5, 0x20, 0x80000000, 31, ^uint64(0)},
+		{"addw wraps", 0x3b, 0, 0, 0x7fffffff, 1, 0xffffffff80000000},
+		{"subw", 0x3b, 0, 0x20, 0, 1, ^uint64(0)},
+		{"mulhu", 0x33, 3, 1, ^uint64(0), ^uint64(0), ^uint64(1)},
+		{"mulhsu", 0x33, 2, 1, ^uint64(0), ^uint64(0), ^uint64(0)},
+		{"rem sign of dividend", 0x33, 6, 1, uint64(0xfffffffffffffff9), 2, ^uint64(0)},
+		{"rem overflow", 0x33, 6, 1, 1 << 63, ^uint64(0), 0},
+		{"divu", 0x33, 5, 1, 100, 7, 14},
+		{"mulw", 0x3b, 0, 1, 0x10000, 0x10000, 0},
+		{"divuw by zero", 0x3b, 5, 1, 5, 0, ^uint64(0)},
+		{"remw by zero", 0x3b, 6, 1, 0xffffffff, 0, ^uint64(0)},
+		{"remuw", 0x3b, 7, 1, 0xffffffff, 10, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestMachine(t)
+			m.load(ramBase, rType(tt.op, tt.f3, tt.f7, 5, 1, 2))
+			h := m.hart(ramBase)
+			h.X[1], h.X[2] = tt.a, tt.b
+			require.Equal(t, 1, h.Run(1))
+			assert.Equal(t, tt.want, h.X[5], "%#x", h.X[5])
+		})
+	}
+}

@@ -21,12 +21,23 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 	if f5 == amoLR {
 		acc = mmu.Load
 	}
-	pa, ok := h.translate(va, acc, h.PC)
-	if !ok {
-		return false
+	var pa, off uint64
+	inRAM := false
+	if o, hit := h.storeTLBLookup(va); hit {
+		// A store-TLB hit also proves load permission (W implies R).
+		off, inRAM = o, true
+		pa = h.sys.bus.RAMBase + off
+	} else {
+		p, ok := h.translate(va, acc, h.PC)
+		if !ok {
+			return false
+		}
+		page, isRAM := h.ramPage(p)
+		pa, off, inRAM = p, page+p&(pageSize-1), isRAM
+		if isRAM && acc == mmu.Store {
+			h.storeTLBInsert(va, page)
+		}
 	}
-	page, inRAM := h.ramPage(pa)
-	off := page + pa&(pageSize-1)
 	rd := in.rd & 31
 
 	switch f5 {
@@ -35,10 +46,10 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 			h.raise(causeLoadAccess, va)
 			return false
 		}
-		h.X[rd] = signExtend(readRAM(h.ram, off, size), size)
+		h.setX(rd, signExtend(readRAM(h.ram, off, size), size))
 		h.resvValid = true
 		h.resvAddr = pa &^ (resvGranule - 1)
-		h.sys.flags[off>>pageShift] |= pageHasResv
+		h.sys.hookPage(off>>pageShift, pageHasResv)
 		return true
 	case amoSC:
 		if !inRAM {
@@ -48,10 +59,10 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		if h.resvValid && h.resvAddr == pa&^(resvGranule-1) {
 			h.resvValid = false
 			h.storeRAM(off, size, h.X[in.rs2&31])
-			h.X[rd] = 0
+			h.setX(rd, 0)
 		} else {
 			h.resvValid = false
-			h.X[rd] = 1
+			h.setX(rd, 1)
 		}
 		return true
 	}
@@ -108,7 +119,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		h.sys.bus.Store(pa, size, nv)
 		h.stop = true
 	}
-	h.X[rd] = old
+	h.setX(rd, old)
 	return true
 }
 

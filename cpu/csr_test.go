@@ -123,3 +123,28 @@ func TestCSRValues(t *testing.T) {
 		})
 	}
 }
+
+func TestCounters(t *testing.T) {
+	m := newTestMachine(t)
+	m.load(ramBase, encNOP, encNOP, encCSRRS(5, csrMinstret, 0), encCSRRW(0, csrMinstret, 1), encCSRRS(6, csrMinstret, 0), encCSRRS(7, csrMcycle, 0))
+	h := m.hart(ramBase)
+	h.X[1] = 100
+	require.Equal(t, 6, h.Run(6))
+	assert.Equal(t, uint64(2), h.X[5], "instret counts retired instructions before the read")
+	assert.Equal(t, uint64(100), h.X[6], "the write is what the next instruction sees")
+	assert.Equal(t, uint64(101), h.X[7], "mcycle follows retired instructions")
+	assert.Equal(t, uint64(102), h.Instret)
+}
+
+func TestSetIPOnlyDrivesBoardBits(t *testing.T) {
+	m := newTestMachine(t)
+	h := m.hart(ramBase)
+	h.SetIP(^uint64(0), true)
+	assert.Equal(t, uint64(ipMSIP|ipMTIP|ipSEIP|ipMEIP), h.ReadCSR(csrMip))
+	h.SetIP(ipMTIP, false)
+	assert.Equal(t, uint64(ipMSIP|ipSEIP|ipMEIP), h.ReadCSR(csrMip))
+	// Software SEIP and the board's line are ORed: clearing one keeps the other.
+	h.WriteCSR(csrMip, ipSEIP)
+	h.SetIP(ipSEIP, false)
+	assert.NotZero(t, h.ReadCSR(csrMip)&ipSEIP)
+}

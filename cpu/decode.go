@@ -3,6 +3,10 @@ package cpu
 // decode turns a 32-bit instruction into an inst. Anything we do not
 // implement (F/D, hypervisor, reserved encodings) becomes opIllegal.
 func decode(raw uint32) inst {
+	return noLinkForm(decode32(raw))
+}
+
+func decode32(raw uint32) inst {
 	in := inst{
 		ilen: 4,
 		rd:   uint8(raw >> 7 & 31),

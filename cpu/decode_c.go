@@ -4,6 +4,10 @@ package cpu
 // the same inst its 32-bit equivalent decodes to, with ilen 2. Reserved
 // encodings and the F/D forms are illegal with tval = the 16 bits.
 func decodeCompressed(c uint16) inst {
+	return noLinkForm(decode16(c))
+}
+
+func decode16(c uint16) inst {
 	ill := inst{op: opIllegal, ilen: 2, imm: int64(c)}
 	in := inst{ilen: 2}
 	b := func(hi, lo uint) uint32 { return uint32(c) >> lo & (1<<(hi-lo+1) - 1) }

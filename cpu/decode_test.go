@@ -18,7 +18,7 @@ func TestDecodeCompressed(t *testing.T) {
 		{"c.ld", 0x6588, inst{op: opLD, rd: a0, rs1: a1, imm: 8}},
 		{"c.sw", 0xc1c8, inst{op: opSW, rs2: a0, rs1: a1, imm: 4}},
 		{"c.sd", 0xe588, inst{op: opSD, rs2: a0, rs1: a1, imm: 8}},
-		{"c.nop", 0x0001, inst{op: opADDI}},
+		{"c.nop (rd x0: no-op)", 0x0001, inst{op: opFENCE}},
 		{"c.addi", 0x1575, inst{op: opADDI, rd: a0, rs1: a0, imm: -3}},
 		{"c.addiw", 0x251d, inst{op: opADDIW, rd: a0, rs1: a0, imm: 7}},
 		{"c.li", 0x556d, inst{op: opADDI, rd: a0, imm: -5}},
@@ -33,13 +33,13 @@ func TestDecodeCompressed(t *testing.T) {
 		{"c.and", 0x8d6d, inst{op: opAND, rd: a0, rs1: a0, rs2: a1}},
 		{"c.subw", 0x9d0d, inst{op: opSUBW, rd: a0, rs1: a0, rs2: a1}},
 		{"c.addw", 0x9d2d, inst{op: opADDW, rd: a0, rs1: a0, rs2: a1}},
-		{"c.j", 0xa095, inst{op: opJAL, imm: 100}},
+		{"c.j (no link)", 0xa095, inst{op: opJ, imm: 100}},
 		{"c.beqz", 0xd575, inst{op: opBEQ, rs1: a0, imm: -20}},
 		{"c.bnez", 0xed19, inst{op: opBNE, rs1: a0, imm: 30}},
 		{"c.slli", 0x150e, inst{op: opSLLI, rd: a0, rs1: a0, imm: 35}},
 		{"c.lwsp", 0x4532, inst{op: opLW, rd: a0, rs1: sp, imm: 12}},
 		{"c.ldsp", 0x6562, inst{op: opLD, rd: a0, rs1: sp, imm: 24}},
-		{"c.jr", 0x8502, inst{op: opJALR, rs1: a0}},
+		{"c.jr (no link)", 0x8502, inst{op: opJR, rs1: a0}},
 		{"c.mv", 0x852e, inst{op: opADD, rd: a0, rs2: a1}},
 		{"c.ebreak", 0x9002, inst{op: opEBREAK}},
 		{"c.jalr", 0x9502, inst{op: opJALR, rd: ra, rs1: a0}},
@@ -58,6 +58,28 @@ func TestDecodeCompressed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.want.ilen = 2
 			assert.Equal(t, tt.want, decodeCompressed(tt.c))
+		})
+	}
+}
+
+// Instructions that write x0 decode to forms that write no register.
+func TestDecodeX0Destination(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  uint32
+		want inst
+	}{
+		{"addi x0", encADDI(0, 1, 5), inst{op: opFENCE, ilen: 4}},
+		{"lui x0", encLUI(0, 0x1000), inst{op: opFENCE, ilen: 4}},
+		{"div x0 (no trap in RISC-V)", encDIV(0, 1, 0), inst{op: opFENCE, ilen: 4}},
+		{"jal x0", encJAL(0, -8), inst{op: opJ, ilen: 4, rs1: 31, rs2: 25, imm: -8}}, // rs fields: raw bits, unused
+		{"jalr x0", encJALR(0, 1, 4), inst{op: opJR, ilen: 4, rs1: 1, rs2: 4, imm: 4}},
+		{"ld x0 still loads", encLD(0, 1, 8), inst{op: opLoadToX0, ilen: 4, rs1: 1, rs2: opLD, imm: 8}},
+		{"csrrw x0 keeps its op", encCSRRW(0, csrMscratch, 1), inst{op: opCSRRW, ilen: 4, rs1: 1, imm: csrMscratch}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, decode(tt.raw))
 		})
 	}
 }

@@ -32,8 +32,11 @@ type Hart struct {
 	ram []byte
 
 	// TLBs per access kind, all for the current translation context
-	// (privilege, satp, SUM/MXR/MPRV): any change flushes them.
-	itlb, ltlb, stlb mmu.TLB
+	// (privilege, satp, SUM/MXR/MPRV): any change flushes them. stlb holds
+	// only pages whose stores need no hook (no decoded code, no LR
+	// reservation), so the fast path stores without looking at page
+	// flags; stores to hooked pages find their translation in htlb.
+	itlb, ltlb, stlb, htlb mmu.TLB
 
 	// The decoded page the PC is in, keyed by virtual page number.
 	fetchVPN  uint64
@@ -42,6 +45,8 @@ type Hart struct {
 	oneInst   inst      // an instruction that is not cached
 	scratch   *codePage // runUncached runs oneInst from here
 
+	now      uint64 // mtime as last read within this Run
+	nowValid bool
 	stop     bool // set by slow paths to end Run early (MMIO, WFI)
 	wfi      bool // stopped in WFI until an interrupt is pending
 	runStart uint64
@@ -63,7 +68,7 @@ func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
 // NewHart creates hart id in reset state: M-mode, pc 0.
 func (s *System) NewHart(id int) *Hart {
 	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage}
-	h.itlb.Gen, h.ltlb.Gen, h.stlb.Gen = 1, 1, 1
+	h.itlb.Gen, h.ltlb.Gen, h.stlb.Gen, h.htlb.Gen = 1, 1, 1, 1
 	h.csr.stimecmp = math.MaxUint64
 	s.harts = append(s.harts, h)
 	return h
@@ -106,6 +111,7 @@ func (h *Hart) flushTLBs() {
 	h.itlb.Gen++
 	h.ltlb.Gen++
 	h.stlb.Gen++
+	h.htlb.Gen++
 	h.fetchVPN = noPage
 }
 

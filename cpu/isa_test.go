@@ -150,23 +150,3 @@ func runHTIF(path string, limit int) (instret uint64, err error) {
 
 // lastWall and lastCPU time the run loop of the last runHTIF (not loading).
 var lastWall, lastCPU time.Duration
-
-// TestBenchmarkPrograms runs integer benchmark ELFs (riscv-tests
-// benchmarks built for rv64imac, from $RISCV_BENCH_DIR) to completion and
-// logs MIPS. go test -tags isa ./cpu -run BenchmarkPrograms -v
-func TestBenchmarkPrograms(t *testing.T) {
-	dir := os.Getenv("RISCV_BENCH_DIR")
-	if dir == "" {
-		t.Skip("RISCV_BENCH_DIR not set: nothing to measure")
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.riscv"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, f := range files {
-		n, err := runHTIF(f, 1<<40)
-		wall, cpu := lastWall, lastCPU
-		require.NoError(t, err, f)
-		t.Logf("%-12s %11d instructions  %6.0f MIPS wall  %6.0f MIPS cpu", filepath.Base(f), n,
-			float64(n)/wall.Seconds()/1e6, float64(n)/cpu.Seconds()/1e6)
-	}
-}

@@ -23,6 +23,7 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 		h.itlb.Insert(pc, off)
 	}
 	h.fetchPage = h.sys.codePageAt(off >> pageShift)
+	h.sys.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
 	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
@@ -175,9 +176,19 @@ func (h *Hart) loadBytes(va uint64, size int) (uint64, bool) {
 	return v, true
 }
 
-// storeSlow mirrors loadSlow for stores.
+// storeSlow mirrors loadSlow for stores. It is also the path for TLB hits
+// on pages that need the store hook (decoded code, reservations), which
+// must not pay for a walk.
 func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
-	if va&(pageSize-1) > pageSize-uint64(size) {
+	inPage := va&(pageSize-1) <= pageSize-uint64(size)
+	if off, hit := h.storeTLBLookup(va); hit && inPage {
+		if h.sys.flags[off>>pageShift] == 0 {
+			h.stlb.Insert(va, off) // the hook is gone: fast path again
+		}
+		h.storeRAM(off, size, v)
+		return true
+	}
+	if !inPage {
 		// Translate both pages first so a fault leaves memory untouched.
 		if _, ok := h.translate(va, mmu.Store, h.PC); !ok {
 			return false
@@ -197,7 +208,7 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		return false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
-		h.stlb.Insert(va, page)
+		h.storeTLBInsert(va, page)
 		h.storeRAM(page+pa&(pageSize-1), size, v)
 		return true
 	}
@@ -214,5 +225,23 @@ func (h *Hart) storeRAM(off uint64, size int, v uint64) {
 	writeRAM(h.ram, off, size, v)
 	if h.sys.flags[off>>pageShift] != 0 {
 		h.sys.stored(h, off, uint64(size))
+	}
+}
+
+// storeTLBLookup finds a store translation in either store TLB.
+func (h *Hart) storeTLBLookup(va uint64) (uint64, bool) {
+	if off, ok := h.stlb.Lookup(va); ok {
+		return off, true
+	}
+	return h.htlb.Lookup(va)
+}
+
+// storeTLBInsert caches a store translation: in stlb when the page's
+// stores need no hook, in htlb when they do.
+func (h *Hart) storeTLBInsert(va, page uint64) {
+	if h.sys.flags[page>>pageShift] == 0 {
+		h.stlb.Insert(va, page)
+	} else {
+		h.htlb.Insert(va, page)
 	}
 }

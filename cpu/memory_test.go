@@ -257,3 +257,73 @@ func TestFetchFromDevice(t *testing.T) {
 	assert.Equal(t, uint64(1), h.X[7])
 	assert.Equal(t, uint64(ramBase+4), h.PC)
 }
+
+// A page that held code and is then only stored to (reused for data)
+// loses its decoded copy, so its stores go back to the fast path; if code
+// runs there again it is decoded afresh.
+func TestCodePageReusedForData(t *testing.T) {
+	m := newTestMachine(t)
+	const codePage = ramBase + 0x3000
+	m.load(codePage, encADDI(5, 0, 1), encJALR(0, 1, 0))
+	// Loop at ramBase: x1 = return address; store x2 to codePage, count x3 down.
+	m.load(ramBase,
+		encJALR(1, 4, 0),  // 0: call codePage (x4), returns to 4
+		encSW(4, 2, 0),    // 4: overwrite the first instruction
+		encADDI(3, 3, -1), // 8
+		encBNE(3, 0, -8),  // c: back to 4
+		encJALR(1, 4, 0),  // 10: call the rewritten code
+		encJAL(0, 0),      // 14: stop here
+	)
+	h := m.hart(ramBase)
+	h.X[4] = codePage
+	h.X[2] = uint64(encADDI(5, 0, 2))
+	h.X[3] = dataPageStores + 10
+	h.Run(3)
+	require.Equal(t, uint64(1), h.X[5])
+	p := (codePage - ramBase) >> pageShift
+	require.NotNil(t, m.sys.code[p])
+	for i := 0; i < 10 && h.PC != ramBase+0x14; i++ {
+		h.Run(10000)
+	}
+	require.Equal(t, uint64(ramBase+0x14), h.PC)
+	assert.Equal(t, uint64(2), h.X[5], "the rewritten instruction ran")
+	assert.NotNil(t, m.sys.code[p], "decoded again after the last call")
+	assert.Less(t, m.sys.codeStores[p], uint32(dataPageStores))
+}
+
+func TestCodePageDroppedAfterManyStores(t *testing.T) {
+	m := newTestMachine(t)
+	const codePage = ramBase + 0x3000
+	m.load(codePage, encJALR(0, 1, 0))
+	m.load(ramBase, encJALR(1, 4, 0), encSW(4, 2, 0), encADDI(3, 3, -1), encBNE(3, 0, -8), encJAL(0, 0))
+	h := m.hart(ramBase)
+	h.X[4], h.X[3] = codePage, dataPageStores+10
+	h.Run(4 * (dataPageStores + 20))
+	p := (codePage - ramBase) >> pageShift
+	assert.Nil(t, m.sys.code[p])
+	assert.Zero(t, m.sys.flags[p]&pageHasCode)
+}
+
+// The store TLB caches a page before it holds code; once code is decoded
+// there, stores through that (now flushed) entry must still reach the
+// hook that resets decoded slots.
+func TestStoreTLBEntryBeforePageHeldCode(t *testing.T) {
+	m := newTestMachine(t)
+	const other = ramBase + 0x5000
+	m.load(other, encADDI(5, 0, 1), encJALR(0, 6, 0))
+	m.load(ramBase,
+		encSW(1, 0, 0x100), // 0: fills the store TLB for the other page
+		encJALR(6, 1, 0),   // 4: run the code there, back to 8
+		encSW(1, 2, 0),     // 8: rewrite its first instruction
+		encJALR(6, 1, 0),   // c: run it again, back to 0x10
+		encJAL(0, 0),       // 10
+	)
+	h := m.hart(ramBase)
+	h.X[1] = other
+	h.X[2] = uint64(encADDI(5, 0, 2))
+	h.Run(4)
+	require.Equal(t, uint64(1), h.X[5])
+	h.Run(4)
+	assert.Equal(t, uint64(ramBase+0x10), h.PC)
+	assert.Equal(t, uint64(2), h.X[5])
+}

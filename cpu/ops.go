@@ -92,6 +92,13 @@ const (
 
 	opAMOW // imm = funct5 (LR/SC/AMO kind)
 	opAMOD
+
+	// Forms with rd = x0, so that no inline path ever writes x0 and the
+	// interpreter need not re-zero it per instruction. Register-only ops
+	// with rd = x0 decode to opFENCE (a no-op).
+	opJ        // jal x0: jump without link
+	opJR       // jalr x0: jump without link
+	opLoadToX0 // a load whose value is discarded (it can still fault); rs2 = the load op
 )
 
 // funct5 values of the A extension.
@@ -118,4 +125,24 @@ type inst struct {
 	rs2  uint8
 	ilen uint8 // 2 or 4
 	imm  int64
+}
+
+// noLinkForm rewrites an instruction whose destination is x0 into a form
+// that does not write a register. Decoders apply it to every result.
+func noLinkForm(in inst) inst {
+	if in.rd != 0 {
+		return in
+	}
+	switch {
+	case in.op == opJAL:
+		in.op = opJ
+	case in.op == opJALR:
+		in.op = opJR
+	case in.op >= opLB && in.op <= opLWU:
+		in.rs2, in.op = in.op, opLoadToX0
+	case in.op >= opLUI && in.op <= opAUIPC,
+		in.op >= opADDI && in.op <= opREMUW:
+		in = inst{op: opFENCE, ilen: in.ilen}
+	}
+	return in
 }

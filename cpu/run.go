@@ -16,6 +16,7 @@ import (
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
 	h.stop = false
+	h.nowValid = false
 	if h.wfi {
 		if h.mip()&h.csr.mie == 0 {
 			return 0
@@ -24,6 +25,8 @@ func (h *Hart) Run(budget int) int {
 	}
 	// Another hart may have dropped the code cache since we last ran.
 	h.fetchVPN = noPage
+	// Nothing in the interpreter writes x0; this undoes a debugger's write.
+	h.X[0] = 0
 	h.takeInterrupt()
 
 	for left := budget; left > 0 && !h.stop; {
@@ -85,13 +88,11 @@ func (h *Hart) runUncached(in *inst) {
 // locals, and nothing here calls a function, so they stay in registers.
 func (h *Hart) runFast(budget int) (int, *inst) {
 	ram := h.ram
-	flags := h.sys.flags
 	x := &h.X
 	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
 	n := 0
 	var in *inst
 	for ; n < budget; n++ {
-		x[0] = 0
 		if pc>>pageShift != vpn {
 			in = nil
 			break
@@ -115,6 +116,12 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			x[in.rd&31] = pc + uint64(in.ilen)
 			pc = t
+			continue
+		case opJ:
+			pc += uint64(in.imm)
+			continue
+		case opJR:
+			pc = (x[in.rs1&31] + uint64(in.imm)) &^ 1
 			continue
 		case opBEQ:
 			if x[in.rs1&31] == x[in.rs2&31] {
@@ -203,18 +210,12 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			if !(ok) {
 				goto slow
 			}
-			if flags[off>>pageShift] != 0 {
-				goto slow // code or a reservation on the page: the hook runs there
-			}
 			ram[off] = byte(x[in.rs2&31])
 		case opSH:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
 				goto slow
-			}
-			if flags[off>>pageShift] != 0 {
-				goto slow // code or a reservation on the page: the hook runs there
 			}
 			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
 		case opSW:
@@ -223,18 +224,12 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
 				goto slow
 			}
-			if flags[off>>pageShift] != 0 {
-				goto slow // code or a reservation on the page: the hook runs there
-			}
 			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
 		case opSD:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
 				goto slow
-			}
-			if flags[off>>pageShift] != 0 {
-				goto slow // code or a reservation on the page: the hook runs there
 			}
 			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
 

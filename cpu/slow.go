@@ -18,8 +18,13 @@ func (h *Hart) execSlow(in *inst) {
 		if signed {
 			v = uint64(int64(v<<(64-8*size)) >> (64 - 8*size))
 		}
-		x[in.rd&31] = v
+		h.setX(in.rd, v)
 		h.retire(in.ilen)
+	case opLoadToX0:
+		size, _ := loadShape(in.rs2)
+		if _, ok := h.loadSlow(x[in.rs1&31]+uint64(in.imm), size); ok {
+			h.retire(in.ilen)
+		}
 	case opSB, opSH, opSW, opSD:
 		size := 1 << (in.op - opSB)
 		if h.storeSlow(x[in.rs1&31]+uint64(in.imm), size, x[in.rs2&31]) {
@@ -56,4 +61,11 @@ func loadShape(op uint8) (size int, signed bool) {
 		return 4, false
 	}
 	return 8, false
+}
+
+// setX writes a register from the out-of-line paths; x0 stays zero.
+func (h *Hart) setX(rd uint8, v uint64) {
+	if rd&31 != 0 {
+		h.X[rd&31] = v
+	}
 }

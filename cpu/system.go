@@ -39,6 +39,12 @@ type System struct {
 	flags     []uint8     // indexed by RAM page number
 	codePages int
 
+	// codeStores counts stores into each code page since a fetch last
+	// entered it; a page that only gets stored to was reused for data, and
+	// its decoded copy is dropped so its stores take the fast path again.
+	codeStores []uint32
+	free       []*codePage // dropped pages, cleared when reused
+
 	harts []*Hart
 }
 
@@ -53,6 +59,8 @@ func NewSystem(b *bus.Bus, mtime func() uint64) *System {
 		mtime: mtime,
 		code:  make([]*codePage, pages),
 		flags: make([]uint8, pages),
+
+		codeStores: make([]uint32, pages),
 	}
 	b.RAMWritten = s.ramWritten
 	return s
@@ -66,11 +74,35 @@ func (s *System) codePageAt(p uint64) *codePage {
 	if s.codePages >= maxCodePages {
 		s.dropCode()
 	}
-	cp := new(codePage)
+	var cp *codePage
+	if n := len(s.free); n > 0 {
+		cp = s.free[n-1]
+		s.free = s.free[:n-1]
+		*cp = codePage{}
+	} else {
+		cp = new(codePage)
+	}
 	s.code[p] = cp
-	s.flags[p] |= pageHasCode
+	s.codeStores[p] = 0
+	s.hookPage(p, pageHasCode)
 	s.codePages++
 	return cp
+}
+
+// hookPage sets a flag on RAM page p that makes its stores run the store
+// hook. Store TLBs hold only unhooked pages, so when a page becomes hooked
+// they are flushed (O(1) per hart); this happens once per page that starts
+// holding code or a reservation, not per store.
+func (s *System) hookPage(p uint64, flag uint8) {
+	if s.flags[p]&flag != 0 {
+		return
+	}
+	if s.flags[p] == 0 {
+		for _, h := range s.harts {
+			h.stlb.Gen++
+		}
+	}
+	s.flags[p] |= flag
 }
 
 // dropCode forgets every decoded page. Harts holding a page pointer drop it
@@ -81,10 +113,31 @@ func (s *System) dropCode() {
 		s.flags[i] &^= pageHasCode
 	}
 	s.codePages = 0
+	s.free = nil
 	for _, h := range s.harts {
 		h.fetchVPN = noPage
 	}
 }
+
+// dropCodePage forgets the decoded copy of RAM page p. The page object is
+// cleared only when reused: the instruction being executed may still
+// point into it.
+func (s *System) dropCodePage(p uint64) {
+	cp := s.code[p]
+	s.code[p] = nil
+	s.flags[p] &^= pageHasCode
+	s.codePages--
+	s.free = append(s.free, cp)
+	for _, h := range s.harts {
+		if h.fetchPage == cp {
+			h.fetchPage, h.fetchVPN = nil, noPage
+		}
+	}
+}
+
+// dataPageStores is how many stores a code page takes, with no fetch
+// entering it, before it counts as reused for data.
+const dataPageStores = 1024
 
 // ramWritten is the bus hook for DMA writes.
 func (s *System) ramWritten(pa, n uint64) {
@@ -115,7 +168,10 @@ func (s *System) ramWritten(pa, n uint64) {
 func (s *System) stored(by *Hart, off, n uint64) {
 	p := off >> pageShift
 	f := s.flags[p]
-	if f&pageHasCode != 0 {
+	if f&pageHasCode != 0 && s.codeStores[p] >= dataPageStores {
+		s.dropCodePage(p)
+	} else if f&pageHasCode != 0 {
+		s.codeStores[p]++
 		cp := s.code[p]
 		first := off &^ 1
 		if first&(pageSize-1) >= 2 {

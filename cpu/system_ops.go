@@ -24,7 +24,11 @@ func (h *Hart) execCSR(in *inst) {
 		h.raise(causeIllegal, csrBits(in))
 		return
 	}
-	old, _ := h.csrRead(n)
+	old, exists := h.csrRead(n)
+	if !exists {
+		h.raise(causeIllegal, csrBits(in))
+		return
+	}
 	recheck := false
 	if write {
 		v := src
@@ -36,7 +40,7 @@ func (h *Hart) execCSR(in *inst) {
 		}
 		recheck = h.csrWrite(n, v)
 	}
-	h.X[in.rd&31] = old
+	h.setX(in.rd, old)
 	h.retire(4)
 	if recheck {
 		h.takeInterrupt()
@@ -83,7 +87,7 @@ func (h *Hart) execSystem(in *inst) {
 			return
 		}
 		h.retire(4)
-		if h.mip()&h.csr.mie == 0 {
+		if h.mipInRun()&h.csr.mie == 0 {
 			h.wfi = true
 			h.stop = true
 			return

@@ -81,7 +81,7 @@ var interruptPriority = [...]uint64{11, 3, 7, 9, 1, 5}
 
 // pendingInterrupt returns the interrupt the hart must take now, if any.
 func (h *Hart) pendingInterrupt() (uint64, bool) {
-	pend := h.mip() & h.csr.mie
+	pend := h.mipInRun() & h.csr.mie
 	if pend == 0 {
 		return 0, false
 	}

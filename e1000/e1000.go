@@ -177,9 +177,18 @@ func (e *E1000) Write(off uint64, size int, v uint64) {
 	if size < 4 {
 		shift := (off & 3) * 8
 		mask := uint32(1<<(8*size)-1) << shift
-		val = e.reg(aligned)&^mask | uint32(v)<<shift&mask
+		val = uint32(v) << shift & mask
+		if !bitwiseRegister(aligned) {
+			val |= e.reg(aligned) &^ mask
+		}
 	}
 	e.write32(aligned, val)
+}
+
+// bitwiseRegister: writes set or clear the bits written as 1 (ICR, ICS,
+// IMS, IMC), so a narrow write must not replay the other bytes.
+func bitwiseRegister(off uint32) bool {
+	return off == regICR || off == regICS || off == regIMS || off == regIMC
 }
 
 func (e *E1000) read32(off uint32) uint32 {

@@ -393,3 +393,29 @@ func TestPHYThroughMDIC(t *testing.T) {
 		})
 	}
 }
+
+func TestNarrowWrites(t *testing.T) {
+	tests := []struct {
+		name  string
+		off   uint64
+		size  int
+		val   uint64
+		check func(r *rig)
+	}{
+		{"byte write-1 to ICR clears only that byte's bits", regICR + 1, 1, 0x01, func(r *rig) {
+			assert.Equal(t, uint32(IntRXT0|IntTXDW), r.nic.reg(regICR)) // bit 8 cleared
+		}},
+		{"halfword to TDLEN merges with the stored high half", regTDLEN, 2, 0x100, func(r *rig) {
+			assert.Equal(t, uint32(0x100), r.rd(regTDLEN))
+		}},
+		{"byte to RDT", regRDT, 1, 7, func(r *rig) { assert.Equal(t, uint32(7), r.rd(regRDT)) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, Config{})
+			r.wr(regICS, IntRXT0|IntTXDW|1<<8)
+			r.window.Write(tt.off, tt.size, tt.val)
+			tt.check(r)
+		})
+	}
+}

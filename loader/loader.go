@@ -32,6 +32,9 @@ const (
 type Image struct {
 	Format Format
 	Entry  uint64
+	// End is one past the highest physical address the image occupies
+	// (the board keeps its own data, like the device tree, above it).
+	End uint64
 	// ToHost/FromHost are the addresses of the riscv-tests HTIF words
 	// (symbols "tohost"/"fromhost"); HasHTIF is false when the ELF has none.
 	ToHost, FromHost uint64
@@ -79,7 +82,7 @@ func loadRaw(data []byte, ram RAM) (*Image, error) {
 			len(data), len(ram.Bytes), ErrOutsideRAM)
 	}
 	copy(ram.Bytes, data)
-	return &Image{Format: FormatRaw, Entry: ram.Base}, nil
+	return &Image{Format: FormatRaw, Entry: ram.Base, End: ram.Base + uint64(len(data))}, nil
 }
 
 func loadELF(data []byte, ram RAM) (*Image, error) {
@@ -94,6 +97,7 @@ func loadELF(data []byte, ram RAM) (*Image, error) {
 		return nil, fmt.Errorf("%w (type %v)", ErrNotRISCV, f.Type)
 	}
 	loaded := 0
+	var end uint64
 	for _, p := range f.Progs {
 		if p.Type != elf.PT_LOAD || p.Memsz == 0 {
 			continue
@@ -110,11 +114,12 @@ func loadELF(data []byte, ram RAM) (*Image, error) {
 		}
 		clear(dst[p.Filesz:]) // .bss
 		loaded++
+		end = max(end, p.Paddr+p.Memsz)
 	}
 	if loaded == 0 {
 		return nil, fmt.Errorf("%w (no loadable segment)", ErrNotRISCV)
 	}
-	img := &Image{Format: FormatELF, Entry: f.Entry}
+	img := &Image{Format: FormatELF, Entry: f.Entry, End: end}
 	img.ToHost, img.FromHost, img.HasHTIF = htifSymbols(f)
 	return img, nil
 }

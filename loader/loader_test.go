@@ -51,6 +51,7 @@ func TestLoadELF(t *testing.T) {
 	assert.Equal(t, uint32(0x00001537), binary.LittleEndian.Uint32(ram.Bytes))
 	off := img.ToHost - ramBase
 	assert.Equal(t, make([]byte, 16+64), ram.Bytes[off:off+16+64], "data and bss zeroed")
+	assert.GreaterOrEqual(t, img.End, img.ToHost+16+64, "end covers bss")
 }
 
 func TestLoadStrippedELFHasNoHTIF(t *testing.T) {
@@ -66,6 +67,9 @@ func TestLoadRaw(t *testing.T) {
 	img, err := LoadFile(raw, ram)
 	require.NoError(t, err)
 	assert.Equal(t, FormatRaw, img.Format)
+	st, err := os.Stat(raw)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(ramBase)+uint64(st.Size()), img.End)
 	assert.Equal(t, uint64(ramBase), img.Entry)
 	assert.Equal(t, uint32(0x00001537), binary.LittleEndian.Uint32(ram.Bytes))
 }

@@ -71,9 +71,14 @@ type Config struct {
 	Timeout time.Duration
 	Trace   Trace
 	Clock   ClockKind
+	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
+	Net NetConfig
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int
+	// NoSpinDetect turns off the recognition of spinning harts (spin.go),
+	// for comparison and as an escape hatch.
+	NoSpinDetect bool
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards

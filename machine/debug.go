@@ -15,11 +15,10 @@ import (
 // debugTurn runs the harts one instruction at a time, checking the pc
 // before and the data access after each.
 
-// CSR numbers the debugger needs.
+// CSR numbers the debugger needs (csrMstatus is spin.go's).
 const (
-	csrMstatus = 0x300
-	csrMie     = 0x304
-	csrSatp    = 0x180
+	csrMie  = 0x304
+	csrSatp = 0x180
 
 	mstatusMPRV     = 1 << 17
 	mstatusMPPShift = 11

@@ -58,13 +58,6 @@ func (h *htif) poll() (code int, done bool) {
 	return 0, false
 }
 
-// pending reports a command waiting in tohost: the guest may be spinning
-// until the host answers, so the board must not go idle.
-func (h *htif) pending() bool {
-	v, err := h.bus.ReadU64(h.tohost)
-	return err == nil && v != 0
-}
-
 func (h *htif) respond(v uint64) {
 	h.bus.WriteU64(h.tohost, 0)
 	if h.fromhost != 0 {

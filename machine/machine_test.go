@@ -434,6 +434,8 @@ func TestNoHintWithoutPanic(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	kernel := rvasm.Build(t, "\t.globl _start\n_start: j _start\n", rvasm.Options{})
+	bigRaw := filepath.Join(t.TempDir(), "big.bin") // fits 1 MiB of RAM, not beside the FDT
+	require.NoError(t, os.WriteFile(bigRaw, make([]byte, 1<<20-1024), 0o644))
 	tests := []struct {
 		name string
 		cfg  Config
@@ -443,6 +445,7 @@ func TestNewErrors(t *testing.T) {
 		{"missing disk", Config{Kernel: kernel, Disk: "/nonexistent/fs.img"}, "disk"},
 		{"disk is a directory", Config{Kernel: kernel, Disk: t.TempDir()}, "disk"},
 		{"bad harts", Config{Kernel: kernel, Harts: 99}, "harts"},
+		{"kernel over the device tree", Config{Kernel: bigRaw, RAM: 1 << 20}, "over the device tree"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -501,5 +504,5 @@ func TestStatsLine(t *testing.T) {
 	r := boot(t, "\t.globl _start\n_start:\n\tnop\n\tnop\n"+asmPoweroff, Config{Harts: 2})
 	require.NoError(t, r.err)
 	s := r.m.Stats()
-	assert.Regexp(t, `^stats: \d+ instructions \(harts \d+ \d+\) in [0-9.]+s = \d+ MIPS; \d+ turns, \d+ idle sleeps$`, s)
+	assert.Regexp(t, `^stats: \d+ instructions \(harts \d+ \d+\) in [0-9.]+s = \d+ MIPS; \d+ turns, \d+ idle sleeps, \d+ spins recognised$`, s)
 }

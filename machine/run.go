@@ -61,18 +61,19 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		for _, h := range m.harts {
 			m.sampleIRQs(h)
 		}
-		// progress: some hart ran and did not just repeat a spin.
-		progress := false
+		// ran: some hart had its turn (spinning harts included: the board
+		// never sleeps just because every hart spins).
+		ran := false
 		if m.dbg.on() {
-			progress = m.debugTurn()
+			ran = m.debugTurn()
 		} else {
 			for i, h := range m.harts {
 				if h.Waiting() {
 					m.spin[i].spinning = false
 					continue
 				}
+				ran = true
 				m.runHart(h, &m.spin[i])
-				progress = progress || !m.spin[i].spinning
 				if _, done := m.fin.exited(); done {
 					break
 				}
@@ -81,7 +82,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}
-		if !progress && len(m.posted) == 0 && !(m.htif != nil && m.htif.pending()) {
+		if !ran && len(m.posted) == 0 {
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -89,7 +90,8 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 
 // runHart gives h one quantum. Run returns early after MMIO, so device
 // state is re-sampled right away: an interrupt raised by a register write
-// is seen before the hart runs on. A spinning hart's turn is just a probe.
+// is seen before the hart runs on. A spinning hart's turn is one replay of
+// its cycle; other harts are probed for spins now and then (spin.go).
 func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 	left := m.cfg.Quantum
 	if spin.spinning {
@@ -103,11 +105,17 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 			return
 		}
 		m.afterMMIO(h)
-	} else if spin.skip == 0 {
+	} else if m.shareTurns() && spin.skip > 0 {
+		spin.skip--
+	} else if m.shareTurns() {
 		used, period, r := m.probe(h)
 		spin.afterProbe(r)
 		if spin.spinning {
 			spin.period = period
+			spin.found++
+			if !m.alignSpin(h, period) {
+				spin.spinning, spin.skip, spin.backoff = false, 0, 0
+			}
 			return
 		}
 		left -= used
@@ -117,8 +125,6 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 			}
 			m.afterMMIO(h)
 		}
-	} else {
-		spin.skip--
 	}
 	for left > 0 {
 		mmio := m.mmioCount
@@ -131,6 +137,38 @@ func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
 			spin.skip, spin.backoff = 0, 0
 		}
 		left -= n
+		if n == 0 || h.Waiting() {
+			return
+		}
+		if _, done := m.fin.exited(); done {
+			return
+		}
+		m.afterMMIO(h)
+	}
+	if m.shareTurns() {
+		m.leaveQuiescent(h)
+	}
+	return
+}
+
+// shareTurns: spin detection and lock-holder care only matter when harts
+// share the host thread.
+func (m *Machine) shareTurns() bool { return len(m.harts) > 1 && !m.cfg.NoSpinDetect }
+
+// Lock-holder preemption: a hart switched out inside a critical section
+// leaves the others spinning on its lock for their whole turns. Kernels
+// hold spinlocks with interrupts disabled, so a hart whose turn ends with
+// interrupts off runs on in short steps until they are on again, within a
+// bound (a hart may legitimately run long with interrupts off).
+const (
+	lhpStep  = 32
+	lhpSteps = 16
+)
+
+func (m *Machine) leaveQuiescent(h *cpu.Hart) {
+	for i := 0; i < lhpSteps && !quiescent(h); i++ {
+		n := h.Run(lhpStep)
+		m.clock.advance(n)
 		if n == 0 || h.Waiting() {
 			return
 		}

@@ -29,7 +29,11 @@ func (m *Machine) Stats() string {
 	if secs > 0 {
 		mips = float64(total) / secs / 1e6
 	}
-	fmt.Fprintf(&b, "stats: %d instructions (harts %s) in %.2fs = %.0f MIPS; %d turns, %d idle sleeps",
-		total, strings.Join(per, " "), secs, mips, m.stats.turns, m.stats.sleeps)
+	spins := 0
+	for _, t := range m.spin {
+		spins += t.found
+	}
+	fmt.Fprintf(&b, "stats: %d instructions (harts %s) in %.2fs = %.0f MIPS; %d turns, %d idle sleeps, %d spins recognised",
+		total, strings.Join(per, " "), secs, mips, m.stats.turns, m.stats.sleeps, spins)
 	return b.String()
 }

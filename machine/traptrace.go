@@ -5,13 +5,6 @@ import (
 	"io"
 )
 
-// trapHooker is how a hart reports traps for "--trace trap". It is looked up
-// at run time so the board builds against a cpu that does not offer it yet
-// (then the trace says so once instead of staying silent).
-type trapHooker interface {
-	SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8))
-}
-
 var (
 	exceptionNames = map[uint64]string{
 		0: "instruction address misaligned", 1: "instruction access fault",
@@ -56,13 +49,8 @@ func (m *Machine) installTraces() {
 	}
 	log := m.cfg.Log
 	for _, h := range m.harts {
-		hook, ok := any(h).(trapHooker)
-		if !ok {
-			io.WriteString(log, "trace: trap tracing needs cpu.Hart.SetTrapHook, which this build lacks\n")
-			return
-		}
 		id := h.ID
-		hook.SetTrapHook(func(cause, epc, tval uint64, from, to uint8) {
+		h.SetTrapHook(func(cause, epc, tval uint64, from, to uint8) {
 			io.WriteString(log, formatTrap(id, cause, epc, tval, from, to))
 		})
 	}

@@ -1,5 +1,11 @@
 package mmu
 
+import (
+	"encoding/binary"
+
+	"github.com/rvemu/rvemu/bus"
+)
+
 const (
 	pageShift = 12
 	pageSize  = 1 << pageShift
@@ -23,7 +29,7 @@ func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa,
 	for level := levels - 1; level >= 0; level-- {
 		vpn := (va >> (pageShift + uint(level)*vpnBits)) & (1<<vpnBits - 1)
 		pteAddr := table + vpn*8
-		pte, found := mem.Load(pteAddr, 8)
+		pte, found := loadPTE(mem, pteAddr)
 		if !found {
 			return 0, acc.AccessFault(), false
 		}
@@ -79,4 +85,14 @@ func permitted(pte uint64, ctx Context, acc Access) bool {
 	default:
 		return pte&pteW != 0
 	}
+}
+
+// loadPTE reads a page-table entry, straight from RAM when the memory is a
+// bus (the common case: walks follow every TLB flush, and xv6 flushes on
+// each trap), through the Memory interface otherwise.
+func loadPTE(mem Memory, pa uint64) (uint64, bool) {
+	if b, ok := mem.(*bus.Bus); ok && pa&7 == 0 && b.InRAM(pa, 8) {
+		return binary.LittleEndian.Uint64(b.RAM[pa-b.RAMBase:]), true
+	}
+	return mem.Load(pa, 8)
 }

@@ -3,7 +3,6 @@
 package pcap
 
 import (
-	"bufio"
 	"encoding/binary"
 	"io"
 	"os"
@@ -20,10 +19,13 @@ const (
 	linkEthernet = 1
 )
 
-// Writer appends frames to a capture. It is safe for concurrent use.
+// Writer appends frames to a capture. Each frame is one write to the file,
+// unbuffered, so a capture is complete up to the last frame even when the
+// emulator is killed. It is safe for concurrent use.
 type Writer struct {
 	mu     sync.Mutex
-	w      *bufio.Writer
+	w      io.Writer
+	rec    []byte // record being assembled
 	closer io.Closer
 	now    func() time.Time
 	err    error
@@ -31,7 +33,7 @@ type Writer struct {
 
 // NewWriter writes the file header to w and returns a Writer.
 func NewWriter(w io.Writer) (*Writer, error) {
-	pw := &Writer{w: bufio.NewWriter(w), now: time.Now}
+	pw := &Writer{w: w, now: time.Now}
 	var h [24]byte
 	binary.LittleEndian.PutUint32(h[0:], magic)
 	binary.LittleEndian.PutUint16(h[4:], versionMajor)
@@ -42,7 +44,7 @@ func NewWriter(w io.Writer) (*Writer, error) {
 	if _, err := pw.w.Write(h[:]); err != nil {
 		return nil, err
 	}
-	return pw, pw.w.Flush()
+	return pw, nil
 }
 
 // Create starts a capture file at path.
@@ -75,9 +77,8 @@ func (w *Writer) WriteFrame(frame []byte) error {
 	binary.LittleEndian.PutUint32(h[4:], uint32(ts.Nanosecond()/1000))
 	binary.LittleEndian.PutUint32(h[8:], uint32(captured))
 	binary.LittleEndian.PutUint32(h[12:], uint32(len(frame)))
-	if _, w.err = w.w.Write(h[:]); w.err == nil {
-		_, w.err = w.w.Write(frame[:captured])
-	}
+	w.rec = append(append(w.rec[:0], h[:]...), frame[:captured]...)
+	_, w.err = w.w.Write(w.rec)
 	return w.err
 }
 
@@ -90,14 +91,10 @@ func (w *Writer) Tap(next func(frame []byte)) func(frame []byte) {
 	}
 }
 
-// Flush pushes buffered frames to the file.
+// Flush reports the first write error, if any: records are not buffered.
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.err != nil {
-		return w.err
-	}
-	w.err = w.w.Flush()
 	return w.err
 }
 

@@ -10,6 +10,7 @@ command -v gdb-multiarch >/dev/null 2>&1 || need="$need gdb-multiarch"
 command -v tshark >/dev/null 2>&1 || need="$need tshark"
 command -v unshare >/dev/null 2>&1 || need="$need util-linux"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
+command -v dtc >/dev/null 2>&1 || need="$need device-tree-compiler" # machine: device tree validated by dtc
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "setup: installing$need"

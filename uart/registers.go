@@ -44,6 +44,7 @@ func (u *UART) Read(off uint64, size int) uint64 {
 	case regMCR:
 		return uint64(u.mcr)
 	case regLSR:
+		u.listening = true
 		v := u.lsr()
 		if u.overrun {
 			u.overrun = false // error bits clear on read
@@ -79,6 +80,9 @@ func (u *UART) Write(off uint64, size int, val uint64) {
 		}
 		changed := (u.ier ^ v) & ierMask
 		u.ier = v & ierMask
+		if u.ier&ierRDI != 0 {
+			u.listening = true
+		}
 		if changed == 0 {
 			return
 		}

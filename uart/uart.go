@@ -66,6 +66,12 @@ type UART struct {
 	// transmission finishes (at once here) or THRI is enabled while empty,
 	// cleared by reading IIR with it as the cause or by writing THR.
 	thrPending bool
+
+	// listening: the guest has shown it reads the receiver, by enabling the
+	// data-available interrupt or by polling LSR. Until then the board holds
+	// host input back: a driver's initial FIFO reset would otherwise discard
+	// bytes typed (or piped) before the driver was up.
+	listening bool
 }
 
 // New returns a UART that raises irq and writes transmitted bytes to out.
@@ -75,7 +81,8 @@ func New(irq bus.IRQLine, out io.Writer) *UART {
 
 // RxRoom reports whether the receiver can take another byte without
 // overrunning: 16 bytes with the FIFO on, one holding register without.
-func (u *UART) RxRoom() bool { return u.rxCount < u.rxCapacity() }
+// It is false until the guest listens (see UART.listening).
+func (u *UART) RxRoom() bool { return u.listening && u.rxCount < u.rxCapacity() }
 
 // Receive delivers one byte from the host side of the line. With no room the
 // byte is lost and the overrun error is flagged, as the chip would.
@@ -86,7 +93,7 @@ func (u *UART) Receive(b byte) {
 
 // receive queues a byte without touching the interrupt line.
 func (u *UART) receive(b byte) {
-	if !u.RxRoom() {
+	if u.rxCount >= u.rxCapacity() {
 		u.overrun = true
 		return
 	}

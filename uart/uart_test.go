@@ -79,6 +79,7 @@ func TestReceiveFIFO(t *testing.T) {
 	u, irq, _ := newUART()
 	u.w(regIIR, fcrEnable|fcrClearRX)
 	assert.Equal(t, uint8(iirFIFOs|iirNone), u.r(regIIR), "FIFO bits in IIR")
+	u.r(regLSR) // a polling driver: the receiver is listened to
 
 	for i := 0; i < fifoSize; i++ {
 		require.True(t, u.RxRoom())
@@ -247,4 +248,29 @@ func TestXv6IdlePathRaisesNothing(t *testing.T) {
 	u.Receive('k') // a key press: one RX event
 	assert.Equal(t, before+2, irq.raised)
 	assert.Equal(t, uint8('k'), u.r(regData))
+}
+
+// Host input waits until the guest listens, so that a driver's FIFO reset
+// during initialisation cannot discard typed-ahead or piped bytes.
+func TestHostInputHeldUntilGuestListens(t *testing.T) {
+	tests := []struct {
+		name   string
+		listen func(u *UART)
+	}{
+		{"RX interrupt enabled", func(u *UART) { u.w(regIER, ierRDI) }},
+		{"LSR polled", func(u *UART) { u.r(regLSR) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u, _, _ := newUART()
+			assert.False(t, u.RxRoom(), "nobody listens after reset")
+			u.w(regIER, ierTHRI)
+			u.w(regIIR, fcrEnable|fcrClearRX)
+			assert.False(t, u.RxRoom(), "TX set-up alone is not listening")
+			tc.listen(u)
+			require.True(t, u.RxRoom())
+			u.Receive('k')
+			assert.Equal(t, uint8('k'), u.r(regData))
+		})
+	}
 }

@@ -114,7 +114,7 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 		Command: c.String("command"), Harts: c.Int("smp"), Virtio: c.String("virtio"),
 		TimeFile: timeFile, Live: live,
 		Boot: func(ctx context.Context, b grade.BootConfig) error {
-			return bootForGrade(ctx, kernel, c.String("disk"), ram, b, log, stderr)
+			return bootForGrade(ctx, kernel, c.String("disk"), ram, b, log)
 		},
 	}
 	score, err := s.Run(c.Context)
@@ -137,8 +137,7 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 }
 
 // bootForGrade runs one boot of a grading session on the board.
-// log gets the board's diagnostics (-v); warn what the user must see.
-func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.BootConfig, log, warn io.Writer) error {
+func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.BootConfig, log io.Writer) error {
 	cfg := machine.Config{
 		Kernel: kernel, Disk: disk, Harts: b.Harts, RAM: ram,
 		ConsoleIn: b.In, ConsoleOut: b.Out, Log: log,
@@ -152,7 +151,7 @@ func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.
 			return err
 		}
 	}
-	applyLabNet(&cfg, n, warn)
+	applyLabNet(&cfg, n)
 	m, err := machine.New(cfg)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/netip"
 
 	"github.com/rvemu/rvemu/machine"
@@ -39,16 +38,13 @@ func (n *labNet) addForward(spec string) error {
 	return nil
 }
 
-// applyLabNet puts the network into the board's configuration. It is the
-// one place that knows the board's network fields.
-//
-// The board (machine.Config) has no network fields yet: the E1000 and
-// usernet are being wired into it on the netdev branch. Until then the
-// guest finds no NIC; this says so once on log and the run goes on (the
-// network tests then fail, visibly, in the score table).
-func applyLabNet(cfg *machine.Config, n *labNet, log io.Writer) {
+// applyLabNet puts the network into the board's configuration: the E1000
+// at 00:01.0 behind usernet, whose egress stays on loopback (the DNS test's
+// 8.8.8.8 is answered from the table, never sent).
+func applyLabNet(cfg *machine.Config, n *labNet) {
 	if n == nil {
 		return
 	}
-	fmt.Fprintf(log, "rvemu: this board has no E1000/usernet yet; the guest will find no NIC (forwards %v not opened)\n", n.HostFwd)
+	cfg.Net = machine.NetConfig{Enabled: true, HostFwd: n.HostFwd, DNS: n.DNS, PCAP: n.Pcap,
+		Egress: usernet.EgressLoopback}
 }

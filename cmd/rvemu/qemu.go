@@ -90,7 +90,7 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 				return 1
 			}
 		}
-		applyLabNet(&cfg, n, stderr)
+		applyLabNet(&cfg, n)
 	}
 	return bootQEMU(ctx, prog, cfg, stdin, stdout, stderr)
 }
