@@ -24,8 +24,11 @@ func WriteTable(w io.Writer, s *Score) {
 			result = "n/a"
 		case r.OK:
 			result = "OK"
-			if r.Time > 0 {
-				at = r.Time.Round(10 * time.Millisecond).String()
+			switch {
+			case r.Time >= time.Millisecond:
+				at = r.Time.Round(time.Millisecond).String()
+			case r.Time > 0:
+				at = "<1ms"
 			}
 		}
 		fmt.Fprintf(w, "%-*s  %6d  %-6s  %s\n", width, r.Name, r.Points, result, at)

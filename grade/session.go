@@ -172,6 +172,9 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 			}
 		}
 	}
+	if s.Live != nil {
+		fmt.Fprintln(s.Live) // end the shown console line before the board's exit report
+	}
 	stop()
 	con.Close() // a guest blocked reading its keyboard returns too
 	if err := w.finish(); err != nil && note == "" {

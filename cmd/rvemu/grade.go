@@ -121,9 +121,6 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	if c.Bool("verbose") {
-		fmt.Fprintln(stdout)
-	}
 	grade.WriteTable(stdout, score)
 	if path := c.String("json"); path != "" {
 		if err := grade.WriteJSON(path, score); err != nil {
