@@ -146,6 +146,9 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 			return nil, errDiskLayout
 		}
 		note = w.why("before the first prompt")
+		if w.exited && w.bootErr != nil && !errors.Is(w.bootErr, context.Canceled) {
+			return nil, fmt.Errorf("boot: %w", w.bootErr) // the board never started
+		}
 	}
 
 	lab := s.Lab
@@ -177,8 +180,8 @@ func (s *Session) boot(ctx context.Context, host *Host, legacy bool) (*Score, er
 	}
 	stop()
 	con.Close() // a guest blocked reading its keyboard returns too
-	if err := w.finish(); err != nil && note == "" {
-		note = "guest: " + err.Error()
+	if err := w.finish(); err != nil {
+		note = strings.TrimPrefix(note+"; ", "; ") + "board: " + err.Error()
 	}
 
 	text := con.Text(typedOff)

@@ -3,6 +3,7 @@ package grade
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -31,6 +32,9 @@ func (g *fakeGuest) boot(ctx context.Context, cfg BootConfig) error {
 	g.boots = append(g.boots, cfg)
 	g.mu.Unlock()
 	out := cfg.Out
+	if g.kind == "no board" {
+		return errors.New("net: hostfwd udp:127.0.0.1:1: address already in use")
+	}
 	if g.kind == "legacy-only" && !cfg.Legacy || g.kind == "modern-only" && cfg.Legacy {
 		fmt.Fprint(out, "xv6 kernel is booting\npanic: could not find virtio disk\n")
 		<-ctx.Done()
@@ -148,4 +152,12 @@ func TestSession(t *testing.T) {
 			assert.Equal(t, uint16(2000), last.Net.Forwards[0].GuestPort)
 		})
 	}
+}
+
+func TestSessionBoardFailsToStart(t *testing.T) {
+	ports := freePorts(t)
+	g := &fakeGuest{kind: "no board", server: ports.Server}
+	s := &Session{Lab: Lab2020(), Ports: ports, Timeout: 5 * time.Second, Boot: g.boot}
+	_, err := s.Run(context.Background())
+	assert.ErrorContains(t, err, "boot: net: hostfwd udp:127.0.0.1:1: address already in use")
 }
