@@ -1,0 +1,54 @@
+// Package clint models the core-local interruptor of the virt board: one
+// software-interrupt register (msip) and one timer compare register
+// (mtimecmp) per hart, plus a read-only view of the board's clock (mtime).
+package clint
+
+// Register layout (offsets inside the 64 KiB region).
+const (
+	Size = 0x10000
+
+	msipBase     = 0x0000 // 4 bytes per hart, bit 0 only
+	mtimecmpBase = 0x4000 // 8 bytes per hart
+	mtimeOffset  = 0xbff8 // 8 bytes, read-only here: the clock belongs to the board
+)
+
+// CLINT holds the per-hart registers. It is touched only from the machine
+// loop, so it needs no locking.
+type CLINT struct {
+	msip     []bool
+	mtimecmp []uint64
+	mtime    func() uint64
+}
+
+// New returns a CLINT for harts harts reading time from mtime (10 MHz ticks).
+// mtimecmp starts at all-ones so no timer fires before software arms it.
+func New(harts int, mtime func() uint64) *CLINT {
+	c := &CLINT{
+		msip:     make([]bool, harts),
+		mtimecmp: make([]uint64, harts),
+		mtime:    mtime,
+	}
+	for i := range c.mtimecmp {
+		c.mtimecmp[i] = ^uint64(0)
+	}
+	return c
+}
+
+// MSIP reports hart h's software interrupt request.
+func (c *CLINT) MSIP(h int) bool { return c.msip[h] }
+
+// MTIP reports whether hart h's timer has expired.
+func (c *CLINT) MTIP(h int) bool { return c.mtime() >= c.mtimecmp[h] }
+
+// NextDeadline returns the earliest mtimecmp over all harts, so that the
+// board can sleep until then when every hart is idle. ok is false when no
+// hart has a timer armed (all compare registers are all-ones).
+func (c *CLINT) NextDeadline() (deadline uint64, ok bool) {
+	deadline = ^uint64(0)
+	for _, t := range c.mtimecmp {
+		if t < deadline {
+			deadline = t
+		}
+	}
+	return deadline, deadline != ^uint64(0)
+}

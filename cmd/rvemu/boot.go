@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rvemu/rvemu/console"
+	"github.com/rvemu/rvemu/machine"
+)
+
+const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw binary loaded at
+0x80000000) on a QEMU-virt-compatible board: CLINT, PLIC, NS16550A UART on
+stdin/stdout, virtio-mmio disk, PCIe. The guest's poweroff status is
+rvemu's exit status.
+
+Network (--net user, the default): an Intel E1000 at PCI 00:01.0 on a
+user-mode network like QEMU's: the guest is 10.0.2.15, UDP to 10.0.2.2:P
+reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
+/etc/hosts), and nothing else leaves unless --net-egress all.
+
+Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
+Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
+
+Exit status: the guest's (SiFive test device or HTIF), 124 on --timeout,
+2 for usage errors (missing kernel, not a RISC-V ELF, unopenable disk).
+
+Examples:
+   rvemu boot --disk fs.img kernel/kernel
+   rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
+   rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
+   echo ls | rvemu boot --disk fs.img kernel`
+
+func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:        "boot",
+		Usage:       "boot a kernel",
+		ArgsUsage:   "KERNEL",
+		Description: bootDescription,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "disk", Usage: "virtio block device image `FILE` (written back in place)"},
+			&cli.StringFlag{Name: "virtio", Value: "modern", Usage: "virtio-mmio interface: legacy (version 1) or modern (version 2)"},
+			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
+			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
+			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ")},
+			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
+			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
+			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
+			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
+		}, netFlags()...),
+		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
+	}
+}
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// configFromFlags turns the command line into a machine configuration.
+func configFromFlags(c *cli.Context) (machine.Config, error) {
+	var cfg machine.Config
+	if c.NArg() != 1 {
+		return cfg, usageError("boot: want exactly one KERNEL argument, got %d (see rvemu boot --help)", c.NArg())
+	}
+	cfg.Kernel = c.Args().First()
+	cfg.Disk = c.String("disk")
+	var err error
+	if cfg.Virtio, err = machine.ParseVirtioMode(c.String("virtio")); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	cfg.Harts = c.Int("smp")
+	if cfg.Harts < 1 || cfg.Harts > machine.MaxHarts {
+		return cfg, usageError("--smp %d: want 1..%d", cfg.Harts, machine.MaxHarts)
+	}
+	if cfg.RAM, err = machine.ParseSize(c.String("memory")); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	cfg.Timeout = c.Duration("timeout")
+	cfg.NoSpinDetect = c.Bool("no-spin-detect")
+	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
+		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
+	}
+	if cfg.Trace, err = machine.ParseTrace(c.String("trace")); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	if cfg.Net, err = netConfigFromFlags(c); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
+	cfg, err := configFromFlags(c)
+	if err != nil {
+		return err
+	}
+	cfg.ConsoleOut = stdout
+	cfg.Log = stderr
+
+	ctx, quit := context.WithCancel(c.Context)
+	defer quit()
+	term, err := console.MakeRaw(stdin)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
+	}
+	// Restored on every way out of here, before run prints any error;
+	// signals cancel the context (see run), so they come back this way too.
+	defer term.Restore()
+	cfg.ConsoleIn = stdin
+	if term != nil {
+		cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+	}
+
+	m, err := machine.New(cfg)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if path := c.String("cpuprofile"); path != "" {
+		stopProfile, err := startProfile(path)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		defer stopProfile()
+	}
+	code, err := m.Run(ctx)
+	if c.Bool("stats") {
+		fmt.Fprintf(stderr, "rvemu: %s\n", m.Stats())
+	}
+	switch {
+	case err == nil:
+		return exitStatus(code)
+	case errors.Is(err, machine.ErrTimeout):
+		return &exitError{code: code, err: fmt.Errorf("timeout after %v", cfg.Timeout)}
+	case errors.Is(err, context.Canceled):
+		return nil // Ctrl-A X, or a signal (run reports that one)
+	}
+	return &exitError{code: 1, err: err}
+}
+
+func exitStatus(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return &exitError{code: code, err: errors.New("")}
+}

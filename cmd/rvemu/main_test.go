@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/internal/rvasm"
+)
+
+const guestPrintAndExit = `
+	.globl _start
+_start:
+	li t0, 0x10000000
+	li t1, 'k'
+	sb t1, 0(t0)
+	li t0, 0x100000
+	li t1, 0x00033333      # fail with status 3
+	sw t1, 0(t0)
+1:	j 1b
+`
+
+const guestSpin = "\t.globl _start\n_start: j _start\n"
+
+// runCLI runs the command in-process with stdin from /dev/null.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	devnull, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer devnull.Close()
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"rvemu"}, args...), devnull, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
+	spin := rvasm.Build(t, guestSpin, rvasm.Options{})
+	outside := rvasm.Build(t, guestSpin, rvasm.Options{Base: 0x81000000}) // past 16 MiB
+	hostELF, err := os.Executable()
+	require.NoError(t, err)
+	disk := filepath.Join(dir, "fs.img")
+	require.NoError(t, os.WriteFile(disk, make([]byte, 4096), 0o644))
+
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErr    string // substring of stderr
+		oneErrLine bool
+	}{
+		{"guest status is the exit status", []string{"boot", kernel}, 3, "k", "", false},
+		{"with disk and options", []string{"boot", "--disk", disk, "--smp", "2", "-m", "64M", "--virtio", "legacy", kernel}, 3, "k", "", false},
+		{"missing kernel", []string{"boot", filepath.Join(dir, "nope")}, 2, "", "no such file", true},
+		{"not a RISC-V ELF", []string{"boot", hostELF}, 2, "", "not a 64-bit RISC-V ELF", true},
+		{"segment outside RAM", []string{"boot", "-m", "16M", outside}, 2, "", "outside RAM", true},
+		{"disk cannot be opened", []string{"boot", "--disk", filepath.Join(dir, "nodisk.img"), kernel}, 2, "", "disk", true},
+		{"no kernel argument", []string{"boot"}, 2, "", "KERNEL", true},
+		{"bad memory size", []string{"boot", "-m", "lots", kernel}, 2, "", "memory size", true},
+		{"bad virtio mode", []string{"boot", "--virtio", "v3", kernel}, 2, "", "legacy or modern", true},
+		{"bad trace list", []string{"boot", "--trace", "bogus", kernel}, 2, "", "trace", true},
+		{"bad smp", []string{"boot", "--smp", "0", kernel}, 2, "", "--smp", true},
+		{"unknown flag", []string{"boot", "--frobnicate", kernel}, 2, "", "frobnicate", false},
+		{"timeout", []string{"boot", "--timeout", "200ms", spin}, 124, "", "timeout", true},
+		{"version", []string{"version"}, 0, "rvemu dev\n", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tc.args...)
+			assert.Equal(t, tc.wantCode, code, "stderr: %s", errOut)
+			if tc.wantOut != "" {
+				assert.Equal(t, tc.wantOut, out)
+			}
+			if tc.wantErr == "" {
+				assert.Empty(t, errOut)
+				return
+			}
+			assert.Contains(t, errOut, tc.wantErr)
+			if tc.oneErrLine {
+				assert.Equal(t, 1, bytes.Count([]byte(errOut), []byte("\n")), "one line: %q", errOut)
+			}
+		})
+	}
+}
+
+func TestBootHelpHasExamples(t *testing.T) {
+	code, out, _ := runCLI(t, "boot", "--help")
+	assert.Equal(t, 0, code)
+	for _, want := range []string{"Examples:", "--disk", "--virtio", "--smp", "--memory", "--timeout", "--trace", "Ctrl-A X"} {
+		assert.Contains(t, out, want)
+	}
+}
+
+// TestMain lets the test binary act as rvemu itself for tests that need a
+// separate process (signals).
+func TestMain(m *testing.M) {
+	if os.Getenv("RVEMU_BE_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+func TestSIGTERMStopsTheMachine(t *testing.T) {
+	// The guest prints one byte and spins: once the byte arrives, the
+	// machine runs and the signal handler is in place.
+	kernel := rvasm.Build(t, `
+	.globl _start
+_start:
+	li t0, 0x10000000
+	li t1, 'r'
+	sb t1, 0(t0)
+1:	j 1b
+`, rvasm.Options{})
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(self, "boot", kernel)
+	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	first := make([]byte, 1)
+	_, err = io.ReadFull(stdout, first)
+	require.NoError(t, err)
+	assert.Equal(t, "r", string(first))
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 128+int(syscall.SIGTERM), exit.ExitCode())
+	assert.Contains(t, errOut.String(), "stopped by signal 15")
+}

@@ -1,0 +1,138 @@
+package cpu
+
+import (
+	"github.com/rvemu/rvemu/mmu"
+)
+
+// execAMO runs LR, SC and the AMOs (.W when size is 4, .D when 8); aq/rl
+// need nothing on a hart that runs alone. It reports false when it trapped.
+func (h *Hart) execAMO(in *inst, size int) bool {
+	va := h.X[in.rs1&31]
+	f5 := in.imm
+	if va&uint64(size-1) != 0 {
+		if f5 == amoLR {
+			h.raise(causeLoadMisaligned, va)
+		} else {
+			h.raise(causeStoreMisaligned, va)
+		}
+		return false
+	}
+	acc := mmu.Store
+	if f5 == amoLR {
+		acc = mmu.Load
+	}
+	var pa, off uint64
+	inRAM := false
+	if o, hit := h.storeTLBLookup(va); hit {
+		// A store-TLB hit also proves load permission (W implies R).
+		off, inRAM = o, true
+		pa = h.sys.bus.RAMBase + off
+	} else {
+		p, ok := h.translate(va, acc, h.PC)
+		if !ok {
+			return false
+		}
+		page, isRAM := h.ramPage(p)
+		pa, off, inRAM = p, page+p&(pageSize-1), isRAM
+		if isRAM && acc == mmu.Store {
+			h.storeTLBInsert(va, page)
+		}
+	}
+	rd := in.rd & 31
+
+	switch f5 {
+	case amoLR:
+		if !inRAM {
+			h.raise(causeLoadAccess, va)
+			return false
+		}
+		h.setX(rd, signExtend(readRAM(h.ram, off, size), size))
+		h.resvValid = true
+		h.resvAddr = pa &^ (resvGranule - 1)
+		h.sys.hookPage(off>>pageShift, pageHasResv)
+		return true
+	case amoSC:
+		if !inRAM {
+			h.raise(causeStoreAccess, va)
+			return false
+		}
+		if h.resvValid && h.resvAddr == pa&^(resvGranule-1) {
+			h.resvValid = false
+			h.storeRAM(off, size, h.X[in.rs2&31])
+			h.setX(rd, 0)
+		} else {
+			h.resvValid = false
+			h.setX(rd, 1)
+		}
+		return true
+	}
+
+	var old uint64
+	if inRAM {
+		old = readRAM(h.ram, off, size)
+	} else {
+		v, found := h.sys.bus.Load(pa, size)
+		if !found {
+			h.raise(causeStoreAccess, va)
+			return false
+		}
+		old = v
+	}
+	old = signExtend(old, size)
+	src := signExtend(h.X[in.rs2&31], size)
+	var nv uint64
+	switch f5 {
+	case amoSWAP:
+		nv = src
+	case amoADD:
+		nv = old + src
+	case amoXOR:
+		nv = old ^ src
+	case amoAND:
+		nv = old & src
+	case amoOR:
+		nv = old | src
+	case amoMIN:
+		nv = old
+		if int64(src) < int64(old) {
+			nv = src
+		}
+	case amoMAX:
+		nv = old
+		if int64(src) > int64(old) {
+			nv = src
+		}
+	case amoMINU:
+		nv = old
+		if zeroExtend(src, size) < zeroExtend(old, size) {
+			nv = src
+		}
+	case amoMAXU:
+		nv = old
+		if zeroExtend(src, size) > zeroExtend(old, size) {
+			nv = src
+		}
+	}
+	if inRAM {
+		h.storeRAM(off, size, nv)
+	} else {
+		h.sys.bus.Store(pa, size, nv)
+		h.stop = true
+	}
+	h.setX(rd, old)
+	return true
+}
+
+func signExtend(v uint64, size int) uint64 {
+	if size == 4 {
+		return uint64(int64(int32(v)))
+	}
+	return v
+}
+
+func zeroExtend(v uint64, size int) uint64 {
+	if size == 4 {
+		return uint64(uint32(v))
+	}
+	return v
+}

@@ -1,0 +1,139 @@
+package cpu
+
+import (
+	"math"
+
+	"github.com/rvemu/rvemu/mmu"
+)
+
+// Privilege levels.
+const (
+	PrivU = 0
+	PrivS = 1
+	PrivM = 3
+)
+
+// noPage is a fetch page number no PC can have: pc>>12 < 1<<52.
+const noPage = math.MaxUint64
+
+// resvGranule is the LR/SC reservation size in bytes.
+const resvGranule = 8
+
+// Hart is one hardware thread. Its state is plain data: the board owns
+// threading and runs harts one at a time.
+type Hart struct {
+	ID      int
+	PC      uint64
+	X       [32]uint64
+	Priv    uint8  // 0 U, 1 S, 3 M
+	Instret uint64 // retired instructions (also minstret)
+
+	sys *System
+	ram []byte
+
+	// TLBs per access kind, all for the current translation context
+	// (privilege, satp, SUM/MXR/MPRV): any change flushes them. stlb holds
+	// only pages whose stores need no hook (no decoded code, no LR
+	// reservation), so the fast path stores without looking at page
+	// flags; stores to hooked pages find their translation in htlb.
+	itlb, ltlb, stlb, htlb mmu.TLB
+
+	// The decoded page the PC is in, keyed by virtual page number.
+	fetchVPN  uint64
+	fetchPage *codePage
+	fetchOff  uint64    // RAM offset of fetchPage
+	oneInst   inst      // an instruction that is not cached
+	scratch   *codePage // runUncached runs oneInst from here
+
+	now      uint64 // mtime as last read within this Run
+	nowValid bool
+	stop     bool // set by slow paths to end Run early (MMIO, WFI)
+	wfi      bool // stopped in WFI until an interrupt is pending
+	runStart uint64
+
+	csr csrState
+
+	resvValid bool
+	resvAddr  uint64 // physical, granule-aligned
+
+	trapHook func(cause, epc, tval uint64, from, to uint8)
+}
+
+// SetTrapHook installs fn to be called on every trap the hart takes (nil
+// removes it), with the privilege levels before and after; for tracing.
+func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
+	h.trapHook = fn
+}
+
+// NewHart creates hart id in reset state: M-mode, pc 0.
+func (s *System) NewHart(id int) *Hart {
+	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage}
+	h.itlb.Gen, h.ltlb.Gen, h.stlb.Gen, h.htlb.Gen = 1, 1, 1, 1
+	h.csr.stimecmp = math.MaxUint64
+	s.harts = append(s.harts, h)
+	return h
+}
+
+// SetIP drives one of the board-controlled mip bits (MSIP, MTIP, SEIP,
+// MEIP). The board samples its devices and calls this each quantum.
+func (h *Hart) SetIP(mask uint64, level bool) {
+	mask &= ipMSIP | ipMTIP | ipSEIP | ipMEIP
+	if level {
+		h.csr.mipHW |= mask
+	} else {
+		h.csr.mipHW &^= mask
+	}
+}
+
+// Waiting reports that the hart sits in WFI with no enabled interrupt
+// pending, so the board may skip it.
+func (h *Hart) Waiting() bool {
+	return h.wfi && h.mip()&h.csr.mie == 0
+}
+
+// TimerDeadline is the Sstc compare value when the S-mode timer is in use.
+func (h *Hart) TimerDeadline() (uint64, bool) {
+	if h.csr.menvcfg&envcfgSTCE == 0 || h.csr.stimecmp == math.MaxUint64 {
+		return 0, false
+	}
+	return h.csr.stimecmp, true
+}
+
+// Translate maps va as a load from the hart's current mode would, without
+// setting A/D bits or raising anything.
+func (h *Hart) Translate(va uint64) (uint64, bool) {
+	pa, _, ok := mmu.Translate(h.sys.bus, h.dataContext(), va, mmu.Load, false)
+	return pa, ok
+}
+
+// flushTLBs empties all translation caches, O(1).
+func (h *Hart) flushTLBs() {
+	h.itlb.Gen++
+	h.ltlb.Gen++
+	h.stlb.Gen++
+	h.htlb.Gen++
+	h.fetchVPN = noPage
+}
+
+// setPriv changes privilege; translations depend on it.
+func (h *Hart) setPriv(p uint8) {
+	if p != h.Priv {
+		h.Priv = p
+		h.flushTLBs()
+	}
+}
+
+// fetchContext/dataContext describe translation for fetches (current
+// privilege) and loads/stores (MPRV applies MPP in M-mode).
+func (h *Hart) fetchContext() mmu.Context {
+	return mmu.Context{Satp: h.csr.satp, Priv: h.Priv}
+}
+
+func (h *Hart) dataContext() mmu.Context {
+	st := h.csr.mstatus
+	p := h.Priv
+	if p == PrivM && st&msMPRV != 0 {
+		p = uint8(st >> msMPPShift & 3)
+	}
+	return mmu.Context{Satp: h.csr.satp, Priv: p, SUM: st&msSUM != 0, MXR: st&msMXR != 0}
+}

@@ -1,0 +1,247 @@
+package cpu
+
+import (
+	"encoding/binary"
+
+	"github.com/rvemu/rvemu/mmu"
+)
+
+// fetchSlow finds the instruction at pc when pc is outside the current
+// code page: it refills the fetch TLB and page, or, for code outside RAM,
+// decodes into a scratch slot that is never cached. nil means a trap.
+func (h *Hart) fetchSlow(pc uint64) *inst {
+	off, hit := h.itlb.Lookup(pc)
+	if !hit {
+		pa, ok := h.translate(pc, mmu.Fetch, pc)
+		if !ok {
+			return nil
+		}
+		if !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) {
+			return h.fetchOutsideRAM(pc, pa)
+		}
+		off = pa - h.sys.bus.RAMBase
+		h.itlb.Insert(pc, off)
+	}
+	h.fetchPage = h.sys.codePageAt(off >> pageShift)
+	h.sys.codeStores[off>>pageShift] = 0 // executed: not a data page
+	h.fetchOff = off &^ (pageSize - 1)
+	h.fetchVPN = pc >> pageShift
+	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
+	if in.op < opIllegal {
+		return h.decodeSlot(in, pc)
+	}
+	return in
+}
+
+// decodeSlot decodes the instruction at pc (inside the current code page)
+// into its slot. A 32-bit instruction in the last halfword of a page is
+// decoded into scratch each time, since its upper half lives elsewhere.
+func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
+	off := h.fetchOff + pc&(pageSize-1)
+	lo := binary.LittleEndian.Uint16(h.ram[off:])
+	if lo&3 != 3 {
+		*in = decodeCompressed(lo)
+		return in
+	}
+	if pc&(pageSize-1) != pageSize-2 {
+		*in = decode(binary.LittleEndian.Uint32(h.ram[off:]))
+		return in
+	}
+	hi, ok := h.fetchHalf(pc+2, pc)
+	if !ok {
+		return nil
+	}
+	h.oneInst = decode(uint32(lo) | uint32(hi)<<16)
+	return &h.oneInst
+}
+
+// fetchHalf reads one instruction halfword through translation; a fault
+// is raised for the instruction at epc.
+func (h *Hart) fetchHalf(va, epc uint64) (uint16, bool) {
+	pa, ok := h.translate(va, mmu.Fetch, epc)
+	if !ok {
+		return 0, false
+	}
+	v, found := h.sys.bus.Load(pa, 2)
+	if !found {
+		h.trap(causeFetchAccess, va, epc)
+		return 0, false
+	}
+	return uint16(v), true
+}
+
+// fetchOutsideRAM runs code from a device (a boot ROM): fetched and decoded
+// every time, nothing cached.
+func (h *Hart) fetchOutsideRAM(pc, pa uint64) *inst {
+	h.fetchVPN = noPage
+	v, found := h.sys.bus.Load(pa, 2)
+	if !found {
+		h.raise(causeFetchAccess, pc)
+		return nil
+	}
+	if v&3 != 3 {
+		h.oneInst = decodeCompressed(uint16(v))
+		return &h.oneInst
+	}
+	hi, ok := h.fetchHalf(pc+2, pc)
+	if !ok {
+		return nil
+	}
+	h.oneInst = decode(uint32(v) | uint32(hi)<<16)
+	return &h.oneInst
+}
+
+// translate maps va for an access, raising the fault (for the instruction
+// at epc) when it fails. Data accesses use the MPRV-adjusted context.
+func (h *Hart) translate(va uint64, acc mmu.Access, epc uint64) (uint64, bool) {
+	ctx := h.fetchContext()
+	if acc != mmu.Fetch {
+		ctx = h.dataContext()
+	}
+	pa, cause, ok := mmu.Translate(h.sys.bus, ctx, va, acc, true)
+	if !ok {
+		h.trap(cause, va, epc)
+	}
+	return pa, ok
+}
+
+// ramPage reports the RAM offset of the page holding pa, if all of it is RAM.
+func (h *Hart) ramPage(pa uint64) (uint64, bool) {
+	page := pa &^ (pageSize - 1)
+	if !h.sys.bus.InRAM(page, pageSize) {
+		return 0, false
+	}
+	return page - h.sys.bus.RAMBase, true
+}
+
+func readRAM(ram []byte, off uint64, size int) uint64 {
+	switch size {
+	case 1:
+		return uint64(ram[off])
+	case 2:
+		return uint64(binary.LittleEndian.Uint16(ram[off:]))
+	case 4:
+		return uint64(binary.LittleEndian.Uint32(ram[off:]))
+	}
+	return binary.LittleEndian.Uint64(ram[off:])
+}
+
+func writeRAM(ram []byte, off uint64, size int, v uint64) {
+	switch size {
+	case 1:
+		ram[off] = byte(v)
+	case 2:
+		binary.LittleEndian.PutUint16(ram[off:], uint16(v))
+	case 4:
+		binary.LittleEndian.PutUint32(ram[off:], uint32(v))
+	default:
+		binary.LittleEndian.PutUint64(ram[off:], v)
+	}
+}
+
+// loadSlow is the load path after a TLB miss, for MMIO, and for accesses
+// that cross a page. ok=false means the hart trapped.
+func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
+	if va&(pageSize-1) > pageSize-uint64(size) {
+		return h.loadBytes(va, size)
+	}
+	pa, ok := h.translate(va, mmu.Load, h.PC)
+	if !ok {
+		return 0, false
+	}
+	if page, inRAM := h.ramPage(pa); inRAM {
+		h.ltlb.Insert(va, page)
+		return readRAM(h.ram, page+pa&(pageSize-1), size), true
+	}
+	v, found := h.sys.bus.Load(pa, size)
+	if !found {
+		h.raise(causeLoadAccess, va)
+		return 0, false
+	}
+	h.stop = true // device state may have changed: let the board look
+	return v, true
+}
+
+// loadBytes performs a misaligned load that crosses a page one byte at a
+// time, as QEMU does; every byte is translated, so either page can fault.
+func (h *Hart) loadBytes(va uint64, size int) (uint64, bool) {
+	var v uint64
+	for i := 0; i < size; i++ {
+		b, ok := h.loadSlow(va+uint64(i), 1)
+		if !ok {
+			return 0, false
+		}
+		v |= b << (8 * i)
+	}
+	return v, true
+}
+
+// storeSlow mirrors loadSlow for stores. It is also the path for TLB hits
+// on pages that need the store hook (decoded code, reservations), which
+// must not pay for a walk.
+func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
+	inPage := va&(pageSize-1) <= pageSize-uint64(size)
+	if off, hit := h.storeTLBLookup(va); hit && inPage {
+		if h.sys.flags[off>>pageShift] == 0 {
+			h.stlb.Insert(va, off) // the hook is gone: fast path again
+		}
+		h.storeRAM(off, size, v)
+		return true
+	}
+	if !inPage {
+		// Translate both pages first so a fault leaves memory untouched.
+		if _, ok := h.translate(va, mmu.Store, h.PC); !ok {
+			return false
+		}
+		if _, ok := h.translate(va+uint64(size)-1, mmu.Store, h.PC); !ok {
+			return false
+		}
+		for i := 0; i < size; i++ {
+			if !h.storeSlow(va+uint64(i), 1, v>>(8*i)) {
+				return false
+			}
+		}
+		return true
+	}
+	pa, ok := h.translate(va, mmu.Store, h.PC)
+	if !ok {
+		return false
+	}
+	if page, inRAM := h.ramPage(pa); inRAM {
+		h.storeTLBInsert(va, page)
+		h.storeRAM(page+pa&(pageSize-1), size, v)
+		return true
+	}
+	if !h.sys.bus.Store(pa, size, v) {
+		h.raise(causeStoreAccess, va)
+		return false
+	}
+	h.stop = true
+	return true
+}
+
+// storeRAM writes RAM and runs the store hook when the page needs it.
+func (h *Hart) storeRAM(off uint64, size int, v uint64) {
+	writeRAM(h.ram, off, size, v)
+	if h.sys.flags[off>>pageShift] != 0 {
+		h.sys.stored(h, off, uint64(size))
+	}
+}
+
+// storeTLBLookup finds a store translation in either store TLB.
+func (h *Hart) storeTLBLookup(va uint64) (uint64, bool) {
+	if off, ok := h.stlb.Lookup(va); ok {
+		return off, true
+	}
+	return h.htlb.Lookup(va)
+}
+
+// storeTLBInsert caches a store translation: in stlb when the page's
+// stores need no hook, in htlb when they do.
+func (h *Hart) storeTLBInsert(va, page uint64) {
+	if h.sys.flags[page>>pageShift] == 0 {
+		h.stlb.Insert(va, page)
+	} else {
+		h.htlb.Insert(va, page)
+	}
+}

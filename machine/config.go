@@ -1,0 +1,165 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// VirtioMode picks the virtio-mmio interface generation of the disk.
+type VirtioMode int
+
+const (
+	// VirtioModern is virtio-mmio version 2 (xv6 from 2022 on).
+	VirtioModern VirtioMode = iota
+	// VirtioLegacy is virtio-mmio version 1 (xv6 before 2022).
+	VirtioLegacy
+)
+
+func (v VirtioMode) String() string {
+	if v == VirtioLegacy {
+		return "legacy"
+	}
+	return "modern"
+}
+
+// ParseVirtioMode reads the --virtio flag.
+func ParseVirtioMode(s string) (VirtioMode, error) {
+	switch s {
+	case "modern":
+		return VirtioModern, nil
+	case "legacy":
+		return VirtioLegacy, nil
+	}
+	return 0, fmt.Errorf("virtio mode %q: want legacy or modern", s)
+}
+
+// ClockKind selects where mtime comes from.
+type ClockKind int
+
+const (
+	// ClockWall: mtime follows the host's monotonic clock at 10 MHz.
+	ClockWall ClockKind = iota
+	// ClockVirtual: mtime follows retired instructions; idle time is
+	// skipped. Runs are repeatable for the same input.
+	ClockVirtual
+)
+
+// ParseClock reads the --clock flag.
+func ParseClock(s string) (ClockKind, error) {
+	switch s {
+	case "wall", "":
+		return ClockWall, nil
+	case "virtual":
+		return ClockVirtual, nil
+	}
+	return 0, fmt.Errorf("clock %q: want wall or virtual", s)
+}
+
+// Config is everything the board needs to start. Zero values mean the
+// defaults noted on each field.
+type Config struct {
+	Kernel string // ELF or raw image path (required)
+	Disk   string // virtio block image, written back in place; "" for none
+	Virtio VirtioMode
+	Harts  int    // default 1
+	RAM    uint64 // bytes, default DefaultRAMSize
+	// Timeout stops the run with ExitTimeout; 0 means none.
+	Timeout time.Duration
+	Trace   Trace
+	Clock   ClockKind
+	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
+	Net NetConfig
+	// Quantum is the number of instructions a hart runs before the next
+	// hart's turn; default DefaultQuantum.
+	Quantum int
+	// NoSpinDetect turns off the recognition of spinning harts (spin.go),
+	// for comparison and as an escape hatch.
+	NoSpinDetect bool
+
+	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
+	ConsoleOut io.Writer // guest console output; nil discards
+	// Log receives diagnostics and trace lines (HTIF FAIL, hints); nil
+	// discards.
+	Log io.Writer
+}
+
+// DefaultQuantum keeps interrupt latency small (a few microseconds of guest
+// time) while amortising the per-turn bookkeeping. It is a multiple of
+// lcm(1..10) so that spin loops of short period are recognised (spin.go).
+const DefaultQuantum = 5040
+
+// ExitTimeout is the exit status of a run stopped by Config.Timeout (the
+// timeout(1) convention).
+const ExitTimeout = 124
+
+// ErrTimeout is returned by Run with ExitTimeout.
+var ErrTimeout = errors.New("timeout")
+
+func (c *Config) withDefaults() Config {
+	d := *c
+	if d.Harts == 0 {
+		d.Harts = 1
+	}
+	if d.RAM == 0 {
+		d.RAM = DefaultRAMSize
+	}
+	if d.Quantum == 0 {
+		d.Quantum = DefaultQuantum
+	}
+	if d.ConsoleOut == nil {
+		d.ConsoleOut = io.Discard
+	}
+	if d.Log == nil {
+		d.Log = io.Discard
+	}
+	return d
+}
+
+// MaxHarts matches xv6's NCPU and the CLINT/PLIC layouts we model.
+const MaxHarts = 8
+
+func (c *Config) validate() error {
+	if c.Kernel == "" {
+		return errors.New("no kernel given")
+	}
+	if c.Harts < 1 || c.Harts > MaxHarts {
+		return fmt.Errorf("harts: %d, want 1..%d", c.Harts, MaxHarts)
+	}
+	if c.RAM < 1<<20 || c.RAM%4096 != 0 || c.RAM > 0x8000_0000 {
+		return fmt.Errorf("memory: %d bytes, want a multiple of 4 KiB between 1 MiB and 2 GiB", c.RAM)
+	}
+	if c.Quantum < 1 {
+		return fmt.Errorf("quantum %d must be positive", c.Quantum)
+	}
+	return nil
+}
+
+// ParseSize reads a memory size: plain bytes ("134217728") or a number with
+// a K, M or G suffix (binary units, case-insensitive, optional "B"/"iB").
+func ParseSize(s string) (uint64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	shift := 0
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'K':
+			shift = 10
+		case 'M':
+			shift = 20
+		case 'G':
+			shift = 30
+		}
+		if shift != 0 {
+			t = t[:n-1]
+		}
+	}
+	v, err := strconv.ParseUint(t, 10, 64)
+	if err != nil || v == 0 || v > (1<<40)>>shift {
+		return 0, fmt.Errorf("memory size %q: want e.g. 128M, 1G or a byte count", s)
+	}
+	return v << shift, nil
+}

@@ -1,0 +1,198 @@
+// Package machine is the board: it owns the address map, wires the harts to
+// RAM and devices, loads the kernel and runs the harts on one goroutine in
+// fixed instruction quanta, handing host events in between.
+package machine
+
+import (
+	"bufio"
+	"fmt"
+
+	"github.com/rvemu/rvemu/bus"
+	"github.com/rvemu/rvemu/clint"
+	"github.com/rvemu/rvemu/cpu"
+	"github.com/rvemu/rvemu/fdt"
+	"github.com/rvemu/rvemu/loader"
+	"github.com/rvemu/rvemu/pci"
+	"github.com/rvemu/rvemu/plic"
+	"github.com/rvemu/rvemu/uart"
+	"github.com/rvemu/rvemu/virtio"
+)
+
+// Machine is one booted board. Create it with New, start it with Run.
+// Everything guest-visible belongs to the goroutine running Run.
+type Machine struct {
+	cfg Config
+
+	bus   *bus.Bus
+	sys   *cpu.System
+	harts []*cpu.Hart
+	clock *clock
+
+	clint *clint.CLINT
+	plic  *plic.PLIC
+	uart  *uart.UART
+	fin   finisher
+	htif  *htif
+	disk  *virtio.FileDisk
+	blk   *virtio.Block
+	pci   *pci.Host
+	net   *network // nil without --net
+
+	// out buffers guest console output; flushed every turn of the loop,
+	// so the UART costs no system call per byte.
+	out *bufio.Writer
+	// watch sees the console output for the virtio-mode hint.
+	watch *panicWatch
+
+	stats stats
+	in    *input // console input, held until the UART has room
+	spin  []spinTrack
+	// mmioCount counts device register accesses (spin detection).
+	mmioCount uint64
+	// posted carries work from host goroutines onto the machine loop.
+	posted chan func()
+
+	// Image is what the loader found (entry point, HTIF symbols).
+	Image *loader.Image
+	// FDTAddress is where the device tree blob sits (passed in a1).
+	FDTAddress uint64
+}
+
+// New builds the board described by cfg and loads the kernel. Errors are
+// the user's (missing kernel, wrong ELF, unopenable disk) and read as one
+// line.
+func New(cfg Config) (*Machine, error) {
+	c := cfg.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	m := &Machine{cfg: c, clock: newClock(c.Clock)}
+	m.bus = bus.New(RAMBase, c.RAM)
+
+	img, err := loader.LoadFile(c.Kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})
+	if err != nil {
+		return nil, err
+	}
+	m.Image = img
+	if c.Disk != "" {
+		if m.disk, err = openDisk(c.Disk); err != nil {
+			return nil, err
+		}
+	}
+
+	m.watch = &panicWatch{w: c.ConsoleOut}
+	m.out = bufio.NewWriterSize(m.watch, 4096)
+	m.wireDevices()
+	if err := m.wireNet(); err != nil {
+		m.Close()
+		return nil, err
+	}
+
+	blob := fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
+	m.FDTAddress = fdtAddress(c.RAM, len(blob))
+	if img.End > m.FDTAddress {
+		return nil, fmt.Errorf("kernel %s: image ends at %#x, over the device tree at %#x: give more memory (-m)",
+			c.Kernel, img.End, m.FDTAddress)
+	}
+	copy(m.bus.RAM[m.FDTAddress-RAMBase:], blob)
+
+	if img.HasHTIF {
+		m.htif = &htif{bus: m.bus, tohost: img.ToHost, fromhost: img.FromHost, console: m.out, log: c.Log}
+	}
+
+	m.sys = cpu.NewSystem(m.bus, m.clock.now)
+	for id := 0; id < c.Harts; id++ {
+		h := m.sys.NewHart(id)
+		h.PC = img.Entry
+		h.X[10] = uint64(id)   // a0: hart id
+		h.X[11] = m.FDTAddress // a1: device tree
+		m.harts = append(m.harts, h)
+	}
+	m.spin = make([]spinTrack, len(m.harts))
+	m.posted = make(chan func(), 64)
+	m.installTraces()
+	return m, nil
+}
+
+// wireDevices creates the devices and maps them at their addresses.
+func (m *Machine) wireDevices() {
+	c := &m.cfg
+	m.clint = clint.New(c.Harts, m.clock.now)
+	m.plic = plic.New(c.Harts)
+	m.uart = uart.New(m.plic.Line(uartIRQ), m.out)
+
+	m.mapDevice("finisher", finisherBase, finisherSize, &m.fin)
+	m.mapDevice("clint", clintBase, clintSize, m.clint)
+	m.mapDevice("plic", plicBase, plicSize, m.plic)
+	m.mapDevice("uart", uartBase, uartSize, m.uart)
+	m.mapVirtio()
+	m.mapPCI()
+}
+
+// mapDevice maps d, counted (for spin detection) and wrapped in a tracer
+// when MMIO tracing is on.
+func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
+	if m.cfg.Trace.Has(TraceMMIO) {
+		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.Log}
+	}
+	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
+}
+
+// countedDevice counts register accesses: a hart that touched a device
+// may have changed the world, so its loop is not a spin.
+type countedDevice struct {
+	dev   bus.Device
+	count *uint64
+}
+
+func (c *countedDevice) Read(offset uint64, size int) uint64 {
+	*c.count++
+	return c.dev.Read(offset, size)
+}
+
+func (c *countedDevice) Write(offset uint64, size int, value uint64) {
+	*c.count++
+	c.dev.Write(offset, size, value)
+}
+
+// Harts exposes the harts for debuggers and tests (read them only while
+// Run is not running).
+func (m *Machine) Harts() []*cpu.Hart { return m.harts }
+
+// Bus exposes the physical address space for debuggers and tests.
+func (m *Machine) Bus() *bus.Bus { return m.bus }
+
+// Close releases host resources (the disk file). Run calls it on return.
+func (m *Machine) Close() error {
+	m.out.Flush()
+	netErr := m.closeNet()
+	if m.disk == nil {
+		return netErr
+	}
+	err := m.disk.Sync()
+	if cerr := m.disk.Close(); err == nil {
+		err = cerr
+	}
+	m.disk = nil
+	if err != nil {
+		return fmt.Errorf("disk: %w", err)
+	}
+	return netErr
+}
+
+// Post runs fn on the machine loop, between quanta; any goroutine may call
+// it. Host-side device code (network, timers) uses it to change guest-
+// visible state safely, and it wakes an idle board.
+func (m *Machine) Post(fn func()) { m.posted <- fn }
+
+// runPosted drains work posted by host goroutines.
+func (m *Machine) runPosted() {
+	for {
+		select {
+		case fn := <-m.posted:
+			fn()
+		default:
+			return
+		}
+	}
+}

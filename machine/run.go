@@ -1,0 +1,347 @@
+package machine
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/rvemu/rvemu/cpu"
+)
+
+// Interrupt-pending bits the board drives (mip layout).
+const (
+	ipMSIP = 1 << 3
+	ipMTIP = 1 << 7
+	ipSEIP = 1 << 9
+	ipMEIP = 1 << 11
+)
+
+// Run starts the harts and returns when the guest powers off (its status),
+// when the timeout passes (ExitTimeout, ErrTimeout) or when ctx is done
+// (ctx.Err()). It may be called once.
+func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
+	m.stats.start = time.Now()
+	defer func() {
+		m.stats.wall = time.Since(m.stats.start)
+		if cerr := m.Close(); err == nil && cerr != nil {
+			exitCode, err = 1, cerr
+		}
+		m.virtioHint()
+	}()
+	if m.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, m.cfg.Timeout, ErrTimeout)
+		defer cancel()
+	}
+	in := startInput(m.cfg.ConsoleIn, ctx.Done())
+	m.in = in
+	idle := newIdler()
+	defer idle.stop()
+
+	for {
+		m.stats.turns++
+		if code, done := m.exited(); done {
+			return code, nil
+		}
+		select {
+		case <-ctx.Done():
+			if context.Cause(ctx) == ErrTimeout {
+				return ExitTimeout, ErrTimeout
+			}
+			return 1, ctx.Err()
+		default:
+		}
+		m.runPosted()
+		in.feed(m.uart)
+
+		// Sample the interrupt lines at a known mtime: deadlines after it
+		// can still wake a hart, earlier ones were seen by this sampling.
+		sampled := m.clock.now()
+		for _, h := range m.harts {
+			m.sampleIRQs(h)
+		}
+		ran := false
+		for i, h := range m.harts {
+			if h.Waiting() {
+				m.spin[i].spinning = false
+				continue
+			}
+			ran = true
+			m.runHart(h, &m.spin[i])
+			if _, done := m.fin.exited(); done {
+				break
+			}
+		}
+		if m.out.Buffered() > 0 {
+			m.out.Flush()
+		}
+		if !ran && len(m.posted) == 0 {
+			m.sleep(ctx, idle, in, sampled)
+		}
+	}
+}
+
+// runHart gives h one quantum. Run returns early after MMIO, so device
+// state is re-sampled right away: an interrupt raised by a register write
+// is seen before the hart runs on. A spinning hart's turn is one replay of
+// its cycle; other harts are probed for spins now and then (spin.go).
+func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack) {
+	left := m.cfg.Quantum
+	if spin.spinning {
+		used, ok := m.stillSpinning(h, spin)
+		if ok {
+			return
+		}
+		spin.spinning, spin.skip, spin.backoff = false, 0, 0
+		left -= used
+		if h.Waiting() {
+			return
+		}
+		m.afterMMIO(h)
+	} else if m.shareTurns() && spin.skip > 0 {
+		spin.skip--
+	} else if m.shareTurns() {
+		used, period, r := m.probe(h)
+		spin.afterProbe(r)
+		if spin.spinning {
+			spin.period = period
+			spin.found++
+			if !m.alignSpin(h, period) {
+				spin.spinning, spin.skip, spin.backoff = false, 0, 0
+			}
+			return
+		}
+		left -= used
+		if r == probeStopped {
+			if h.Waiting() {
+				return
+			}
+			m.afterMMIO(h)
+		}
+	}
+	for left > 0 {
+		mmio := m.mmioCount
+		spin.before.capture(h)
+		n := h.Run(left)
+		m.clock.advance(n)
+		// A whole budget that ends where it began, without device
+		// access, is a loop whose period divides it: probe next turn.
+		if n == left && mmio == m.mmioCount && spin.before.same(h) {
+			spin.skip, spin.backoff = 0, 0
+		}
+		left -= n
+		if n == 0 || h.Waiting() {
+			return
+		}
+		if _, done := m.fin.exited(); done {
+			return
+		}
+		m.afterMMIO(h)
+	}
+	if m.shareTurns() {
+		m.leaveQuiescent(h)
+	}
+	return
+}
+
+// shareTurns: spin detection and lock-holder care only matter when harts
+// share the host thread.
+func (m *Machine) shareTurns() bool { return len(m.harts) > 1 && !m.cfg.NoSpinDetect }
+
+// Lock-holder preemption: a hart switched out inside a critical section
+// leaves the others spinning on its lock for their whole turns. Kernels
+// hold spinlocks with interrupts disabled, so a hart whose turn ends with
+// interrupts off runs on in short steps until they are on again, within a
+// bound (a hart may legitimately run long with interrupts off).
+const (
+	lhpStep  = 32
+	lhpSteps = 16
+)
+
+func (m *Machine) leaveQuiescent(h *cpu.Hart) {
+	for i := 0; i < lhpSteps && !quiescent(h); i++ {
+		n := h.Run(lhpStep)
+		m.clock.advance(n)
+		if n == 0 || h.Waiting() {
+			return
+		}
+		if _, done := m.fin.exited(); done {
+			return
+		}
+		m.afterMMIO(h)
+	}
+}
+
+// afterMMIO brings the world up to date after a hart touched a device.
+func (m *Machine) afterMMIO(h *cpu.Hart) {
+	// A guest polling the UART takes held input as fast as it reads,
+	// not one FIFO-full per turn.
+	if len(m.in.pending) > 0 {
+		m.in.feed(m.uart)
+	}
+	m.sampleIRQs(h)
+}
+
+// sampleIRQs copies the interrupt controllers' outputs into h's mip.
+func (m *Machine) sampleIRQs(h *cpu.Hart) {
+	id := h.ID
+	h.SetIP(ipMSIP, m.clint.MSIP(id))
+	h.SetIP(ipMTIP, m.clint.MTIP(id))
+	h.SetIP(ipMEIP, m.plic.MEIP(id))
+	h.SetIP(ipSEIP, m.plic.SEIP(id))
+}
+
+// exited checks the two ways a guest ends the run: the finisher and HTIF.
+func (m *Machine) exited() (int, bool) {
+	if code, done := m.fin.exited(); done {
+		return code, true
+	}
+	if m.htif != nil {
+		return m.htif.poll()
+	}
+	return 0, false
+}
+
+// sleep blocks while every hart waits or spins: until the earliest timer deadline,
+// a host event, or the end of the run. No host CPU is spent meanwhile.
+func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
+	m.stats.sleeps++
+	deadline, armed := m.nextDeadline(sampled)
+	if m.clock.kind == ClockVirtual && armed {
+		m.clock.idleUntil(deadline) // jump; nothing to wait for
+		return
+	}
+	var timeout <-chan time.Time
+	if armed {
+		d := m.clock.idleUntil(deadline)
+		if d <= 0 {
+			return
+		}
+		timeout = idle.arm(d)
+	}
+	select {
+	case <-ctx.Done():
+	case <-timeout:
+	case chunk, ok := <-in.wake():
+		in.accept(chunk, ok)
+	case fn := <-m.posted:
+		fn()
+	}
+}
+
+// nextDeadline is the earliest timer compare value after the sampling
+// time: those are the only timers that can still wake a waiting hart.
+func (m *Machine) nextDeadline(sampled uint64) (uint64, bool) {
+	best, found := uint64(0), false
+	consider := func(d uint64, ok bool) {
+		if ok && d > sampled && (!found || d < best) {
+			best, found = d, true
+		}
+	}
+	consider(m.clint.NextDeadline())
+	for _, h := range m.harts {
+		consider(h.TimerDeadline())
+	}
+	return best, found
+}
+
+// idler owns one reusable timer for idle sleeps.
+type idler struct{ t *time.Timer }
+
+func newIdler() *idler {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &idler{t: t}
+}
+
+func (i *idler) arm(d time.Duration) <-chan time.Time {
+	i.t.Reset(d) // Go 1.23+ timers: Reset drops any stale tick
+	return i.t.C
+}
+
+func (i *idler) stop() { i.t.Stop() }
+
+// console input ---------------------------------------------------------
+
+// input carries host console bytes to the machine loop. A goroutine reads
+// the host side and hands over chunks; the loop holds the current chunk
+// until the UART has room, so no byte is ever dropped, and reads the next
+// chunk only when the last one is delivered (back-pressure to the host).
+type input struct {
+	ch      chan []byte
+	pending []byte
+}
+
+// receiver is the UART side of console input.
+type receiver interface {
+	RxRoom() bool
+	Receive(b byte)
+}
+
+func startInput(r io.Reader, done <-chan struct{}) *input {
+	in := &input{}
+	if r == nil {
+		return in // nil channel: never ready
+	}
+	in.ch = make(chan []byte)
+	go func() {
+		defer close(in.ch)
+		for {
+			buf := make([]byte, 512)
+			n, err := r.Read(buf)
+			if n > 0 {
+				select {
+				case in.ch <- buf[:n]:
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				return // EOF does not stop the machine: input just ends
+			}
+		}
+	}()
+	return in
+}
+
+// wake is the channel the idle sleep listens on; nil (never ready) while a
+// chunk is still undelivered.
+func (in *input) wake() <-chan []byte {
+	if len(in.pending) > 0 {
+		return nil
+	}
+	return in.ch
+}
+
+func (in *input) accept(chunk []byte, ok bool) {
+	if !ok {
+		in.ch = nil // host side ended; keep running
+		return
+	}
+	in.pending = chunk
+}
+
+// feed moves held bytes into the UART while it has room, fetching the next
+// chunk from the reader without blocking.
+func (in *input) feed(u receiver) {
+	for {
+		if len(in.pending) == 0 {
+			select {
+			case chunk, ok := <-in.wake():
+				in.accept(chunk, ok)
+				if !ok || len(in.pending) == 0 {
+					return
+				}
+			default:
+				return
+			}
+		}
+		for len(in.pending) > 0 && u.RxRoom() {
+			u.Receive(in.pending[0])
+			in.pending = in.pending[1:]
+		}
+		if len(in.pending) > 0 {
+			return
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package machine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFormatTrap(t *testing.T) {
+	tests := []struct {
+		name             string
+		cause, epc, tval uint64
+		from, to         uint8
+		want             string
+	}{
+		{"ecall from U", 8, 0x1000, 0, 0, 1, "trap: hart 2 U->S cause 0x8 (ecall from U) epc 0x1000 tval 0x0\n"},
+		{"page fault", 13, 0x80001000, 0xdead000, 1, 1, "trap: hart 2 S->S cause 0xd (load page fault) epc 0x80001000 tval 0xdead000\n"},
+		{"timer", causeInterrupt | 7, 0x80000010, 0, 1, 3, "trap: hart 2 S->M cause 0x8000000000000007 (M timer interrupt) epc 0x80000010 tval 0x0\n"},
+		{"unknown", 24, 0, 0, 3, 3, "trap: hart 2 M->M cause 0x18 (exception) epc 0x0 tval 0x0\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, formatTrap(2, tc.cause, tc.epc, tc.tval, tc.from, tc.to))
+		})
+	}
+}
+
+func TestTraceTrapEndToEnd(t *testing.T) {
+	// ecall from M-mode into a handler that powers off.
+	src := `
+	.globl _start
+_start:
+	la t0, handler
+	csrw mtvec, t0
+	ecall
+	.balign 4
+handler:
+	j poweroff
+` + asmPoweroff
+	r := boot(t, src, Config{Trace: TraceTrap})
+	require.NoError(t, r.err)
+	assert.Regexp(t, `^trap: hart 0 M->M cause 0xb \(ecall from M\) epc 0x800000(0c|10) tval 0x0\n$`, r.log)
+}

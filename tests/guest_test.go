@@ -1,0 +1,86 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/machine"
+)
+
+// runTimeout bounds one guest run; every program finishes in well under a
+// second of guest time, the slack is for -race builds on a busy host.
+const runTimeout = 60 * time.Second
+
+// boardVariant is one way of running the board: the default, virtual
+// time (idle skipped, mtime from retired instructions), and a small odd
+// quantum that switches harts at arbitrary points.
+type boardVariant struct {
+	name    string
+	clock   machine.ClockKind
+	quantum int
+}
+
+var boardVariants = []boardVariant{
+	{name: "default"},
+	{name: "virtual-clock", clock: machine.ClockVirtual},
+	{name: "quantum-7", quantum: 7},
+}
+
+// TestGuestsOnRvemu boots every guest program on the rvemu board and checks
+// the finisher status (a failing check exits with its number) and the
+// console transcript.
+func TestGuestsOnRvemu(t *testing.T) {
+	buildGuests(t)
+	for _, v := range boardVariants {
+		for _, tc := range guestCases {
+			t.Run(v.name+"/"+tc.program, func(t *testing.T) {
+				if tc.pendingOnRvemu != "" {
+					t.Skip("not yet on rvemu: " + tc.pendingOnRvemu)
+				}
+				runOnRvemu(t, v, tc)
+			})
+		}
+	}
+}
+
+func runOnRvemu(t *testing.T, v boardVariant, tc guestCase) {
+	var out, log bytes.Buffer
+	cfg := machine.Config{
+		Kernel:     guestELF(t, tc.program),
+		Harts:      tc.harts,
+		Virtio:     machine.VirtioModern,
+		Timeout:    runTimeout,
+		Clock:      v.clock,
+		Quantum:    v.quantum,
+		ConsoleOut: &out,
+		Log:        &log,
+	}
+	if tc.input != "" {
+		cfg.ConsoleIn = strings.NewReader(tc.input)
+	}
+	if tc.legacy {
+		cfg.Virtio = machine.VirtioLegacy
+	}
+	var disk string
+	if tc.disk {
+		disk = writeDisk(t, t.TempDir())
+		cfg.Disk = disk
+	}
+	m, err := machine.New(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout+10*time.Second)
+	defer cancel()
+	code, err := m.Run(ctx)
+	require.NoErrorf(t, err, "console:\n%s\nlog:\n%s", out.String(), log.String())
+	assert.Equalf(t, tc.exit, code, "exit status names the failed check; console:\n%s", out.String())
+	assert.Equal(t, tc.lines, transcript(out.String(), tc.varying))
+	if tc.disk {
+		checkDiskAfter(t, disk)
+	}
+}
