@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -124,7 +125,22 @@ func (c *Config) withDefaults() Config {
 	if d.Log == nil {
 		d.Log = io.Discard
 	}
+	// The machine loop, the GDB stub and the network goroutines all log:
+	// one lock keeps their lines whole and the writer race-free.
+	d.Log = &lockedWriter{w: d.Log}
 	return d
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // MaxHarts matches xv6's NCPU and the CLINT/PLIC layouts we model.
