@@ -70,7 +70,13 @@ type Config struct {
 	// Timeout stops the run with ExitTimeout; 0 means none.
 	Timeout time.Duration
 	Trace   Trace
-	Clock   ClockKind
+	// TraceInsn limits "--trace insn" to a code range: a kernel symbol
+	// ("e1000_recv"), "0xLO-0xHI" (HI exclusive) or one address; "" traces
+	// every instruction.
+	TraceInsn string
+	// TraceOut receives trace lines; nil means Log.
+	TraceOut io.Writer
+	Clock    ClockKind
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int
@@ -121,6 +127,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if d.Log == nil {
 		d.Log = io.Discard
+	}
+	if d.TraceOut == nil {
+		d.TraceOut = d.Log
 	}
 	return d
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/loader"
 	"github.com/rvemu/rvemu/plic"
+	"github.com/rvemu/rvemu/symtab"
 	"github.com/rvemu/rvemu/uart"
 	"github.com/rvemu/rvemu/virtio"
 )
@@ -50,6 +51,10 @@ type Machine struct {
 	posted chan func()
 	// dbg is the GDB stub's view of the board; nil without --gdb.
 	dbg *debugger
+	// syms names kernel code in traces (nil: none loaded); insn is the
+	// per-instruction tracer, nil unless --trace insn.
+	syms *symtab.Table
+	insn *insnTracer
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -73,6 +78,9 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	m.Image = img
+	if err := m.setupTracing(); err != nil {
+		return nil, err
+	}
 	if c.Disk != "" {
 		if m.disk, err = openDisk(c.Disk); err != nil {
 			return nil, err
@@ -122,7 +130,7 @@ func (m *Machine) wireDevices() {
 
 	m.mapDevice("finisher", finisherBase, finisherSize, &m.fin)
 	m.mapDevice("clint", clintBase, clintSize, m.clint)
-	m.mapDevice("plic", plicBase, plicSize, m.plic)
+	m.mapDevice("plic", plicBase, plicSize, m.tracedPLIC(m.plic))
 	m.mapDevice("uart", uartBase, uartSize, m.uart)
 	m.mapVirtio()
 	m.mapPCI()
@@ -132,7 +140,7 @@ func (m *Machine) wireDevices() {
 // when MMIO tracing is on.
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(TraceMMIO) {
-		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.Log}
+		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.TraceOut}
 	}
 	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
 }

@@ -64,6 +64,8 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		ran := false
 		if m.dbg.on() {
 			ran = m.debugTurn()
+		} else if m.insn != nil {
+			ran = m.insnTurn()
 		} else {
 			for i, h := range m.harts {
 				if h.Waiting() {

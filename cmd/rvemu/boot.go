@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ Examples:
    rvemu boot --disk fs.img kernel/kernel
    rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
    echo ls | rvemu boot --disk fs.img kernel`
 
 func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
@@ -43,7 +45,9 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
-			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ")},
+			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ") +
+				"; insn:SYMBOL or insn:0xLO-0xHI traces only that code"},
+			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
@@ -82,7 +86,7 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}
-	if cfg.Trace, err = machine.ParseTrace(c.String("trace")); err != nil {
+	if cfg.Trace, cfg.TraceInsn, err = machine.ParseTraceList(c.String("trace")); err != nil {
 		return cfg, usageError("%v", err)
 	}
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
@@ -98,6 +102,17 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	}
 	cfg.ConsoleOut = stdout
 	cfg.Log = stderr
+	if path := c.String("trace-file"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return usageError("--trace-file: %v", err)
+		}
+		defer f.Close()
+		// Buffered: a trace is written line by line, often per instruction.
+		w := bufio.NewWriterSize(f, 64<<10)
+		defer w.Flush()
+		cfg.TraceOut = w
+	}
 
 	ctx, quit := context.WithCancel(c.Context)
 	defer quit()
