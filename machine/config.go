@@ -90,6 +90,16 @@ type Config struct {
 	// discards.
 	Log io.Writer
 
+	// Record, when set, receives a log of every external input with the
+	// point of the run where it entered (package replay). Needs
+	// ClockVirtual.
+	Record io.Writer
+	// Replay, when set, is such a log: its inputs are delivered at their
+	// points instead of ConsoleIn's (ignored), and the run stops where the
+	// recording stopped. Needs ClockVirtual and the same kernel, disk,
+	// harts, memory and quantum as the recording.
+	Replay io.Reader
+
 	// GDBListen, when set, serves GDB's remote protocol on this TCP
 	// address: HOST:PORT, :PORT or PORT, optionally "tcp:"-prefixed
 	// (QEMU's -gdb tcp::1234); an empty host means 127.0.0.1.
@@ -149,6 +159,12 @@ func (c *Config) validate() error {
 	}
 	if c.GDBWait && c.GDBListen == "" {
 		return errors.New("waiting for gdb needs a gdb address to listen on")
+	}
+	if c.Record != nil && c.Replay != nil {
+		return errors.New("record and replay: choose one")
+	}
+	if (c.Record != nil || c.Replay != nil) && c.Clock != ClockVirtual {
+		return errors.New("record/replay needs the virtual clock (--clock virtual): wall time differs run to run")
 	}
 	if c.Quantum < 1 {
 		return fmt.Errorf("quantum %d must be positive", c.Quantum)

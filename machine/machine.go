@@ -55,6 +55,9 @@ type Machine struct {
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
 	insn *insnTracer
+	// rec logs external input (--record); script replays a log (--replay).
+	rec    *recorder
+	script *script
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -80,6 +83,16 @@ func New(cfg Config) (*Machine, error) {
 	m.Image = img
 	if err := m.setupTracing(); err != nil {
 		return nil, err
+	}
+	if c.Replay != nil {
+		if m.script, err = newScript(c.Replay, c.Log); err != nil {
+			return nil, err
+		}
+	}
+	if c.Record != nil {
+		if m.rec, err = newRecorder(c.Record, c.Log, c.Kernel); err != nil {
+			return nil, err
+		}
 	}
 	if c.Disk != "" {
 		if m.disk, err = openDisk(c.Disk); err != nil {

@@ -52,7 +52,9 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
-			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
+			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
+			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
+			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
 		}, gdbFlags...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
@@ -92,6 +94,9 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
 		return cfg, usageError("%v", err)
 	}
+	if (c.IsSet("record") || c.IsSet("replay")) && !c.IsSet("clock") {
+		cfg.Clock = machine.ClockVirtual // the only clock that repeats
+	}
 	return cfg, gdbConfig(c, &cfg)
 }
 
@@ -114,18 +119,26 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		cfg.TraceOut = w
 	}
 
+	closeLogs, err := openRecordReplay(c, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeLogs()
+
 	ctx, quit := context.WithCancel(c.Context)
 	defer quit()
-	term, err := console.MakeRaw(stdin)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
-	}
-	// Restored on every way out of here, before run prints any error;
-	// signals cancel the context (see run), so they come back this way too.
-	defer term.Restore()
-	cfg.ConsoleIn = stdin
-	if term != nil {
-		cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+	if cfg.Replay == nil { // a replay takes no host input: the terminal stays as it is
+		term, err := console.MakeRaw(stdin)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
+		}
+		// Restored on every way out of here, before run prints any error;
+		// signals cancel the context (see run), so they come back this way too.
+		defer term.Restore()
+		cfg.ConsoleIn = stdin
+		if term != nil {
+			cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+		}
 	}
 
 	m, err := machine.New(cfg)
@@ -159,4 +172,33 @@ func exitStatus(code int) error {
 		return nil
 	}
 	return &exitError{code: code, err: errors.New("")}
+}
+
+// openRecordReplay opens the --record/--replay files; the returned
+// function closes them.
+func openRecordReplay(c *cli.Context, cfg *machine.Config) (func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	if path := c.String("record"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return closeAll, usageError("--record: %v", err)
+		}
+		files = append(files, f)
+		cfg.Record = f
+	}
+	if path := c.String("replay"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			closeAll()
+			return func() {}, usageError("--replay: %v", err)
+		}
+		files = append(files, f)
+		cfg.Replay = f
+	}
+	return closeAll, nil
 }
