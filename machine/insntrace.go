@@ -54,7 +54,7 @@ func (m *Machine) insnTurn() (ran bool) {
 // the GNU-syntax disassembly.
 func (t *insnTracer) trace(m *Machine, h *cpu.Hart) {
 	raw, size, ok := m.fetchForTrace(h)
-	sym := t.syms.Describe(h.PC)
+	sym := m.kernelSymbol(h.PC, h.Priv)
 	where := ""
 	if sym != "" {
 		where = " <" + sym + ">"
@@ -63,7 +63,11 @@ func (t *insnTracer) trace(m *Machine, h *cpu.Hart) {
 		fmt.Fprintf(t.out, "insn: hart %d %s %#x%s (not readable)\n", h.ID, privNames[h.Priv&3], h.PC, where)
 		return
 	}
-	text := disasm.Format(raw, size, h.PC, t.syms)
+	syms := t.syms
+	if h.Priv == 0 {
+		syms = nil // user code: kernel symbols would mislead
+	}
+	text := disasm.Format(raw, size, h.PC, syms)
 	enc := fmt.Sprintf("%08x", raw)
 	if size == 2 {
 		enc = fmt.Sprintf("    %04x", raw)

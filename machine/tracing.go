@@ -58,7 +58,7 @@ func (m *Machine) installTraces() {
 		for _, h := range m.harts {
 			id := h.ID
 			h.SetTrapHook(func(cause, epc, tval uint64, from, to uint8) {
-				io.WriteString(out, formatTrap(id, cause, epc, tval, from, to, m.syms.Describe(epc)))
+				io.WriteString(out, formatTrap(id, cause, epc, tval, from, to, m.kernelSymbol(epc, from)))
 			})
 		}
 	}
@@ -71,4 +71,13 @@ func (m *Machine) installTraces() {
 func formatVirtio(r virtio.Request) string {
 	return fmt.Sprintf("virtio: %s sector %d len %d status %d (%s) desc %d\n",
 		r.TypeName(), r.Sector, r.Length, r.Status, r.StatusName(), r.Head)
+}
+
+// kernelSymbol names pc from the kernel's symbols, except for user code
+// (priv U), whose addresses mean something else.
+func (m *Machine) kernelSymbol(pc uint64, priv uint8) string {
+	if priv == 0 {
+		return ""
+	}
+	return m.syms.Describe(pc)
 }
