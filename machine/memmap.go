@@ -31,9 +31,6 @@ const (
 	pcieECAMSize = 0x1000_0000
 	pcieMMIOBase = 0x4000_0000
 	pcieMMIOSize = 0x4000_0000
-	// pcieSlot1IRQ is INTA of PCI slot 1 (the E1000): QEMU routes slot s,
-	// pin p (INTA = 0) to PLIC source 32 + (s + p) % 4.
-	pcieSlot1IRQ = 33
 
 	// RAMBase is where RAM starts and where harts start executing.
 	RAMBase = 0x8000_0000

@@ -24,7 +24,7 @@ func irqName(src uint64) string {
 		return "uart"
 	case virtioIRQ:
 		return "virtio"
-	case pcieSlot1IRQ:
+	case uint64(pcieIRQ(1, 1)): // INTA of slot 1
 		return "e1000"
 	}
 	return "?"

@@ -20,6 +20,11 @@ const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw bina
 stdin/stdout, virtio-mmio disk, PCIe. The guest's poweroff status is
 rvemu's exit status.
 
+Network (--net user, the default): an Intel E1000 at PCI 00:01.0 on a
+user-mode network like QEMU's: the guest is 10.0.2.15, UDP to 10.0.2.2:P
+reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
+/etc/hosts), and nothing else leaves unless --net-egress all.
+
 Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
 Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
 
@@ -31,6 +36,7 @@ Examples:
    rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
    rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
+   rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
    echo ls | rvemu boot --disk fs.img kernel`
 
 func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
@@ -55,7 +61,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
 			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
 			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
-		}, gdbFlags...),
+		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
 }
@@ -96,6 +102,9 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	}
 	if (c.IsSet("record") || c.IsSet("replay")) && !c.IsSet("clock") {
 		cfg.Clock = machine.ClockVirtual // the only clock that repeats
+	}
+	if cfg.Net, err = netConfigFromFlags(c); err != nil {
+		return cfg, err
 	}
 	return cfg, gdbConfig(c, &cfg)
 }
