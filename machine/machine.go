@@ -61,6 +61,9 @@ type Machine struct {
 	// rec logs external input (--record); script replays a log (--replay).
 	rec    *recorder
 	script *script
+	// heldFrames wait for the next feed point while recording (record.go).
+	heldFrames   [][]byte
+	deliverFrame func([]byte)
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image

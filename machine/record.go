@@ -58,6 +58,13 @@ func (r *recorder) flush() {
 	r.pending = replay.Event{}
 }
 
+// frame logs a frame delivered to the NIC at p.
+func (r *recorder) frame(p replay.Point, f []byte) {
+	r.flush()
+	r.pending = replay.Event{At: p, Kind: replay.Frame, Data: f}
+	r.flush()
+}
+
 // end marks where the recorded run stopped.
 func (r *recorder) end(p replay.Point) {
 	r.flush()
@@ -72,6 +79,9 @@ type script struct {
 	sent   int // bytes of events[next] already delivered
 	log    io.Writer
 	warned bool
+	// frame hands a recorded frame to the NIC (nil without --net).
+	frame    func([]byte)
+	noFrames bool // warned that frames cannot be delivered
 }
 
 func newScript(r io.Reader, log io.Writer) (*script, error) {
@@ -112,9 +122,37 @@ func (s *script) feed(p replay.Point, u receiver) {
 				return // the FIFO is full: the rest at a later point, as recorded
 			}
 		case replay.Frame:
-			// Delivered by the network device once the board has one.
+			if s.frame != nil {
+				s.frame(e.Data)
+			} else if !s.noFrames {
+				s.noFrames = true
+				fmt.Fprintf(s.log, "rvemu: replay: the recording has network frames but this board has no network (--net)\n")
+			}
 		}
 		s.next++
 		s.sent = 0
 	}
+}
+
+// holdFrames: while recording, frames for the guest (from host sockets via
+// Post, or answered at once by the user network during a transmit) wait
+// for the loop's next feed point, where they are logged and delivered, so
+// a replay can deliver them at the same point.
+func (m *Machine) holdFrames(deliver func([]byte)) func([]byte) {
+	m.deliverFrame = deliver
+	return func(f []byte) { m.heldFrames = append(m.heldFrames, append([]byte(nil), f...)) }
+}
+
+// feedInput hands external input to the devices at a feed point: held
+// frames (recording), then console bytes (live, recorded or replayed).
+func (m *Machine) feedInput() {
+	if len(m.heldFrames) > 0 {
+		p := m.point()
+		for _, f := range m.heldFrames {
+			m.rec.frame(p, f)
+			m.deliverFrame(f)
+		}
+		m.heldFrames = m.heldFrames[:0]
+	}
+	m.in.feed(m.uart)
 }

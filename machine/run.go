@@ -64,7 +64,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		default:
 		}
 		m.runPosted()
-		in.feed(m.uart)
+		m.feedInput()
 		if m.script != nil && m.script.ended(m.point()) {
 			fmt.Fprintf(m.cfg.Log, "rvemu: replay: end of the recording at %d instructions\n", m.clock.retired)
 			return 0, nil
@@ -200,8 +200,8 @@ func (m *Machine) leaveQuiescent(h *cpu.Hart) {
 func (m *Machine) afterMMIO(h *cpu.Hart) {
 	// A guest polling the UART takes held input as fast as it reads,
 	// not one FIFO-full per turn.
-	if m.in.holding() {
-		m.in.feed(m.uart)
+	if m.in.holding() || len(m.heldFrames) > 0 {
+		m.feedInput()
 	}
 	m.sampleIRQs(h)
 }
