@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rvemu/rvemu/grade"
 	"github.com/rvemu/rvemu/replay"
 )
 
@@ -80,6 +81,9 @@ func instructions(t *testing.T, stderr string) string {
 // then replays the log without input: the console output and the number
 // of instructions retired must be identical.
 func TestXv6RecordReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
 	build := xv6Build(t)
 	rvemu := buildRvemu(t)
 	for _, harts := range []int{1, 3} {
@@ -126,6 +130,9 @@ func TestXv6RecordReplay(t *testing.T) {
 // TestXv6Traces boots our xv6 with the readable traces on and checks one
 // line of each kind against the kernel's own code.
 func TestXv6Traces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
 	build := xv6Build(t)
 	rvemu := buildRvemu(t)
 	traceFile := filepath.Join(t.TempDir(), "trace.txt")
@@ -148,4 +155,61 @@ func TestXv6Traces(t *testing.T) {
 	}
 	assert.NotContains(t, stderr.String(), "insn:", "traces go to the file")
 	assert.False(t, strings.Contains(trace, "e1000"), "no NIC on this board yet")
+}
+
+// TestXv6NettestsRecordReplay is the acceptance of deterministic runs on
+// the net lab: nettests talks to the lab's server on 127.0.0.1 while
+// recorded; the server is then closed, and the replay prints the same
+// console output at the same instruction count with no host network.
+func TestXv6NettestsRecordReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
+	dir, err := filepath.Abs(filepath.Join("build", "diag-net"))
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(dir)) // nettests has the port compiled in
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	server, fwd := freeLoopbackUDPPort(t), freeLoopbackUDPPort(t)
+	xv6 := filepath.Join(dir, "xv6")
+	buildXV6(t, xv6, server, fwd)
+	rvemu := buildRvemuIn(t, dir)
+	host, err := grade.StartHost(grade.HostReply, uint16(server), 0)
+	require.NoError(t, err)
+
+	log := filepath.Join(t.TempDir(), "nettests.rec")
+	var recErr bytes.Buffer
+	c := startRvemu(t, rvemu, xv6, &recErr, "--smp", "3", "--record", log)
+	c.waitFor(xv6Prompt, 0)
+	lines := c.run("nettests")
+	assert.Contains(t, lines, "all tests passed.")
+	c.finish()
+	host.Close()
+	recorded := c.output()
+
+	f, err := os.Open(log)
+	require.NoError(t, err)
+	events, err := replay.Read(f)
+	f.Close()
+	require.NoError(t, err)
+	frames := 0
+	for _, e := range events {
+		if e.Kind == replay.Frame {
+			frames++
+		}
+	}
+	assert.Greater(t, frames, 111, "ARP, 111 ping replies and the DNS answer came from the host side")
+
+	var repErr bytes.Buffer
+	r := startRvemu(t, rvemu, xv6, &repErr, "--smp", "3", "--replay", log)
+	select {
+	case <-r.exited:
+	case <-time.After(120 * time.Second):
+		t.Fatal("replay did not stop at the end of the recording")
+	}
+	require.NoError(t, r.cmd.Wait(), repErr.String())
+	assert.Equal(t, recorded, r.output(), "identical console output")
+	assert.Equal(t, instructions(t, recErr.String()), instructions(t, repErr.String()), "identical instruction count")
+	assert.NotContains(t, repErr.String(), "diverged")
+	t.Logf("nettests: %d events, %d frames; recorded %s", len(events), frames,
+		statsInstructions.FindString(recErr.String()))
 }
