@@ -89,13 +89,19 @@ func (h *Hart) runUncached(in *inst) {
 func (h *Hart) runFast(budget int) (int, *inst) {
 	ram := h.ram
 	x := &h.X
-	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
+	pc, vpn, page, pageOff := h.PC, h.fetchVPN, h.fetchPage, h.fetchOff
 	n := 0
 	var in *inst
 	for ; n < budget; n++ {
 		if pc>>pageShift != vpn {
-			in = nil
-			break
+			// Another page: follow it through the code TLB if it is there.
+			e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
+			if e.tag != pc>>pageShift|h.ctlb.gen {
+				in = nil
+				break
+			}
+			vpn, page, pageOff = pc>>pageShift, e.page, e.off
+			*e.stores = 0
 		}
 		in = &page[(pc>>1)&(slotsPerPage-1)]
 		if in.op < opIllegal {
@@ -333,6 +339,7 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	if n == budget {
 		in = nil
 	}
+	h.fetchVPN, h.fetchPage, h.fetchOff = vpn, page, pageOff
 	h.PC = pc
 	h.Instret += uint64(n)
 	return n, in
