@@ -71,6 +71,8 @@ type Config struct {
 	Timeout time.Duration
 	Trace   Trace
 	Clock   ClockKind
+	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
+	Net NetConfig
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int
@@ -83,6 +85,14 @@ type Config struct {
 	// Log receives diagnostics and trace lines (HTIF FAIL, hints); nil
 	// discards.
 	Log io.Writer
+
+	// GDBListen, when set, serves GDB's remote protocol on this TCP
+	// address: HOST:PORT, :PORT or PORT, optionally "tcp:"-prefixed
+	// (QEMU's -gdb tcp::1234); an empty host means 127.0.0.1.
+	GDBListen string
+	// GDBWait starts with all harts halted until the debugger resumes
+	// them (QEMU's -S). It needs GDBListen.
+	GDBWait bool
 }
 
 // DefaultQuantum keeps interrupt latency small (a few microseconds of guest
@@ -129,6 +139,9 @@ func (c *Config) validate() error {
 	}
 	if c.RAM < 1<<20 || c.RAM%4096 != 0 || c.RAM > 0x8000_0000 {
 		return fmt.Errorf("memory: %d bytes, want a multiple of 4 KiB between 1 MiB and 2 GiB", c.RAM)
+	}
+	if c.GDBWait && c.GDBListen == "" {
+		return errors.New("waiting for gdb needs a gdb address to listen on")
 	}
 	if c.Quantum < 1 {
 		return fmt.Errorf("quantum %d must be positive", c.Quantum)

@@ -12,6 +12,7 @@ import (
 	"github.com/rvemu/rvemu/cpu"
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/loader"
+	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
 	"github.com/rvemu/rvemu/uart"
 	"github.com/rvemu/rvemu/virtio"
@@ -34,6 +35,8 @@ type Machine struct {
 	htif  *htif
 	disk  *virtio.FileDisk
 	blk   *virtio.Block
+	pci   *pci.Host
+	net   *network // nil without --net
 
 	// out buffers guest console output; flushed every turn of the loop,
 	// so the UART costs no system call per byte.
@@ -48,6 +51,8 @@ type Machine struct {
 	mmioCount uint64
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
+	// dbg is the GDB stub's view of the board; nil without --gdb.
+	dbg *debugger
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -80,6 +85,10 @@ func New(cfg Config) (*Machine, error) {
 	m.watch = &panicWatch{w: c.ConsoleOut}
 	m.out = bufio.NewWriterSize(m.watch, 4096)
 	m.wireDevices()
+	if err := m.wireNet(); err != nil {
+		m.Close()
+		return nil, err
+	}
 
 	blob := fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
 	m.FDTAddress = fdtAddress(c.RAM, len(blob))
@@ -104,6 +113,10 @@ func New(cfg Config) (*Machine, error) {
 	m.spin = make([]spinTrack, len(m.harts))
 	m.posted = make(chan func(), 64)
 	m.installTraces()
+	if err := m.startGDB(); err != nil {
+		m.Close()
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -157,9 +170,11 @@ func (m *Machine) Bus() *bus.Bus { return m.bus }
 
 // Close releases host resources (the disk file). Run calls it on return.
 func (m *Machine) Close() error {
+	m.stopGDB(0)
 	m.out.Flush()
+	netErr := m.closeNet()
 	if m.disk == nil {
-		return nil
+		return netErr
 	}
 	err := m.disk.Sync()
 	if cerr := m.disk.Close(); err == nil {
@@ -169,7 +184,7 @@ func (m *Machine) Close() error {
 	if err != nil {
 		return fmt.Errorf("disk: %w", err)
 	}
-	return nil
+	return netErr
 }
 
 // Post runs fn on the machine loop, between quanta; any goroutine may call

@@ -28,6 +28,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		}
 		m.virtioHint()
 	}()
+	defer func() { m.stopGDB(exitCode) }()
 	if m.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, m.cfg.Timeout, ErrTimeout)
@@ -60,16 +61,22 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		for _, h := range m.harts {
 			m.sampleIRQs(h)
 		}
+		// ran: some hart had its turn (spinning harts included: the board
+		// never sleeps just because every hart spins).
 		ran := false
-		for i, h := range m.harts {
-			if h.Waiting() {
-				m.spin[i].spinning = false
-				continue
-			}
-			ran = true
-			m.runHart(h, &m.spin[i])
-			if _, done := m.fin.exited(); done {
-				break
+		if m.dbg.on() {
+			ran = m.debugTurn()
+		} else {
+			for i, h := range m.harts {
+				if h.Waiting() {
+					m.spin[i].spinning = false
+					continue
+				}
+				ran = true
+				m.runHart(h, &m.spin[i])
+				if _, done := m.fin.exited(); done {
+					break
+				}
 			}
 		}
 		if m.out.Buffered() > 0 {
@@ -193,6 +200,9 @@ func (m *Machine) sampleIRQs(h *cpu.Hart) {
 
 // exited checks the two ways a guest ends the run: the finisher and HTIF.
 func (m *Machine) exited() (int, bool) {
+	if m.dbg != nil && m.dbg.killed {
+		return 0, true
+	}
 	if code, done := m.fin.exited(); done {
 		return code, true
 	}
