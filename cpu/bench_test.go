@@ -129,3 +129,33 @@ func BenchmarkTLBMissWalk(b *testing.B) {
 	}
 	start.report(b, h.Instret)
 }
+
+// BenchmarkInterpreterPageCalls runs a loop that calls a function on
+// another page and returns, as kernel code does between files: every call
+// and return changes the code page (the code TLB path).
+func BenchmarkInterpreterPageCalls(b *testing.B) {
+	m := newTestMachine(b)
+	const callee = ramBase + 0x3000
+	m.load(callee,
+		encADDI(6, 6, 1),
+		encXOR(7, 7, 6),
+		encJALR(0, 1, 0),
+	)
+	m.load(ramBase,
+		encJALR(1, 4, 0), // 0: loop
+		encADDI(3, 3, 1),
+		encJAL(0, -8),
+	)
+	h := m.hart(ramBase)
+	h.X[4] = callee
+	b.ResetTimer()
+	start := startMeter()
+	for left := b.N; left > 0; {
+		n := 1 << 20
+		if n > left {
+			n = left
+		}
+		left -= runOrFail(b, h, n)
+	}
+	start.report(b, h.Instret)
+}

@@ -42,6 +42,7 @@ type Hart struct {
 	fetchVPN  uint64
 	fetchPage *codePage
 	fetchOff  uint64    // RAM offset of fetchPage
+	ctlb      codeTLB   // virtual page -> decoded page, for runFast
 	oneInst   inst      // an instruction that is not cached
 	scratch   *codePage // runUncached runs oneInst from here
 
@@ -68,7 +69,11 @@ func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
 // NewHart creates hart id in reset state: M-mode, pc 0.
 func (s *System) NewHart(id int) *Hart {
 	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage}
-	h.itlb.Gen, h.ltlb.Gen, h.stlb.Gen, h.htlb.Gen = 1, 1, 1, 1
+	h.itlb.Reset()
+	h.ctlb.reset()
+	h.ltlb.Reset()
+	h.stlb.Reset()
+	h.htlb.Reset()
 	h.csr.stimecmp = math.MaxUint64
 	s.harts = append(s.harts, h)
 	return h
@@ -108,10 +113,11 @@ func (h *Hart) Translate(va uint64) (uint64, bool) {
 
 // flushTLBs empties all translation caches, O(1).
 func (h *Hart) flushTLBs() {
-	h.itlb.Gen++
-	h.ltlb.Gen++
-	h.stlb.Gen++
-	h.htlb.Gen++
+	h.itlb.Flush()
+	h.ctlb.flush()
+	h.ltlb.Flush()
+	h.stlb.Flush()
+	h.htlb.Flush()
 	h.fetchVPN = noPage
 }
 

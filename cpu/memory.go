@@ -26,6 +26,7 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 	h.sys.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
+	h.ctlb.insert(h.fetchVPN, h.fetchPage, h.fetchOff, &h.sys.codeStores[off>>pageShift])
 	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
 	if in.op < opIllegal {
 		return h.decodeSlot(in, pc)

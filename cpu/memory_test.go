@@ -327,3 +327,29 @@ func TestStoreTLBEntryBeforePageHeldCode(t *testing.T) {
 	assert.Equal(t, uint64(ramBase+0x10), h.PC)
 	assert.Equal(t, uint64(2), h.X[5])
 }
+
+// A decoded page dropped for data is recycled for another physical page;
+// the code TLB must not lead a jump back to the old page into the
+// recycled object (which then holds the other page's code).
+func TestCodeTLBForgetsRecycledPage(t *testing.T) {
+	m := newTestMachine(t)
+	const pageA, pageB = ramBase + 0x3000, ramBase + 0x5000
+	m.load(pageA, encADDI(5, 0, 1), encJALR(0, 1, 0))
+	m.load(pageB, encADDI(5, 0, 7), encJALR(0, 1, 0))
+	m.load(ramBase,
+		encJALR(1, 4, 0),   // 0: run A: x5 = 1
+		encSW(4, 0, 0x100), // 4: data stores into A until it is dropped
+		encADDI(3, 3, -1),  // 8
+		encBNE(3, 0, -8),   // c: back to 4
+		encJALR(1, 6, 0),   // 10: run B (reuses A's page object): x5 = 7
+		encJALR(1, 4, 0),   // 14: run A again: x5 = 1
+		encJAL(0, 0),       // 18: stop here
+	)
+	h := m.hart(ramBase)
+	h.X[4], h.X[6], h.X[3] = pageA, pageB, dataPageStores+10
+	for i := 0; i < 10 && h.PC != ramBase+0x18; i++ {
+		h.Run(10000)
+	}
+	require.Equal(t, uint64(ramBase+0x18), h.PC)
+	assert.Equal(t, uint64(1), h.X[5], "A's own code ran, not B's")
+}

@@ -1,8 +1,8 @@
 package cpu
 
 import (
-	"encoding/binary"
 	"math/bits"
+	"unsafe"
 )
 
 // Run executes up to budget instructions and returns how many retired. It
@@ -87,23 +87,28 @@ func (h *Hart) runUncached(in *inst) {
 // PC pointing at it. PC, the retired count and the code page stay in
 // locals, and nothing here calls a function, so they stay in registers.
 func (h *Hart) runFast(budget int) (int, *inst) {
-	ram := h.ram
+	mem := unsafe.Pointer(unsafe.SliceData(h.ram)) // TLB hits are whole RAM pages
 	x := &h.X
-	pc, vpn, page := h.PC, h.fetchVPN, h.fetchPage
+	pc, vpn, page, pageOff := h.PC, h.fetchVPN, h.fetchPage, h.fetchOff
 	n := 0
 	var in *inst
 	for ; n < budget; n++ {
 		if pc>>pageShift != vpn {
-			in = nil
-			break
+			// Another page: follow it through the code TLB if it is there.
+			e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
+			if e.tag != pc>>pageShift|h.ctlb.gen {
+				in = nil
+				break
+			}
+			vpn, page, pageOff = pc>>pageShift, e.page, e.off
+			*e.stores = 0
 		}
 		in = &page[(pc>>1)&(slotsPerPage-1)]
-		if in.op < opIllegal {
-			in = nil
-			break
-		}
 
 		switch in.op {
+		case opUndecoded: // a case of the jump table, not a compare per instruction
+			in = nil
+			goto slow
 		case opLUI:
 			x[in.rd&31] = uint64(in.imm)
 		case opAUIPC:
@@ -160,49 +165,49 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			if !(ok) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(int8(ram[off]))
+			x[in.rd&31] = uint64(int8(ramLoad8(mem, off)))
 		case opLBU:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(ram[off])
+			x[in.rd&31] = uint64(ramLoad8(mem, off))
 		case opLH:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(int16(binary.LittleEndian.Uint16(ram[off:])))
+			x[in.rd&31] = uint64(int16(ramLoad16(mem, off)))
 		case opLHU:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(binary.LittleEndian.Uint16(ram[off:]))
+			x[in.rd&31] = uint64(ramLoad16(mem, off))
 		case opLW:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(int32(binary.LittleEndian.Uint32(ram[off:])))
+			x[in.rd&31] = uint64(int32(ramLoad32(mem, off)))
 		case opLWU:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
 				goto slow
 			}
-			x[in.rd&31] = uint64(binary.LittleEndian.Uint32(ram[off:]))
+			x[in.rd&31] = uint64(ramLoad32(mem, off))
 		case opLD:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
 				goto slow
 			}
-			x[in.rd&31] = binary.LittleEndian.Uint64(ram[off:])
+			x[in.rd&31] = ramLoad64(mem, off)
 
 		case opSB:
 			va := x[in.rs1&31] + uint64(in.imm)
@@ -210,28 +215,28 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			if !(ok) {
 				goto slow
 			}
-			ram[off] = byte(x[in.rs2&31])
+			ramStore8(mem, off, byte(x[in.rs2&31]))
 		case opSH:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint16(ram[off:], uint16(x[in.rs2&31]))
+			ramStore16(mem, off, uint16(x[in.rs2&31]))
 		case opSW:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint32(ram[off:], uint32(x[in.rs2&31]))
+			ramStore32(mem, off, uint32(x[in.rs2&31]))
 		case opSD:
 			va := x[in.rs1&31] + uint64(in.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
 				goto slow
 			}
-			binary.LittleEndian.PutUint64(ram[off:], x[in.rs2&31])
+			ramStore64(mem, off, x[in.rs2&31])
 
 		case opADDI:
 			x[in.rd&31] = x[in.rs1&31] + uint64(in.imm)
@@ -333,6 +338,7 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	if n == budget {
 		in = nil
 	}
+	h.fetchVPN, h.fetchPage, h.fetchOff = vpn, page, pageOff
 	h.PC = pc
 	h.Instret += uint64(n)
 	return n, in

@@ -99,7 +99,7 @@ func (s *System) hookPage(p uint64, flag uint8) {
 	}
 	if s.flags[p] == 0 {
 		for _, h := range s.harts {
-			h.stlb.Gen++
+			h.stlb.Flush()
 		}
 	}
 	s.flags[p] |= flag
@@ -117,6 +117,7 @@ func (s *System) dropCode() {
 	for _, h := range s.harts {
 		h.fetchVPN = noPage
 	}
+	s.flushCodeTLBs()
 }
 
 // dropCodePage forgets the decoded copy of RAM page p. The page object is
@@ -133,6 +134,7 @@ func (s *System) dropCodePage(p uint64) {
 			h.fetchPage, h.fetchVPN = nil, noPage
 		}
 	}
+	s.flushCodeTLBs()
 }
 
 // dataPageStores is how many stores a code page takes, with no fetch
