@@ -32,7 +32,7 @@ type Machine struct {
 	uart  *uart.UART
 	fin   finisher
 	htif  *htif
-	disk  *virtio.FileDisk
+	disk  diskImage
 	blk   *virtio.Block
 
 	// out buffers guest console output; flushed every turn of the loop,
@@ -74,7 +74,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.Image = img
 	if c.Disk != "" {
-		if m.disk, err = openDisk(c.Disk); err != nil {
+		if m.disk, err = openDisk(c.Disk, c.DiskSnapshot); err != nil {
 			return nil, err
 		}
 	}
