@@ -71,6 +71,8 @@ type Config struct {
 	Timeout time.Duration
 	Trace   Trace
 	Clock   ClockKind
+	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
+	Net NetConfig
 	// Quantum is the number of instructions a hart runs before the next
 	// hart's turn; default DefaultQuantum.
 	Quantum int

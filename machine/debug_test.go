@@ -85,7 +85,7 @@ func (r *debugRun) stop() gdbstub.Stop {
 	select {
 	case s := <-r.stops:
 		return s
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second):
 		r.t.Fatal("no stop reported")
 	}
 	return gdbstub.Stop{}
@@ -96,7 +96,7 @@ func (r *debugRun) result() runResult {
 	select {
 	case res := <-r.done:
 		return res
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second):
 		r.t.Fatal("machine did not end")
 	}
 	return runResult{}

@@ -12,6 +12,7 @@ import (
 	"github.com/rvemu/rvemu/cpu"
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/loader"
+	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
 	"github.com/rvemu/rvemu/uart"
 	"github.com/rvemu/rvemu/virtio"
@@ -34,6 +35,8 @@ type Machine struct {
 	htif  *htif
 	disk  diskImage
 	blk   *virtio.Block
+	pci   *pci.Host
+	net   *network // nil without --net
 
 	// out buffers guest console output; flushed every turn of the loop,
 	// so the UART costs no system call per byte.
@@ -82,6 +85,10 @@ func New(cfg Config) (*Machine, error) {
 	m.watch = &panicWatch{w: c.ConsoleOut}
 	m.out = bufio.NewWriterSize(m.watch, 4096)
 	m.wireDevices()
+	if err := m.wireNet(); err != nil {
+		m.Close()
+		return nil, err
+	}
 
 	blob := fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
 	m.FDTAddress = fdtAddress(c.RAM, len(blob))
@@ -165,8 +172,9 @@ func (m *Machine) Bus() *bus.Bus { return m.bus }
 func (m *Machine) Close() error {
 	m.stopGDB(0)
 	m.out.Flush()
+	netErr := m.closeNet()
 	if m.disk == nil {
-		return nil
+		return netErr
 	}
 	err := m.disk.Sync()
 	if cerr := m.disk.Close(); err == nil {
@@ -176,7 +184,7 @@ func (m *Machine) Close() error {
 	if err != nil {
 		return fmt.Errorf("disk: %w", err)
 	}
-	return nil
+	return netErr
 }
 
 // Post runs fn on the machine loop, between quanta; any goroutine may call

@@ -1,19 +1,20 @@
 package machine
 
-// emptyECAM stands in for the PCIe host bridge until package pci exists:
-// a config space with no functions, where every read returns all-ones
-// ("no device") and writes are dropped. Probing kernels then find no NIC.
-type emptyECAM struct{}
+import (
+	"github.com/rvemu/rvemu/bus"
+	"github.com/rvemu/rvemu/pci"
+)
 
-func (emptyECAM) Read(offset uint64, size int) uint64 {
-	return ^uint64(0) >> (64 - 8*uint(size))
-}
-
-func (emptyECAM) Write(offset uint64, size int, value uint64) {}
-
-// mapPCI wires the PCIe host: ECAM window now; the MMIO window and INTx
-// routing once the pci package replaces this placeholder. Map through
-// m.mapDevice so accesses are counted (spin detection) and traced.
+// mapPCI wires the PCIe host: the ECAM window (host bridge at 00:00.0), the
+// 32-bit memory window that guest-programmed BARs decode in, and INTA..INTD
+// to PLIC 32..35. Both windows go through m.mapDevice, so accesses are
+// counted (spin detection) and traced.
 func (m *Machine) mapPCI() {
-	m.mapDevice("pcie-ecam", pcieECAMBase, pcieECAMSize, emptyECAM{})
+	var lines [4]bus.IRQLine
+	for i := range lines {
+		lines[i] = m.plic.Line(pcieIRQBase + i)
+	}
+	m.pci = pci.NewHost(pcieMMIOBase, lines)
+	m.mapDevice("pcie-ecam", pcieECAMBase, pcieECAMSize, m.pci.ECAM())
+	m.mapDevice("pcie-mmio", pcieMMIOBase, pcieMMIOSize, m.pci.Window())
 }

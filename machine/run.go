@@ -61,6 +61,8 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		for _, h := range m.harts {
 			m.sampleIRQs(h)
 		}
+		// ran: some hart had its turn (spinning harts included: the board
+		// never sleeps just because every hart spins).
 		ran := false
 		if m.dbg.on() {
 			ran = m.debugTurn()

@@ -21,10 +21,7 @@ import (
 // buildRvemu compiles the emulator into a temporary directory.
 func buildRvemu(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "rvemu")
-	out, err := exec.Command("go", "build", "-o", bin, "../cmd/rvemu").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	return buildRvemuIn(t, t.TempDir())
 }
 
 // bootRvemuGDB starts our xv6 on rvemu with 2 harts, halted, its GDB stub

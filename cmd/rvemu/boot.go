@@ -19,6 +19,11 @@ const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw bina
 stdin/stdout, virtio-mmio disk, PCIe. The guest's poweroff status is
 rvemu's exit status.
 
+Network (--net user, the default): an Intel E1000 at PCI 00:01.0 on a
+user-mode network like QEMU's: the guest is 10.0.2.15, UDP to 10.0.2.2:P
+reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
+/etc/hosts), and nothing else leaves unless --net-egress all.
+
 Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
 Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
 
@@ -30,6 +35,7 @@ Examples:
    rvemu boot --disk fs.img kernel/kernel
    rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
    echo ls | rvemu boot --disk fs.img kernel
    rvemu boot --disk fs.img --disk-snapshot kernel            # fs.img stays as it was`
 
@@ -52,7 +58,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
-		}, gdbFlags...),
+		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
 }
@@ -94,6 +100,9 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	}
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
 		return cfg, usageError("%v", err)
+	}
+	if cfg.Net, err = netConfigFromFlags(c); err != nil {
+		return cfg, err
 	}
 	return cfg, gdbConfig(c, &cfg)
 }

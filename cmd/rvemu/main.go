@@ -36,8 +36,13 @@ func main() {
 // run is main without os.Exit, so tests can drive the CLI in-process.
 func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	ctx, caught := stopOnSignal()
-	app := newApp(stdin, stdout, stderr)
-	err := app.RunContext(ctx, args)
+	var err error
+	if isQEMUName(args[0]) { // run as qemu-system-riscv64 (a symlink)
+		err = (&cli.App{ExitErrHandler: func(*cli.Context, error) {}, Commands: []*cli.Command{qemuCommand(stdin, stdout, stderr)}}).
+			RunContext(ctx, append([]string{args[0], "qemu"}, args[1:]...))
+	} else {
+		err = newApp(stdin, stdout, stderr).RunContext(ctx, args)
+	}
 	if sig := caught(); sig != 0 {
 		// The terminal is restored by now (boot's defers ran).
 		fmt.Fprintf(stderr, "rvemu: stopped by signal %d (%v)\n", int(sig), sig)
@@ -95,6 +100,8 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			bootCommand(stdin, stdout, stderr),
+			gradeCommand(stdout, stderr),
+			qemuCommand(stdin, stdout, stderr),
 			{
 				Name:  "version",
 				Usage: "print the version",

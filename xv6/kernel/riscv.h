@@ -77,7 +77,6 @@ CSR_RW(pmpaddr0)
 CSR_RW(sstatus)
 CSR_RW(sepc)
 CSR_RW(sie)
-CSR_RW(sip)
 CSR_RW(stvec)
 CSR_RW(scause)
 CSR_RW(stval)
@@ -91,7 +90,6 @@ static inline void w_stimecmp(uint64 v) { asm volatile("csrw 0x14d, %0" : : "r"(
 
 static inline uint64 r_tp(void) { uint64 v; asm volatile("mv %0, tp" : "=r"(v)); return v; }
 static inline void w_tp(uint64 v) { asm volatile("mv tp, %0" : : "r"(v)); }
-static inline uint64 r_sp(void) { uint64 v; asm volatile("mv %0, sp" : "=r"(v)); return v; }
 
 static inline void sfence_vma(void) { asm volatile("sfence.vma zero, zero"); }
 

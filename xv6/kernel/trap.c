@@ -49,7 +49,8 @@ static int devintr(void) {
   }
   if (scause == (SCAUSE_INTR | IRQ_SSOFT)) {
     // CLINT path: mtimer in mmode.S forwarded the tick.
-    w_sip(r_sip() & ~SIP_SSIP);
+    // One atomic clear: mtimer may set the bit again at any moment.
+    asm volatile("csrc sip, %0" : : "r"(SIP_SSIP));
     clockintr();
     return 2;
   }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/rvemu/rvemu/console"
+	"github.com/rvemu/rvemu/grade"
+	"github.com/rvemu/rvemu/machine"
+	"github.com/rvemu/rvemu/qemucli"
+)
+
+// qemuName is the program name under which rvemu speaks QEMU's command
+// line (a symlink qemu-system-riscv64 -> rvemu lets lab Makefiles run it).
+const qemuName = "qemu-system-riscv64"
+
+// maxBoardRAM is the most RAM the board maps (0x8000_0000..0xFFFF_FFFF).
+const maxBoardRAM = 2 << 30
+
+// isQEMUName reports whether argv[0] asks for the QEMU front end.
+func isQEMUName(argv0 string) bool { return filepath.Base(argv0) == qemuName }
+
+func qemuCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:            "qemu",
+		Usage:           "run with QEMU's command line (what xv6 lab Makefiles pass); see rvemu qemu -help",
+		ArgsUsage:       "QEMU-OPTIONS...",
+		SkipFlagParsing: true,
+		HideHelp:        true,
+		Action: func(c *cli.Context) error {
+			code := runQEMU(c.Context, qemuName, c.Args().Slice(), stdin, stdout, stderr)
+			if code == 0 {
+				return nil
+			}
+			return &exitError{code: code, err: errors.New("")}
+		},
+	}
+}
+
+// runQEMU is the QEMU front end: QEMU's options in, QEMU's exit conventions
+// out (errors are one line "PROG: message", status 1).
+func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	o, err := qemucli.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	switch {
+	case o.Help:
+		qemucli.WriteHelp(stdout, prog, Version)
+		return 0
+	case o.Version:
+		qemucli.WriteVersion(stdout, prog, Version)
+		return 0
+	}
+	// -S without a debugger address would wait for nobody (QEMU starts
+	// its monitor instead, which rvemu does not have).
+	if o.StopAtStart && o.GDB == "" {
+		fmt.Fprintf(stderr, "%s: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n", prog)
+		return 1
+	}
+	if o.RAM > maxBoardRAM {
+		// The 2019 lab Makefile asks for 3G; xv6 uses only its first
+		// 128 MiB (PHYSTOP), and the board maps at most 2 GiB of RAM.
+		fmt.Fprintf(stderr, "%s: warning: -m %d MiB: rvemu's board holds at most %d MiB; using that\n",
+			prog, o.RAM>>20, maxBoardRAM>>20)
+		o.RAM = maxBoardRAM
+	}
+	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, Harts: o.Harts, RAM: o.RAM, Log: stderr,
+		GDBListen: o.GDB, GDBWait: o.StopAtStart}
+	if o.VirtioLegacy {
+		cfg.Virtio = machine.VirtioLegacy
+	}
+	if o.Net != nil {
+		n := newLabNet(grade.Lab2020().DNS)
+		n.Pcap = o.Net.Pcap
+		for _, h := range o.Net.HostFwd {
+			if h.Proto != "udp" {
+				fmt.Fprintf(stderr, "%s: hostfwd=%s: only udp is carried by rvemu's network\n", prog, h.Spec)
+				return 1
+			}
+			if err := n.addForward(h.Spec); err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+				return 1
+			}
+		}
+		applyLabNet(&cfg, n)
+	}
+	return bootQEMU(ctx, prog, cfg, stdin, stdout, stderr)
+}
+
+// bootQEMU runs the board with the console on the terminal, like
+// -nographic: Ctrl-A X quits.
+func bootQEMU(ctx context.Context, prog string, cfg machine.Config, stdin *os.File, stdout, stderr io.Writer) int {
+	ctx, quit := context.WithCancel(ctx)
+	defer quit()
+	term, err := console.MakeRaw(stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: console: %v\n", prog, err)
+		return 1
+	}
+	defer term.Restore()
+	cfg.ConsoleOut = stdout
+	cfg.ConsoleIn = stdin
+	if term != nil {
+		cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+	}
+	m, err := machine.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	code, err := m.Run(ctx)
+	switch {
+	case err == nil:
+		return code
+	case errors.Is(err, context.Canceled):
+		return 0 // Ctrl-A X or a signal, as QEMU's quit
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+	return 1
+}

@@ -1,0 +1,129 @@
+package machine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/rvemu/rvemu/e1000"
+	"github.com/rvemu/rvemu/pcap"
+	"github.com/rvemu/rvemu/usernet"
+)
+
+// The E1000's PCI address: slot 1, function 0, INTA -> PLIC 33 (QEMU virt).
+const nicSlot = 1
+
+// NetConfig describes the guest's network: an E1000 at 00:01.0 wired to a
+// user-mode network like QEMU's "-netdev user" (10.0.2.0/24).
+type NetConfig struct {
+	Enabled bool
+	MAC     [6]byte // zero: 52:54:00:12:34:56
+	HostFwd []usernet.HostFwd
+	DNS     usernet.DNSTable
+	Egress  usernet.Egress
+	PCAP    string // capture of every frame, "" for none
+}
+
+// network is the board's part of the net: the NIC, the user network on the
+// other end of its cable, and the optional capture between them.
+type network struct {
+	nic  *e1000.E1000
+	user *usernet.Net
+	dump *pcap.Writer
+	done chan struct{}
+}
+
+// wireNet creates the NIC and the user network and attaches the NIC to the
+// PCI host. Frames cross on the machine loop only: usernet's host sockets
+// wake a goroutine that posts Poll to the loop.
+func (m *Machine) wireNet() error {
+	c := m.cfg.Net
+	if !c.Enabled {
+		return nil
+	}
+	n := &network{done: make(chan struct{})}
+	logf := func(format string, args ...any) { fmt.Fprintf(m.cfg.Log, format+"\n", args...) }
+	toGuest := func(f []byte) { n.nic.Receive(f) }
+	fromGuest := func(f []byte) { n.user.FromGuest(f) }
+	if c.PCAP != "" {
+		w, err := pcap.Create(c.PCAP)
+		if err != nil {
+			return fmt.Errorf("pcap: %w", err)
+		}
+		n.dump = w
+		toGuest, fromGuest = w.Tap(toGuest), w.Tap(fromGuest)
+	}
+	if m.cfg.Trace.Has(TraceNet) {
+		toGuest = traceFrames(m.cfg.Log, "net->guest", toGuest)
+		fromGuest = traceFrames(m.cfg.Log, "guest->net", fromGuest)
+	}
+	n.nic = e1000.New(m.bus, e1000.Config{MAC: c.MAC, Transmit: fromGuest, Log: logf})
+	if m.cfg.Trace.Has(TraceE1000) {
+		bar := &n.nic.PCI().BARs[0]
+		bar.Regs = &mmioTracer{name: "e1000", dev: bar.Regs, log: m.cfg.Log}
+	}
+	user, err := usernet.New(usernet.Config{
+		ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
+	})
+	if err != nil {
+		if n.dump != nil {
+			n.dump.Close()
+		}
+		return fmt.Errorf("net: %w", err)
+	}
+	n.user = user
+	m.pci.Attach(nicSlot, 0, n.nic.PCI())
+	m.net = n
+	go m.forwardNetWakes(n)
+	return nil
+}
+
+// forwardNetWakes posts the user network's Poll to the machine loop each
+// time a host socket or timer signals, until the network is closed.
+func (m *Machine) forwardNetWakes(n *network) {
+	for {
+		select {
+		case <-n.done:
+			return
+		case <-n.user.Wake():
+			select {
+			case m.posted <- n.user.Poll:
+			case <-n.done:
+				return
+			}
+		}
+	}
+}
+
+// closeNet closes host sockets and the capture, and logs the summary of a
+// run whose guest used the network.
+func (m *Machine) closeNet() error {
+	n := m.net
+	if n == nil {
+		return nil
+	}
+	m.net = nil
+	close(n.done)
+	n.user.Close()
+	if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
+		fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())
+	}
+	if n.dump != nil {
+		if err := n.dump.Close(); err != nil {
+			return fmt.Errorf("pcap: %w", err)
+		}
+	}
+	return nil
+}
+
+// traceFrames logs one line per frame crossing the cable ("--trace net").
+func traceFrames(log io.Writer, dir string, next func([]byte)) func([]byte) {
+	return func(f []byte) {
+		if len(f) >= 14 {
+			fmt.Fprintf(log, "net: %s %d bytes %v -> %v type %#04x\n", dir, len(f),
+				net.HardwareAddr(f[6:12]), net.HardwareAddr(f[0:6]), binary.BigEndian.Uint16(f[12:]))
+		}
+		next(f)
+	}
+}

@@ -1,0 +1,92 @@
+package machine
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/internal/rvasm"
+	"github.com/rvemu/rvemu/usernet"
+)
+
+// TestNICWiring probes the E1000 the way lab kernels do, enables its BAR
+// in the PCI window and checks that its INTA reaches PLIC source 33 and
+// drops again on the ICR acknowledge.
+func TestNICWiring(t *testing.T) {
+	src := `
+	.globl _start
+_start:
+	li t0, 0x30008000      # ECAM: 00:01.0
+	lw t1, 0(t0)
+	li t2, 0x100E8086
+	bne t1, t2, fail
+	li t1, 7               # I/O, memory, bus master
+	sw t1, 4(t0)
+	li t1, 0x40000000
+	sw t1, 0x10(t0)        # BAR0
+	li t0, 0x40000000
+	lw t1, 8(t0)           # STATUS: link up, full duplex
+	andi t1, t1, 3
+	li t2, 3
+	bne t1, t2, fail
+	li t1, 0x80            # RXT0
+	sw t1, 0xd0(t0)        # IMS
+	sw t1, 0xc8(t0)        # ICS: raise it
+	li t3, 0x0c001004      # PLIC pending, sources 32..63
+	lw t1, 0(t3)
+	andi t1, t1, 2         # source 33
+	beqz t1, fail
+	li t1, -1
+	sw t1, 0xc0(t0)        # ICR write-1: acknowledge
+	lw t1, 0(t3)
+	andi t1, t1, 2
+	bnez t1, fail
+	j poweroff
+fail:
+	li t0, 0x100000
+	li t1, 0x00023333
+	sw t1, 0(t0)
+1:	j 1b
+` + asmPoweroff
+	capture := filepath.Join(t.TempDir(), "packets.pcap")
+	r := boot(t, src, Config{Net: NetConfig{Enabled: true, PCAP: capture}})
+	require.NoError(t, r.err)
+	assert.Equal(t, 0, r.code, r.log)
+	assert.NotContains(t, r.log, "usernet:", "no summary when the guest sent nothing")
+	st, err := os.Stat(capture)
+	require.NoError(t, err)
+	assert.Equal(t, int64(24), st.Size(), "pcap header, no frames")
+}
+
+func TestNetConfigErrors(t *testing.T) {
+	busy, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer busy.Close()
+	fwd, err := usernet.ParseHostFwd("udp::" + portOf(busy) + "-:2000")
+	require.NoError(t, err)
+	kernel := rvasm.Build(t, "\t.globl _start\n_start:\n"+asmPoweroff, rvasm.Options{})
+	tests := []struct {
+		name string
+		net  NetConfig
+		want string
+	}{
+		{"hostfwd port taken", NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}}, "net:"},
+		{"pcap unwritable", NetConfig{Enabled: true, PCAP: filepath.Join(t.TempDir(), "no", "dir", "x.pcap")}, "pcap:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(Config{Kernel: kernel, Net: tt.net})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func portOf(c *net.UDPConn) string {
+	_, port, _ := net.SplitHostPort(c.LocalAddr().String())
+	return port
+}

@@ -1,0 +1,194 @@
+package usernet
+
+import (
+	"net"
+	"net/netip"
+	"time"
+)
+
+// hostDatagram is what a socket reader hands to the machine loop.
+type hostDatagram struct {
+	guestPort uint16         // where it goes in the guest
+	fwd       *forward       // set when it arrived on a forwarded port
+	src       netip.AddrPort // host-side sender
+	payload   []byte
+}
+
+// natEntry is one guest UDP port's host socket.
+type natEntry struct {
+	conn     *net.UDPConn
+	lastUsed time.Time
+}
+
+// forward is an open hostfwd socket and the host clients that used it, so
+// the guest's replies to 10.0.2.2:CLIENTPORT return through it.
+type forward struct {
+	spec    HostFwd
+	conn    *net.UDPConn
+	clients map[uint16]netip.AddrPort // by client port
+}
+
+const forwardClients = 64
+
+// readLoop hands every datagram of conn to the machine loop until conn is
+// closed. It never touches guest-visible state.
+func (n *Net) readLoop(conn *net.UDPConn, guestPort uint16, fwd *forward) {
+	defer n.wg.Done()
+	buf := make([]byte, maxDatagram)
+	for {
+		size, src, err := conn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				continue
+			}
+			return
+		}
+		d := hostDatagram{guestPort: guestPort, fwd: fwd, src: src, payload: append([]byte(nil), buf[:size]...)}
+		select {
+		case n.events <- d:
+			n.signal()
+		default:
+			n.stats.drop(dropHostQueue)
+		}
+	}
+}
+
+// bindAddr is where NAT sockets listen: only loopback unless the policy
+// lets the guest reach real addresses.
+func (n *Net) bindAddr() netip.AddrPort {
+	if n.cfg.Egress == EgressAll {
+		return netip.AddrPortFrom(netip.IPv4Unspecified(), 0)
+	}
+	return netip.AddrPortFrom(Loopback, 0)
+}
+
+// natSend writes a guest datagram from guestPort to dst through the port's
+// host socket, opening it (and evicting the least recently used flow when
+// the table is full) if needed.
+func (n *Net) natSend(guestPort uint16, dst netip.AddrPort, payload []byte) {
+	e := n.nat[guestPort]
+	if e == nil {
+		if len(n.nat) >= n.cfg.NATLimit {
+			n.evictOldest()
+		}
+		conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(n.bindAddr()))
+		if err != nil {
+			n.logOnce("nat listen", "cannot open a host UDP socket: %v", err)
+			n.stats.drop(dropHostSend)
+			return
+		}
+		e = &natEntry{conn: conn}
+		n.nat[guestPort] = e
+		n.wg.Add(1)
+		go n.readLoop(conn, guestPort, nil)
+		n.armSweep()
+	}
+	e.lastUsed = time.Now()
+	n.hostSend(e.conn, dst, payload)
+}
+
+// hostSend is the single place where datagrams leave for the host.
+func (n *Net) hostSend(conn *net.UDPConn, dst netip.AddrPort, payload []byte) {
+	if n.cfg.OnHostSend != nil {
+		n.cfg.OnHostSend(dst)
+	}
+	if _, err := conn.WriteToUDPAddrPort(payload, dst); err != nil {
+		n.logOnce("send "+dst.String(), "send to %s: %v", dst, err)
+		n.stats.drop(dropHostSend)
+		return
+	}
+	n.stats.add(func() { n.stats.hostSent++ })
+}
+
+func (n *Net) evictOldest() {
+	var oldest uint16
+	var when time.Time
+	first := true
+	for port, e := range n.nat {
+		if first || e.lastUsed.Before(when) {
+			oldest, when, first = port, e.lastUsed, false
+		}
+	}
+	if !first {
+		n.nat[oldest].conn.Close()
+		delete(n.nat, oldest)
+	}
+}
+
+// expireNAT closes flows idle for longer than NATIdle.
+func (n *Net) expireNAT(now time.Time) {
+	for port, e := range n.nat {
+		if now.Sub(e.lastUsed) > n.cfg.NATIdle {
+			e.conn.Close()
+			delete(n.nat, port)
+		}
+	}
+}
+
+// NATFlows reports how many guest ports have host sockets open.
+func (n *Net) NATFlows() int { return len(n.nat) }
+
+// openForward binds a hostfwd socket.
+func (n *Net) openForward(h HostFwd) error {
+	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(h.HostAddr, h.HostPort)))
+	if err != nil {
+		return err
+	}
+	f := &forward{spec: h, conn: conn, clients: map[uint16]netip.AddrPort{}}
+	n.fwds = append(n.fwds, f)
+	n.wg.Add(1)
+	go n.readLoop(conn, h.GuestPort, f)
+	return nil
+}
+
+// ForwardAddrs returns the bound host address of each hostfwd, in order
+// (useful when a port was given as 0).
+func (n *Net) ForwardAddrs() []netip.AddrPort {
+	out := make([]netip.AddrPort, len(n.fwds))
+	for i, f := range n.fwds {
+		out[i] = f.conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	}
+	return out
+}
+
+// replyThroughForward sends a guest datagram back to a hostfwd client when
+// it answers one (guest port is the forward's, destination port a known
+// client's). The client then sees the reply come from the port it used.
+func (n *Net) replyThroughForward(u udp) bool {
+	for _, f := range n.fwds {
+		if f.spec.GuestPort != u.srcPort {
+			continue
+		}
+		if client, ok := f.clients[u.dstPort]; ok {
+			n.hostSend(f.conn, client, u.payload)
+			return true
+		}
+	}
+	return false
+}
+
+// fromHost delivers one host datagram to the guest. Host loopback senders
+// appear as the gateway, like slirp does.
+func (n *Net) fromHost(d hostDatagram) {
+	src := d.src
+	if src.Addr().Is4In6() {
+		src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+	}
+	if src.Addr().IsLoopback() {
+		src = netip.AddrPortFrom(GatewayIP, src.Port())
+	}
+	if d.fwd != nil {
+		if len(d.fwd.clients) >= forwardClients {
+			clear(d.fwd.clients)
+		}
+		d.fwd.clients[d.src.Port()] = d.src
+		src = netip.AddrPortFrom(GatewayIP, d.src.Port())
+	} else if e := n.nat[d.guestPort]; e != nil {
+		e.lastUsed = time.Now()
+	}
+	if len(d.payload) > maxToGuest {
+		n.stats.drop(dropUnsupported) // would need fragmenting
+		return
+	}
+	n.toGuest(src.Addr(), protoUDP, buildUDP(src, netip.AddrPortFrom(GuestIP, d.guestPort), d.payload))
+}
