@@ -9,7 +9,8 @@ import (
 // FuzzExecute runs arbitrary instruction words on a hart and checks the
 // invariants no guest program may break: the host does not panic, x0 reads
 // zero, the pc stays 2-aligned, and every trap leaves the cause, epc and
-// tval the hook saw in the CSRs of the mode that took it.
+// tval the hook saw in the CSRs of the mode that took it, with the previous
+// privilege in MPP/SPP.
 //
 // The first byte chooses the start: bits 0-1 the privilege (U, S, M), bit 2
 // delegates every exception and interrupt to S. The rest is code at the
@@ -50,10 +51,17 @@ func FuzzExecute(f *testing.F) {
 				t.Fatalf("unknown exception cause %d", cause)
 			}
 			gotCause, gotEPC, gotTval := h.ReadCSR(csrMcause), h.ReadCSR(csrMepc), h.ReadCSR(csrMtval)
+			mstatus := h.ReadCSR(csrMstatus)
 			switch to {
 			case PrivS:
 				gotCause, gotEPC, gotTval = h.ReadCSR(csrScause), h.ReadCSR(csrSepc), h.ReadCSR(csrStval)
+				if from > PrivS || (mstatus>>8&1 == 1) != (from == PrivS) {
+					t.Fatalf("trap from %d into S: mstatus %#x (SPP)", from, mstatus)
+				}
 			case PrivM:
+				if mstatus>>11&3 != uint64(from) {
+					t.Fatalf("trap from %d into M: mstatus %#x (MPP)", from, mstatus)
+				}
 			default:
 				t.Fatalf("trap %#x taken into privilege %d", cause, to)
 			}
