@@ -127,6 +127,7 @@ func (c *Config) withDefaults() Config {
 	if d.Log == nil {
 		d.Log = io.Discard
 	}
+	d.Log = &syncWriter{w: d.Log}
 	return d
 }
 

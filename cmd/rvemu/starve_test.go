@@ -64,15 +64,14 @@ func TestSpinningGuestCannotStarveQuit(t *testing.T) {
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
 			require.NoError(t, cmd.Start())
+			defer cmd.Process.Kill()
+			_, err = io.ReadFull(stdout, make([]byte, 1)) // the guest runs
+			require.NoError(t, err)
 			exited := make(chan error, 1)
 			go func() {
 				io.Copy(io.Discard, stdout)
 				exited <- cmd.Wait()
 			}()
-			defer cmd.Process.Kill()
-
-			_, err = io.ReadFull(stdout, make([]byte, 1)) // the guest runs
-			require.NoError(t, err)
 			for _, keys := range tc.typed {
 				_, err := ctrl.Write([]byte(keys))
 				require.NoError(t, err)
