@@ -19,6 +19,7 @@ type emulators struct{ rvemu, qemu string }
 // sample is one run: the measured seconds and the emulator's peak RSS.
 type sample struct {
 	seconds float64
+	cpu     float64 // user+system CPU seconds of the emulator process
 	rssKiB  int64
 	instret uint64
 }
@@ -198,6 +199,7 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssKiB = ru.Maxrss
 	}
+	s.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	if w.instret != nil {
 		if m := w.instret.FindStringSubmatch(out.String()); m != nil {
 			s.instret, _ = strconv.ParseUint(m[1], 10, 64)

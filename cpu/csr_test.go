@@ -148,3 +148,19 @@ func TestSetIPOnlyDrivesBoardBits(t *testing.T) {
 	h.SetIP(ipSEIP, false)
 	assert.NotZero(t, h.ReadCSR(csrMip)&ipSEIP)
 }
+
+// csrs/csrc on mip modify the software SEIP bit, never latch the PLIC's
+// line that reads show ORed in (an M-mode timer handler that posts SSIP
+// with csrs while SEIP is up must not leave SEIP stuck).
+func TestMipSetClearLeavesBoardSEIP(t *testing.T) {
+	m := newTestMachine(t)
+	m.load(ramBase, encCSRRS(5, csrMip, 1), encCSRRC(6, csrMip, 2))
+	h := m.hart(ramBase)
+	h.X[1] = ipSSIP
+	h.X[2] = ipSSIP
+	h.SetIP(ipSEIP, true)
+	require.Equal(t, 2, h.Run(2))
+	assert.NotZero(t, h.X[5]&ipSEIP, "reads see the line")
+	h.SetIP(ipSEIP, false)
+	assert.Zero(t, h.ReadCSR(csrMip)&ipSEIP, "SEIP follows the line once it drops")
+}

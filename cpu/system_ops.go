@@ -32,11 +32,18 @@ func (h *Hart) execCSR(in *inst) {
 	recheck := false
 	if write {
 		v := src
+		// Set/clear modify what software wrote: for mip that is the
+		// software SEIP bit, not the PLIC's line ORed into reads, or a csrs
+		// while the line is up would latch SEIP for good.
+		base := old
+		if n == csrMip {
+			base = old&^ipSEIP | h.csr.mipSW&ipSEIP
+		}
 		switch in.op {
 		case opCSRRS, opCSRRSI:
-			v = old | src
+			v = base | src
 		case opCSRRC, opCSRRCI:
-			v = old &^ src
+			v = base &^ src
 		}
 		recheck = h.csrWrite(n, v)
 	}

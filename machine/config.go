@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -70,7 +71,13 @@ type Config struct {
 	// Timeout stops the run with ExitTimeout; 0 means none.
 	Timeout time.Duration
 	Trace   Trace
-	Clock   ClockKind
+	// TraceInsn limits "--trace insn" to a code range: a kernel symbol
+	// ("e1000_recv"), "0xLO-0xHI" (HI exclusive) or one address; "" traces
+	// every instruction.
+	TraceInsn string
+	// TraceOut receives trace lines; nil means Log.
+	TraceOut io.Writer
+	Clock    ClockKind
 	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
 	Net NetConfig
 	// Quantum is the number of instructions a hart runs before the next
@@ -88,6 +95,16 @@ type Config struct {
 	// Log receives diagnostics and trace lines (HTIF FAIL, hints); nil
 	// discards.
 	Log io.Writer
+
+	// Record, when set, receives a log of every external input with the
+	// point of the run where it entered (package replay). Needs
+	// ClockVirtual.
+	Record io.Writer
+	// Replay, when set, is such a log: its inputs are delivered at their
+	// points instead of ConsoleIn's (ignored), and the run stops where the
+	// recording stopped. Needs ClockVirtual and the same kernel, disk,
+	// harts, memory and quantum as the recording.
+	Replay io.Reader
 
 	// GDBListen, when set, serves GDB's remote protocol on this TCP
 	// address: HOST:PORT, :PORT or PORT, optionally "tcp:"-prefixed
@@ -127,8 +144,27 @@ func (c *Config) withDefaults() Config {
 	if d.Log == nil {
 		d.Log = io.Discard
 	}
-	d.Log = &syncWriter{w: d.Log}
+	// The machine loop, the GDB stub and the network goroutines all log:
+	// one lock keeps their lines whole and the writer race-free.
+	d.Log = &lockedWriter{w: d.Log}
+	if d.TraceOut == nil {
+		d.TraceOut = d.Log
+	} else {
+		d.TraceOut = &lockedWriter{w: d.TraceOut}
+	}
 	return d
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // MaxHarts matches xv6's NCPU and the CLINT/PLIC layouts we model.
@@ -146,6 +182,12 @@ func (c *Config) validate() error {
 	}
 	if c.GDBWait && c.GDBListen == "" {
 		return errors.New("waiting for gdb needs a gdb address to listen on")
+	}
+	if c.Record != nil && c.Replay != nil {
+		return errors.New("record and replay: choose one")
+	}
+	if (c.Record != nil || c.Replay != nil) && c.Clock != ClockVirtual {
+		return errors.New("record/replay needs the virtual clock (--clock virtual): wall time differs run to run")
 	}
 	if c.Quantum < 1 {
 		return fmt.Errorf("quantum %d must be positive", c.Quantum)

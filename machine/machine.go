@@ -14,6 +14,7 @@ import (
 	"github.com/rvemu/rvemu/loader"
 	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
+	"github.com/rvemu/rvemu/symtab"
 	"github.com/rvemu/rvemu/uart"
 	"github.com/rvemu/rvemu/virtio"
 )
@@ -53,6 +54,16 @@ type Machine struct {
 	posted chan func()
 	// dbg is the GDB stub's view of the board; nil without --gdb.
 	dbg *debugger
+	// syms names kernel code in traces (nil: none loaded); insn is the
+	// per-instruction tracer, nil unless --trace insn.
+	syms *symtab.Table
+	insn *insnTracer
+	// rec logs external input (--record); script replays a log (--replay).
+	rec    *recorder
+	script *script
+	// heldFrames wait for the next feed point while recording (record.go).
+	heldFrames   [][]byte
+	deliverFrame func([]byte)
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -76,6 +87,19 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	m.Image = img
+	if err := m.setupTracing(); err != nil {
+		return nil, err
+	}
+	if c.Replay != nil {
+		if m.script, err = newScript(c.Replay, c.Log); err != nil {
+			return nil, err
+		}
+	}
+	if c.Record != nil {
+		if m.rec, err = newRecorder(c.Record, c.Log, c.Kernel); err != nil {
+			return nil, err
+		}
+	}
 	if c.Disk != "" {
 		if m.disk, err = openDisk(c.Disk, c.DiskSnapshot); err != nil {
 			return nil, err
@@ -129,7 +153,7 @@ func (m *Machine) wireDevices() {
 
 	m.mapDevice("finisher", finisherBase, finisherSize, &m.fin)
 	m.mapDevice("clint", clintBase, clintSize, m.clint)
-	m.mapDevice("plic", plicBase, plicSize, m.plic)
+	m.mapDevice("plic", plicBase, plicSize, m.tracedPLIC(m.plic))
 	m.mapDevice("uart", uartBase, uartSize, m.uart)
 	m.mapVirtio()
 	m.mapPCI()
@@ -139,7 +163,7 @@ func (m *Machine) wireDevices() {
 // when MMIO tracing is on.
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(TraceMMIO) {
-		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.Log}
+		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.TraceOut}
 	}
 	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
 }

@@ -55,27 +55,43 @@ func (m *Machine) wireNet() error {
 		toGuest, fromGuest = w.Tap(toGuest), w.Tap(fromGuest)
 	}
 	if m.cfg.Trace.Has(TraceNet) {
-		toGuest = traceFrames(m.cfg.Log, "net->guest", toGuest)
-		fromGuest = traceFrames(m.cfg.Log, "guest->net", fromGuest)
+		toGuest = traceFrames(m.cfg.TraceOut, "net->guest", toGuest)
+		fromGuest = traceFrames(m.cfg.TraceOut, "guest->net", fromGuest)
+	}
+	if m.script != nil {
+		// Replay: the recording is the host side. Frames for the guest
+		// come from it at their points; the guest's own go nowhere, and no
+		// host socket is opened.
+		m.script.frame = toGuest
+		fromGuest = func([]byte) {}
+		if m.cfg.Trace.Has(TraceNet) {
+			fromGuest = traceFrames(m.cfg.TraceOut, "guest->net", fromGuest)
+		}
+	} else if m.rec != nil {
+		toGuest = m.holdFrames(toGuest)
 	}
 	n.nic = e1000.New(m.bus, e1000.Config{MAC: c.MAC, Transmit: fromGuest, Log: logf})
 	if m.cfg.Trace.Has(TraceE1000) {
 		bar := &n.nic.PCI().BARs[0]
-		bar.Regs = &mmioTracer{name: "e1000", dev: bar.Regs, log: m.cfg.Log}
+		bar.Regs = &mmioTracer{name: "e1000", dev: bar.Regs, log: m.cfg.TraceOut}
 	}
-	user, err := usernet.New(usernet.Config{
-		ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
-	})
-	if err != nil {
-		if n.dump != nil {
-			n.dump.Close()
+	if m.script == nil {
+		user, err := usernet.New(usernet.Config{
+			ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
+		})
+		if err != nil {
+			if n.dump != nil {
+				n.dump.Close()
+			}
+			return fmt.Errorf("net: %w", err)
 		}
-		return fmt.Errorf("net: %w", err)
+		n.user = user
 	}
-	n.user = user
 	m.pci.Attach(nicSlot, 0, n.nic.PCI())
 	m.net = n
-	go m.forwardNetWakes(n)
+	if n.user != nil {
+		go m.forwardNetWakes(n)
+	}
 	return nil
 }
 
@@ -105,9 +121,11 @@ func (m *Machine) closeNet() error {
 	}
 	m.net = nil
 	close(n.done)
-	n.user.Close()
-	if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
-		fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())
+	if n.user != nil {
+		n.user.Close()
+		if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
+			fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())
+		}
 	}
 	if n.dump != nil {
 		if err := n.dump.Close(); err != nil {

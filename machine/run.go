@@ -2,10 +2,12 @@ package machine
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/rvemu/rvemu/cpu"
+	"github.com/rvemu/rvemu/replay"
 )
 
 // Interrupt-pending bits the board drives (mip layout).
@@ -34,8 +36,17 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		ctx, cancel = context.WithTimeoutCause(ctx, m.cfg.Timeout, ErrTimeout)
 		defer cancel()
 	}
-	in := startInput(m.cfg.ConsoleIn, ctx.Done())
+	var in *input
+	if m.script != nil {
+		in = &input{script: m.script} // the recording is the only input
+	} else {
+		in = startInput(m.cfg.ConsoleIn, ctx.Done())
+	}
+	in.rec, in.point = m.rec, m.point
 	m.in = in
+	if m.rec != nil {
+		defer func() { m.rec.end(m.point()) }()
+	}
 	idle := newIdler()
 	defer idle.stop()
 
@@ -53,7 +64,11 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		default:
 		}
 		m.runPosted()
-		in.feed(m.uart)
+		m.feedInput()
+		if m.script != nil && m.script.ended(m.point()) {
+			fmt.Fprintf(m.cfg.Log, "rvemu: replay: end of the recording at %d instructions\n", m.clock.retired)
+			return 0, nil
+		}
 
 		// Sample the interrupt lines at a known mtime: deadlines after it
 		// can still wake a hart, earlier ones were seen by this sampling.
@@ -66,6 +81,8 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		ran := false
 		if m.dbg.on() {
 			ran = m.debugTurn()
+		} else if m.insn != nil {
+			ran = m.insnTurn()
 		} else {
 			for i, h := range m.harts {
 				if h.Waiting() {
@@ -183,8 +200,8 @@ func (m *Machine) leaveQuiescent(h *cpu.Hart) {
 func (m *Machine) afterMMIO(h *cpu.Hart) {
 	// A guest polling the UART takes held input as fast as it reads,
 	// not one FIFO-full per turn.
-	if len(m.in.pending) > 0 {
-		m.in.feed(m.uart)
+	if m.in.holding() || len(m.heldFrames) > 0 {
+		m.feedInput()
 	}
 	m.sampleIRQs(h)
 }
@@ -219,6 +236,10 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 	deadline, armed := m.nextDeadline(sampled)
 	if m.clock.kind == ClockVirtual && armed {
 		m.clock.idleUntil(deadline) // jump; nothing to wait for
+		return
+	}
+	if in.script != nil && in.script.remaining() {
+		// A recording waited here for the input that comes next.
 		return
 	}
 	var timeout <-chan time.Time
@@ -280,6 +301,17 @@ func (i *idler) stop() { i.t.Stop() }
 type input struct {
 	ch      chan []byte
 	pending []byte
+
+	// rec logs each delivered byte at point() (--record); script replaces
+	// the host side altogether (--replay).
+	rec    *recorder
+	script *script
+	point  func() replay.Point
+}
+
+// holding reports whether input waits for room in the UART.
+func (in *input) holding() bool {
+	return len(in.pending) > 0 || (in.script != nil && in.script.remaining())
 }
 
 // receiver is the UART side of console input.
@@ -334,6 +366,10 @@ func (in *input) accept(chunk []byte, ok bool) {
 // feed moves held bytes into the UART while it has room, fetching the next
 // chunk from the reader without blocking.
 func (in *input) feed(u receiver) {
+	if in.script != nil {
+		in.script.feed(in.point(), u)
+		return
+	}
 	for {
 		if len(in.pending) == 0 {
 			select {
@@ -348,6 +384,9 @@ func (in *input) feed(u receiver) {
 		}
 		for len(in.pending) > 0 && u.RxRoom() {
 			u.Receive(in.pending[0])
+			if in.rec != nil {
+				in.rec.console(in.point(), in.pending[0])
+			}
 			in.pending = in.pending[1:]
 		}
 		if len(in.pending) > 0 {

@@ -15,8 +15,8 @@ const (
 	TraceMMIO                     // every device register access
 	TraceVirtio                   // virtio requests
 	TracePLIC                     // interrupt claims and completions
-	TraceE1000                    // NIC registers and descriptors
-	TraceNet                      // frames on the user-mode network
+	TraceE1000                    // NIC registers and descriptors (installed with the e1000 device)
+	TraceNet                      // frames on the user-mode network (installed with usernet)
 	TraceInsn                     // every instruction (slow)
 )
 
@@ -44,11 +44,30 @@ func TraceNames() []string {
 }
 
 // ParseTrace reads a comma-separated list of categories ("trap,mmio");
-// "all" enables every one.
+// "all" enables every one. An instruction range given as "insn:RANGE" is
+// accepted and dropped: ParseTraceList returns it.
 func ParseTrace(list string) (Trace, error) {
+	t, _, err := ParseTraceList(list)
+	return t, err
+}
+
+// ParseTraceList is ParseTrace that also returns the code range of an
+// "insn:RANGE" item (a symbol, "0xLO-0xHI" or one address; see
+// Config.TraceInsn), "" when insn has none.
+func ParseTraceList(list string) (Trace, string, error) {
 	var t Trace
+	insnRange := ""
 	for _, name := range strings.Split(list, ",") {
-		name = strings.TrimSpace(strings.ToLower(name))
+		name = strings.TrimSpace(name)
+		if r, ok := strings.CutPrefix(name, "insn:"); ok {
+			if strings.TrimSpace(r) == "" {
+				return 0, "", fmt.Errorf("trace %q: want insn:SYMBOL or insn:0xLO-0xHI", name)
+			}
+			t |= TraceInsn
+			insnRange = strings.TrimSpace(r)
+			continue
+		}
+		name = strings.ToLower(name)
 		switch {
 		case name == "":
 		case name == "all":
@@ -58,9 +77,9 @@ func ParseTrace(list string) (Trace, error) {
 		case traceNames[name] != 0:
 			t |= traceNames[name]
 		default:
-			return 0, fmt.Errorf("trace %q: want a comma-separated list of %s, or all",
+			return 0, "", fmt.Errorf("trace %q: want a comma-separated list of %s (insn:SYMBOL or insn:0xLO-0xHI for a range), or all",
 				name, strings.Join(TraceNames(), ", "))
 		}
 	}
-	return t, nil
+	return t, insnRange, nil
 }

@@ -1,9 +1,6 @@
 package machine
 
-import (
-	"fmt"
-	"io"
-)
+import "fmt"
 
 var (
 	exceptionNames = map[uint64]string{
@@ -36,22 +33,12 @@ func trapName(cause uint64) string {
 	return "exception"
 }
 
-// formatTrap is one trace line.
-func formatTrap(hart int, cause, epc, tval uint64, from, to uint8) string {
-	return fmt.Sprintf("trap: hart %d %s->%s cause %#x (%s) epc %#x tval %#x\n",
-		hart, privNames[from&3], privNames[to&3], cause, trapName(cause), epc, tval)
-}
-
-// installTraces hooks the harts for the enabled trace categories.
-func (m *Machine) installTraces() {
-	if !m.cfg.Trace.Has(TraceTrap) {
-		return
+// formatTrap is one trace line; sym names the code at epc ("" for none).
+func formatTrap(hart int, cause, epc, tval uint64, from, to uint8, sym string) string {
+	where := ""
+	if sym != "" {
+		where = " <" + sym + ">"
 	}
-	log := m.cfg.Log
-	for _, h := range m.harts {
-		id := h.ID
-		h.SetTrapHook(func(cause, epc, tval uint64, from, to uint8) {
-			io.WriteString(log, formatTrap(id, cause, epc, tval, from, to))
-		})
-	}
+	return fmt.Sprintf("trap: hart %d %s->%s cause %#x (%s) epc %#x%s tval %#x\n",
+		hart, privNames[from&3], privNames[to&3], cause, trapName(cause), epc, where, tval)
 }

@@ -4,6 +4,8 @@
 # to install and fails, so nothing silently skips a test later.
 set -eu
 need=""
+command -v gcc >/dev/null 2>&1 || need="$need gcc libc6-dev"
+command -v make >/dev/null 2>&1 || need="$need make"
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-unknown-elf"
 command -v qemu-system-riscv64 >/dev/null 2>&1 || need="$need qemu-system-misc"
 command -v gdb-multiarch >/dev/null 2>&1 || need="$need gdb-multiarch"

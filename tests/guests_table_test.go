@@ -18,9 +18,6 @@ type guestCase struct {
 	legacy  bool   // the disk speaks virtio-mmio version 1 instead of 2
 	input   string // typed on the console
 	e1000   bool   // an E1000 NIC at 00:01.0 (no network behind it)
-	// pendingOnRvemu names the board feature the program needs that rvemu
-	// does not have yet; the rvemu run reports it as skipped until then.
-	pendingOnRvemu string
 	// varying: lines starting with these prefixes carry measurements
 	// (counts, times) and are compared by prefix only.
 	varying []string
@@ -73,7 +70,6 @@ var guestCases = []guestCase{
 	{program: "pcie", harts: 1, lines: []string{
 		"pcie: start", "pcie: ecam ok", "PASS"}},
 	{program: "pcie_e1000", harts: 1, e1000: true,
-		pendingOnRvemu: "the board maps only an empty ECAM (machine/pci.go): no E1000 at 00:01.0 yet",
 		lines: []string{
 			"pcie_e1000: start", "pcie_e1000: found 8086:100e at 00:01.0",
 			"pcie_e1000: bar0 at 0x40000000", "pcie_e1000: registers ok",

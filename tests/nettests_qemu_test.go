@@ -1,380 +1,59 @@
 package tests
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestNettestsQEMU boots our xv6 with the net lab on QEMU (the reference
-// machine) and runs `nettests echo` (the 2019 lab's test, against an echo
-// server) and `nettests` (the 2020/2021 lab's, against a server answering
-// "this is the host!" like the lab's server.py).
-//
-// Network safety: QEMU and the servers run in a fresh network namespace
-// holding only loopback, so nothing the guest sends (its DNS query goes to
-// 8.8.8.8) can leave the machine. The test binary re-executes itself under
-// `unshare -n` for that; the parent builds the kernel and checks the child.
+// TestNettestsQEMU runs the net lab on QEMU, the reference machine. Offline,
+// slirp cannot answer the DNS query: the run is checked up to the query.
 func TestNettestsQEMU(t *testing.T) {
-	if os.Getenv(netnsChildEnv) != "" {
-		runNettestsInNetns(t)
+	r := netRun{name: "QEMU", boot: bootQEMUNet, tools: []string{"qemu-system-riscv64"}}
+	if inNetnsChild() {
+		runNettestsInNetns(t, r)
 		return
 	}
-	if testing.Short() {
-		t.Skip("end-to-end boot on QEMU: run without -short (make test-e2e)")
-	}
-	for _, tool := range []string{"unshare", "ip", "make", "riscv64-unknown-elf-gcc", "qemu-system-riscv64"} {
-		_, err := exec.LookPath(tool)
-		require.NoErrorf(t, err, "the QEMU net test needs %s", tool)
-	}
-
-	build := t.TempDir()
-	buildXV6(t, build, labTestPort, labFwdPort)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	args := []string{"-n"}
-	if os.Geteuid() != 0 {
-		args = []string{"-r", "-n"} // an unprivileged user namespace may create the net namespace
-	}
-	args = append(args, os.Args[0], "-test.run=^TestNettestsQEMU$", "-test.v", "-test.count=1")
-	child := exec.CommandContext(ctx, "unshare", args...)
-	child.Env = append(os.Environ(), netnsChildEnv+"=1", netnsBuildEnv+"="+build)
-	out, err := child.CombinedOutput()
-	t.Logf("inside the network namespace:\n%s", out)
-	require.NoError(t, err, "nettests in the network namespace failed")
-	require.Contains(t, string(out), "--- PASS: TestNettestsQEMU", "the child ran no test")
+	runNetTest(t, "TestNettestsQEMU", r)
 }
 
-const (
-	netnsChildEnv = "RVEMU_NETTESTS_NETNS_CHILD"
-	netnsBuildEnv = "RVEMU_NETTESTS_BUILD"
-
-	// The lab's ports for uid 0: 25099 + uid%5000 for the host server,
-	// 25999 + uid%5000 forwarded to guest port 2000. Inside a fresh namespace
-	// nothing else can hold them.
-	labTestPort = 25099
-	labFwdPort  = 25999
-	labEchoPort = labTestPort + 1 // nettests' NET_ECHO_PORT default
-
-	pingMessage = "a message from xv6!"
-	hostReply   = "this is the host!"
-	echoMessage = "hello world!\x00"
-
-	// 1 + 100 single-process + 10 multi-process pings.
-	wantPings = 111
-)
-
-var (
-	guestMAC = [6]byte{0x52, 0x54, 0x00, 0x12, 0x34, 0x56}
-	guestIP  = [4]byte{10, 0, 2, 15}
-	hostIP   = [4]byte{10, 0, 2, 2}
-	dnsIP    = [4]byte{8, 8, 8, 8}
-)
-
-func buildXV6(t *testing.T, build string, port, fwdPort int) {
-	t.Helper()
-	make := exec.Command("make", "-j2", "-C", "../xv6", "B="+build,
-		fmt.Sprintf("NET_TESTS_PORT=%d", port), fmt.Sprintf("NET_FWD_PORT=%d", fwdPort), "all")
-	out, err := make.CombinedOutput()
-	require.NoErrorf(t, err, "building xv6:\n%s", out)
-}
-
-// runNettestsInNetns is the child: it runs inside the new namespace.
-func runNettestsInNetns(t *testing.T) {
-	build := os.Getenv(netnsBuildEnv)
-	require.NotEmpty(t, build)
-
-	out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput()
-	require.NoErrorf(t, err, "ip link set lo up: %s", out)
-	ifaces, err := net.Interfaces()
-	require.NoError(t, err)
-	for _, ifc := range ifaces {
-		require.Equalf(t, "lo", ifc.Name, "the namespace must hold only loopback, found %s", ifc.Name)
-	}
-
-	host := startLabServer(t, labTestPort, func([]byte) []byte { return []byte(hostReply) })
-	echo := startLabServer(t, labEchoPort, func(b []byte) []byte { return b })
-
-	pcap := filepath.Join(build, "packets.pcap") // where qemu-net dumps frames
-	qemu := startQEMU(t, build, pcap)
-
-	require.Truef(t, qemu.console.waitFor("$ ", 0, 30*time.Second), "no shell prompt; console:\n%s", qemu.console)
-	mark := qemu.console.Len()
-	_, err = qemu.stdin.Write([]byte("nettests echo\n"))
-	require.NoError(t, err)
-	require.Truef(t, qemu.console.waitFor("$ ", mark, 20*time.Second), "nettests echo did not finish; console:\n%s", qemu.console)
-	_, err = qemu.stdin.Write([]byte("nettests\n"))
-	require.NoError(t, err)
-	started := time.Now()
-	// DNS needs the Internet, which this namespace lacks: the run ends at
-	// the query, so wait for the line that announces it.
-	ok := qemu.console.waitFor("testing DNS\n", mark, 40*time.Second)
-	if ok {
-		// The line comes before the query: let the query reach the wire.
-		ok = waitForDNSQuery(pcap, 10*time.Second)
-		t.Logf("nettests: typed to DNS query in %v", time.Since(started))
-	}
-	qemu.stop(t)
-	transcript := qemu.console.String()
-	t.Logf("guest console:\n%s", transcript)
-	require.Truef(t, ok, "nettests did not send its DNS query; console:\n%s", transcript)
-
-	t.Run("transcript", func(t *testing.T) {
-		assertLinesInOrder(t, transcript, []string{
-			"testing one ping: OK",
-			fmt.Sprintf("nettests running on port %d", labTestPort),
-			"testing ping: OK",
-			"testing single-process pings: OK",
-			"testing multi-process pings: OK",
-			"testing DNS",
-		})
-		assert.NotContains(t, transcript, "nettests: ", "a test reported a failure")
-		assert.NotContains(t, transcript, "panic", "the kernel panicked")
-	})
-
-	t.Run("host servers", func(t *testing.T) {
-		assert.Equal(t, int64(wantPings), host.received.Load(), "pings the host server got")
-		assert.Zero(t, host.unexpected.Load(), "datagrams to the host server that were not pings")
-		assert.Equal(t, int64(1), echo.received.Load(), "datagrams the echo server got")
-	})
-
-	t.Run("wire", func(t *testing.T) {
-		frames, err := pcapFrames(pcap)
-		require.NoError(t, err)
-		checkWire(t, frames)
-	})
-}
-
-// checkWire looks at every frame the guest exchanged through the E1000.
-func checkWire(t *testing.T, frames [][]byte) {
-	var arpReplies, pings, echoes, dnsQueries, hostAnswers int
-	for _, raw := range frames {
-		f, ok := parseEth(raw)
-		if !ok {
-			continue
-		}
-		switch {
-		case f.src == guestMAC && f.etherType == 0x0806:
-			a, ok := parseARP(f.payload)
-			if assert.True(t, ok, "malformed ARP from the guest") && a.op == 2 {
-				assert.Equal(t, guestMAC, a.sha, "ARP reply sender MAC")
-				assert.Equal(t, guestIP, a.spa, "ARP reply sender IP")
-				arpReplies++
-			}
-		case f.src == guestMAC && f.etherType == 0x0800:
-			d, ok := parseUDP(f.payload)
-			if !assert.True(t, ok, "the guest sent an IPv4 frame that is not well-formed UDP") {
-				continue
-			}
-			assert.Equal(t, guestIP, d.src, "source address")
-			assert.True(t, d.ipChecksumOK, "IPv4 header checksum of a guest frame")
-			assert.True(t, d.udpChecksumGiven && d.udpChecksumOK, "UDP checksum of a guest frame")
-			switch {
-			case d.dst == hostIP && d.dport == labTestPort && string(d.payload) == pingMessage:
-				pings++
-			case d.dst == hostIP && d.dport == labEchoPort && string(d.payload) == echoMessage:
-				echoes++
-			case d.dst == dnsIP && d.dport == 53:
-				dnsQueries++
-			default:
-				t.Errorf("unexpected datagram from the guest to %v:%d: %q", d.dst, d.dport, d.payload)
-			}
-		case f.dst == guestMAC && f.etherType == 0x0800:
-			if d, ok := parseUDP(f.payload); ok && d.src == hostIP && d.sport == labTestPort {
-				hostAnswers++
-			}
-		}
-	}
-	assert.Positive(t, arpReplies, "the guest answered slirp's ARP request")
-	assert.Equal(t, wantPings, pings, "pings on the wire")
-	assert.Equal(t, wantPings, hostAnswers, "host answers on the wire")
-	assert.Equal(t, 1, echoes, "echo datagrams on the wire")
-	assert.Equal(t, 1, dnsQueries, "DNS queries on the wire")
-}
-
-// waitForDNSQuery waits until the capture holds the guest's DNS query.
-func waitForDNSQuery(pcap string, timeout time.Duration) bool {
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		frames, _ := pcapFrames(pcap) // may end mid-record while QEMU writes
-		for _, raw := range frames {
-			if f, ok := parseEth(raw); ok && f.src == guestMAC && f.etherType == 0x0800 {
-				if d, ok := parseUDP(f.payload); ok && d.dst == dnsIP && d.dport == 53 {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-func assertLinesInOrder(t *testing.T, transcript string, want []string) {
-	t.Helper()
-	lines := strings.Split(strings.ReplaceAll(transcript, "\r", ""), "\n")
-	i := 0
-	for _, line := range lines {
-		if i < len(want) && strings.TrimSpace(line) == want[i] {
-			i++
-		}
-	}
-	if i < len(want) {
-		t.Errorf("missing line %q (after %d in order); console:\n%s", want[i], i, transcript)
-	}
-}
-
-// labServer is a UDP server on 127.0.0.1 like the lab's server.py.
-type labServer struct {
-	received   atomic.Int64
-	unexpected atomic.Int64
-}
-
-func startLabServer(t *testing.T, port int, answer func([]byte) []byte) *labServer {
-	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port})
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	s := &labServer{}
-	go func() {
-		buf := make([]byte, 2048)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return // closed
-			}
-			if port == labTestPort && string(buf[:n]) != pingMessage {
-				s.unexpected.Add(1)
-			}
-			s.received.Add(1)
-			if _, err := conn.WriteToUDP(answer(buf[:n]), from); err != nil {
-				return
-			}
-		}
-	}()
-	return s
-}
-
-type qemuRun struct {
-	cmd     *exec.Cmd
-	stdin   io.Writer
-	console *consoleLog
-	done    chan error // the result of cmd.Wait
-
-	once   sync.Once
-	exited chan struct{}
-}
-
-// startQEMU boots the build with the Makefile's `qemu-net` target, so the
+// bootQEMUNet boots the build with the Makefile's `qemu-net` target, so the
 // test runs the board exactly as students do: 3 harts, the E1000 on pcie.0
-// behind user-mode networking, every frame dumped to pcap.
-func startQEMU(t *testing.T, build, pcap string) *qemuRun {
+// behind user-mode networking, every frame dumped to $(B)/packets.pcap.
+func bootQEMUNet(t *testing.T, build string) *netGuest {
 	cmd := exec.Command("make", "-s", "-C", "../xv6", "B="+build,
 		fmt.Sprintf("NET_TESTS_PORT=%d", labTestPort), fmt.Sprintf("NET_FWD_PORT=%d", labFwdPort),
 		"qemu-net")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // make and QEMU: one group to end
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
-	console := &consoleLog{notify: make(chan struct{}, 1)}
+	console := newConsoleLog()
 	cmd.Stdout = console
 	cmd.Stderr = console
 	require.NoError(t, cmd.Start())
-	q := &qemuRun{cmd: cmd, stdin: stdin, console: console, done: make(chan error, 1)}
-	go func() { q.done <- cmd.Wait() }()
-	t.Cleanup(func() { q.stop(t) })
-	return q
-}
-
-// stop quits QEMU with its console escape (Ctrl-A x), which also closes
-// the pcap cleanly, and kills the process group if that does not work.
-func (q *qemuRun) stop(t *testing.T) {
-	select {
-	case <-q.stopped():
-		return
-	default:
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			// QEMU's console escape Ctrl-A x quits cleanly, closing the pcap.
+			_, _ = stdin.Write([]byte("\x01x"))
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-exited
+			}
+		})
 	}
-	_, _ = q.stdin.Write([]byte("\x01x"))
-	select {
-	case <-q.stopped():
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-q.cmd.Process.Pid, syscall.SIGKILL)
-		<-q.stopped()
-	}
-}
-
-// stopped is closed once the process has exited.
-func (q *qemuRun) stopped() <-chan struct{} {
-	q.once.Do(func() {
-		q.exited = make(chan struct{})
-		go func() {
-			<-q.done
-			close(q.exited)
-		}()
-	})
-	return q.exited
-}
-
-// consoleLog collects the guest console and lets the test wait for text.
-type consoleLog struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	notify chan struct{}
-}
-
-func (c *consoleLog) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	c.buf.Write(p)
-	c.mu.Unlock()
-	select {
-	case c.notify <- struct{}{}:
-	default:
-	}
-	return len(p), nil
-}
-
-func (c *consoleLog) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.String()
-}
-
-func (c *consoleLog) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.Len()
-}
-
-// contains reports whether s is in the console output from byte from on.
-func (c *consoleLog) contains(s string, from int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return bytes.Contains(c.buf.Bytes()[from:], []byte(s))
-}
-
-// waitFor reports whether s appeared on the console, from byte from on,
-// within timeout.
-func (c *consoleLog) waitFor(s string, from int, timeout time.Duration) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		if c.contains(s, from) {
-			return true
-		}
-		select {
-		case <-c.notify:
-		case <-deadline.C:
-			return c.contains(s, from)
-		}
-	}
+	return &netGuest{console: console, stdin: stdin, pcap: filepath.Join(build, "packets.pcap"), stop: stop}
 }

@@ -70,6 +70,8 @@ type Block struct {
 	driverOK    bool
 
 	segs []segment // descriptor chain scratch, reused across requests
+
+	requestHook func(Request) // --trace virtio (trace.go)
 }
 
 // NewBlock returns a block device serving disk, doing DMA through b and

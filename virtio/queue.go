@@ -143,7 +143,7 @@ func (d *Block) serveAvailable() (served bool) {
 			d.fail("chain", "%v", err)
 			return served
 		}
-		written, err := d.serve(segs)
+		written, err := d.serve(head, segs)
 		if err != nil {
 			d.fail("status", "%v", err)
 			return served

@@ -29,7 +29,7 @@ var deviceID = []byte("rvemu-virtio-blk")
 // (data for IN, then the status byte). It returns the number of bytes
 // written into the chain. An error means not even the status byte could be
 // written; every other problem is reported to the driver as IOERR/UNSUPP.
-func (d *Block) serve(segs []segment) (uint32, error) {
+func (d *Block) serve(head uint16, segs []segment) (uint32, error) {
 	nr := 0
 	for nr < len(segs) && !segs[nr].write {
 		nr++
@@ -52,6 +52,9 @@ func (d *Block) serve(segs []segment) (uint32, error) {
 	dataIn := trimEnd(writable, 1)
 
 	status, written := d.execute(readable, dataIn)
+	if d.requestHook != nil {
+		d.traceRequest(head, readable, dataIn, status)
+	}
 	if err := d.bus.WriteDMA(statusAddr, []byte{status}); err != nil {
 		return 0, fmt.Errorf("status byte at %#x outside RAM", statusAddr)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ Examples:
    rvemu boot --disk fs.img kernel/kernel
    rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
    rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
    echo ls | rvemu boot --disk fs.img kernel
    rvemu boot --disk fs.img --disk-snapshot kernel            # fs.img stays as it was`
@@ -52,12 +54,16 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
-			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ")},
+			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ") +
+				"; insn:SYMBOL or insn:0xLO-0xHI traces only that code"},
+			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
-			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions)"},
+			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
+			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
+			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
 		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
@@ -95,11 +101,14 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}
-	if cfg.Trace, err = machine.ParseTrace(c.String("trace")); err != nil {
+	if cfg.Trace, cfg.TraceInsn, err = machine.ParseTraceList(c.String("trace")); err != nil {
 		return cfg, usageError("%v", err)
 	}
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
 		return cfg, usageError("%v", err)
+	}
+	if (c.IsSet("record") || c.IsSet("replay")) && !c.IsSet("clock") {
+		cfg.Clock = machine.ClockVirtual // the only clock that repeats
 	}
 	if cfg.Net, err = netConfigFromFlags(c); err != nil {
 		return cfg, err
@@ -114,19 +123,38 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	}
 	cfg.ConsoleOut = stdout
 	cfg.Log = stderr
+	if path := c.String("trace-file"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return usageError("--trace-file: %v", err)
+		}
+		defer f.Close()
+		// Buffered: a trace is written line by line, often per instruction.
+		w := bufio.NewWriterSize(f, 64<<10)
+		defer w.Flush()
+		cfg.TraceOut = w
+	}
+
+	closeLogs, err := openRecordReplay(c, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeLogs()
 
 	ctx, quit := context.WithCancel(c.Context)
 	defer quit()
-	term, err := console.MakeRaw(stdin)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
-	}
-	// Restored on every way out of here, before run prints any error;
-	// signals cancel the context (see run), so they come back this way too.
-	defer term.Restore()
-	cfg.ConsoleIn = stdin
-	if term != nil {
-		cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+	if cfg.Replay == nil { // a replay takes no host input: the terminal stays as it is
+		term, err := console.MakeRaw(stdin)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
+		}
+		// Restored on every way out of here, before run prints any error;
+		// signals cancel the context (see run), so they come back this way too.
+		defer term.Restore()
+		cfg.ConsoleIn = stdin
+		if term != nil {
+			cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+		}
 	}
 
 	m, err := machine.New(cfg)
@@ -160,4 +188,33 @@ func exitStatus(code int) error {
 		return nil
 	}
 	return &exitError{code: code, err: errors.New("")}
+}
+
+// openRecordReplay opens the --record/--replay files; the returned
+// function closes them.
+func openRecordReplay(c *cli.Context, cfg *machine.Config) (func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	if path := c.String("record"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return closeAll, usageError("--record: %v", err)
+		}
+		files = append(files, f)
+		cfg.Record = f
+	}
+	if path := c.String("replay"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			closeAll()
+			return func() {}, usageError("--replay: %v", err)
+		}
+		files = append(files, f)
+		cfg.Replay = f
+	}
+	return closeAll, nil
 }

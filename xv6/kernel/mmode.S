@@ -30,8 +30,12 @@ mtimer:
         add a2, a2, a3
         ld a1, 24(a0)
         sd a2, 0(a1)
+        # Set SSIP through sip, which shows only the S-level bits. A csrs
+        # on mip must leave SEIP's software bit alone even while the PLIC
+        # asserts SEIP; an emulator that latches it storms S-mode with
+        # external interrupts that claim nothing.
         li a1, 2
-        csrs mip, a1
+        csrs sip, a1
         ld a3, 16(a0)
         ld a2, 8(a0)
         ld a1, 0(a0)

@@ -1,0 +1,215 @@
+package tests
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/grade"
+	"github.com/rvemu/rvemu/replay"
+)
+
+// freshDisk copies the built fs.img: a recording and its replay must start
+// from the same disk contents.
+func freshDisk(t *testing.T, buildDir string) string {
+	t.Helper()
+	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
+	require.NoError(t, err)
+	disk := filepath.Join(t.TempDir(), "fs.img")
+	require.NoError(t, os.WriteFile(disk, img, 0o644))
+	return disk
+}
+
+// startRvemu runs rvemu boot with args on our xv6 and a fresh disk; stdout
+// is the console, stderr is kept apart (stats, replay notes).
+func startRvemu(t *testing.T, rvemu, buildDir string, stderr io.Writer, args ...string) *xv6Console {
+	t.Helper()
+	args = append(append([]string{"boot", "--disk", freshDisk(t, buildDir), "--timeout", "120s", "--stats"}, args...),
+		filepath.Join(buildDir, "kernel.img"))
+	cmd := exec.Command(rvemu, args...)
+	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
+	var err error
+	c.stdin, err = cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+	go c.collect(stdout)
+	t.Cleanup(func() {
+		c.stop()
+		if t.Failed() {
+			t.Logf("console output:\n%s", c.output())
+		}
+	})
+	return c
+}
+
+// finish stops rvemu the way a user does (a signal) and waits for it.
+func (c *xv6Console) finish() {
+	c.t.Helper()
+	require.NoError(c.t, c.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-c.exited:
+	case <-time.After(60 * time.Second):
+		c.t.Fatal("rvemu did not stop on SIGTERM")
+	}
+	_ = c.cmd.Wait()
+}
+
+var statsInstructions = regexp.MustCompile(`stats: (\d+) instructions`)
+
+func instructions(t *testing.T, stderr string) string {
+	t.Helper()
+	m := statsInstructions.FindStringSubmatch(stderr)
+	require.NotNil(t, m, "no stats line in %q", stderr)
+	return m[1]
+}
+
+// TestXv6RecordReplay types shell commands into our xv6 under --record,
+// then replays the log without input: the console output and the number
+// of instructions retired must be identical.
+func TestXv6RecordReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
+	build := xv6Build(t)
+	rvemu := buildRvemu(t)
+	for _, harts := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d harts", harts), func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "run.rec")
+			var recErr bytes.Buffer
+			c := startRvemu(t, rvemu, build, &recErr, "--smp", fmt.Sprint(harts), "--record", log)
+			c.waitFor(xv6Prompt, 0)
+			assert.Contains(t, c.run("echo recorded run"), "recorded run")
+			assert.NotEmpty(t, c.run("ls"))
+			c.run("mkdir d; echo x > d/f; cat d/f")
+			c.finish()
+			recorded := c.output()
+
+			f, err := os.Open(log)
+			require.NoError(t, err)
+			events, err := replay.Read(f)
+			f.Close()
+			require.NoError(t, err)
+			var typed []byte
+			for _, e := range events[:len(events)-1] {
+				typed = append(typed, e.Data...)
+			}
+			// The UART's 16-byte FIFO takes a long line in several events.
+			assert.Equal(t, "echo recorded run\nls\nmkdir d; echo x > d/f; cat d/f\n", string(typed))
+			assert.Equal(t, replay.End, events[len(events)-1].Kind)
+
+			var repErr bytes.Buffer
+			r := startRvemu(t, rvemu, build, &repErr, "--smp", fmt.Sprint(harts), "--replay", log)
+			select {
+			case <-r.exited:
+			case <-time.After(90 * time.Second):
+				t.Fatal("replay did not stop at the end of the recording")
+			}
+			require.NoError(t, r.cmd.Wait(), repErr.String())
+			assert.Equal(t, recorded, r.output(), "identical console output")
+			assert.Equal(t, instructions(t, recErr.String()), instructions(t, repErr.String()), "identical instruction count")
+			assert.NotContains(t, repErr.String(), "diverged")
+			assert.Contains(t, repErr.String(), "replay: end of the recording at "+instructions(t, recErr.String()))
+		})
+	}
+}
+
+// TestXv6Traces boots our xv6 with the readable traces on and checks one
+// line of each kind against the kernel's own code.
+func TestXv6Traces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
+	build := xv6Build(t)
+	rvemu := buildRvemu(t)
+	traceFile := filepath.Join(t.TempDir(), "trace.txt")
+	var stderr bytes.Buffer
+	c := startRvemu(t, rvemu, build, &stderr, "--trace", "trap,virtio,plic,insn:virtio_disk_intr", "--trace-file", traceFile)
+	c.waitFor(xv6Prompt, 0)
+	c.finish()
+	data, err := os.ReadFile(traceFile)
+	require.NoError(t, err)
+	trace := string(data)
+	for _, want := range []string{
+		`(?m)^virtio: read sector \d+ len 1024 status 0 \(ok\) desc \d+$`,
+		`(?m)^plic: hart 0 S claim -> 1 \(virtio\)$`,
+		`(?m)^plic: hart 0 S complete 1 \(virtio\)$`,
+		`(?m)^trap: hart 0 S->S cause 0x8000000000000009 \(S external interrupt\) epc 0x[0-9a-f]+ <\w+(\+0x[0-9a-f]+)?> tval 0x0$`,
+		`(?m)^trap: hart 0 U->S cause 0x8 \(ecall from U\) epc 0x[0-9a-f]+ tval 0x0$`,
+		`(?m)^insn: hart 0 S 0x[0-9a-f]+ <virtio_disk_intr> [0-9a-f ]{8} addi sp,sp,-\d+$`,
+	} {
+		assert.Regexp(t, want, trace)
+	}
+	assert.NotContains(t, stderr.String(), "insn:", "traces go to the file")
+	assert.False(t, strings.Contains(trace, "e1000"), "no NIC on this board yet")
+}
+
+// TestXv6NettestsRecordReplay is the acceptance of deterministic runs on
+// the net lab: nettests talks to the lab's server on 127.0.0.1 while
+// recorded; the server is then closed, and the replay prints the same
+// console output at the same instruction count with no host network.
+func TestXv6NettestsRecordReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end boot: run without -short (make test-e2e)")
+	}
+	dir, err := filepath.Abs(filepath.Join("build", "diag-net"))
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(dir)) // nettests has the port compiled in
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	server, fwd := freeLoopbackUDPPort(t), freeLoopbackUDPPort(t)
+	xv6 := filepath.Join(dir, "xv6")
+	buildXV6(t, xv6, server, fwd)
+	rvemu := buildRvemuIn(t, dir)
+	host, err := grade.StartHost(grade.HostReply, uint16(server), 0)
+	require.NoError(t, err)
+
+	log := filepath.Join(t.TempDir(), "nettests.rec")
+	var recErr bytes.Buffer
+	c := startRvemu(t, rvemu, xv6, &recErr, "--smp", "3", "--record", log)
+	c.waitFor(xv6Prompt, 0)
+	lines := c.run("nettests")
+	assert.Contains(t, lines, "all tests passed.")
+	c.finish()
+	host.Close()
+	recorded := c.output()
+
+	f, err := os.Open(log)
+	require.NoError(t, err)
+	events, err := replay.Read(f)
+	f.Close()
+	require.NoError(t, err)
+	frames := 0
+	for _, e := range events {
+		if e.Kind == replay.Frame {
+			frames++
+		}
+	}
+	assert.Greater(t, frames, 111, "ARP, 111 ping replies and the DNS answer came from the host side")
+
+	var repErr bytes.Buffer
+	r := startRvemu(t, rvemu, xv6, &repErr, "--smp", "3", "--replay", log)
+	select {
+	case <-r.exited:
+	case <-time.After(120 * time.Second):
+		t.Fatal("replay did not stop at the end of the recording")
+	}
+	require.NoError(t, r.cmd.Wait(), repErr.String())
+	assert.Equal(t, recorded, r.output(), "identical console output")
+	assert.Equal(t, instructions(t, recErr.String()), instructions(t, repErr.String()), "identical instruction count")
+	assert.NotContains(t, repErr.String(), "diverged")
+	t.Logf("nettests: %d events, %d frames; recorded %s", len(events), frames,
+		statsInstructions.FindString(recErr.String()))
+}
