@@ -34,6 +34,7 @@ _start:
 	require.NoError(t, err)
 	first := exec.Command(self, "boot", "--disk", disk, kernel)
 	first.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	first.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := first.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, first.Start())

@@ -60,6 +60,9 @@ func TestSpinningGuestCannotStarveQuit(t *testing.T) {
 
 			cmd := exec.Command(self, append(append([]string{"boot"}, tc.flags...), kernel)...)
 			cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+			// A test binary that dies of its timeout takes the spinning
+			// guest with it.
+			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 			cmd.Stdin = tty
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
