@@ -1,6 +1,9 @@
 package console
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // EscapeKey is Ctrl-A, the prefix of the console's own commands (QEMU's).
 const EscapeKey = 0x01
@@ -8,69 +11,146 @@ const EscapeKey = 0x01
 // HelpText lists the escape keys; printed by Ctrl-A H.
 const HelpText = "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a C-a  send C-a to the guest\r\n"
 
+// QueueLimit bounds the typed bytes held for a guest that is not reading
+// its console. Beyond it keys are dropped (and counted) rather than the
+// keyboard left unread: a reader that stopped reading the terminal would
+// never see Ctrl-A X. 64 KiB keeps any sensible paste whole.
+const QueueLimit = 64 << 10
+
+// droppedNote is printed once, at the first dropped key.
+const droppedNote = "\r\nrvemu: console input full (the guest is not reading): dropping typed keys\r\n"
+
 // Escaper filters a keyboard stream: it removes Ctrl-A commands and acts
-// on them, passing every other byte through unchanged. It is read by one
-// goroutine (the console reader).
+// on them, passing every other byte through unchanged.
+//
+// Its own goroutine reads the keyboard all the time and acts on commands
+// at once, whether or not the guest takes its input; guest bytes wait in a
+// queue of at most QueueLimit bytes for Read. So a guest spinning with
+// interrupts off, its UART full or never set up, cannot starve Ctrl-A X.
 type Escaper struct {
-	r      io.Reader
 	help   io.Writer
 	onQuit func()
-	armed  bool // the previous byte was a lone Ctrl-A
-	quit   bool
+
+	mu      sync.Mutex
+	more    *sync.Cond // queue grew, or the stream ended
+	queue   []byte     // filtered bytes for the guest
+	quit    bool       // Ctrl-A X seen
+	err     error      // the keyboard's read error (io.EOF at its end)
+	dropped int        // bytes lost to a full queue
+
+	armed bool // the previous byte was a lone Ctrl-A (reader goroutine only)
 }
 
-// NewEscaper wraps r. help receives the key list on Ctrl-A H; quit is called
-// once on Ctrl-A X, after which Read returns io.EOF.
+// NewEscaper wraps r and starts reading it. help receives the key list on
+// Ctrl-A H and the one-time note about dropped keys; quit is called once
+// on Ctrl-A X, after which Read returns what was queued before it and then
+// io.EOF.
 func NewEscaper(r io.Reader, help io.Writer, quit func()) *Escaper {
-	return &Escaper{r: r, help: help, onQuit: quit}
+	e := &Escaper{help: help, onQuit: quit}
+	e.more = sync.NewCond(&e.mu)
+	go e.pump(r)
+	return e
 }
 
-// Read returns the next bytes meant for the guest. It never returns 0 bytes
-// with a nil error, even when a whole chunk was escape commands.
-func (e *Escaper) Read(p []byte) (int, error) {
+// pump reads the keyboard until Ctrl-A X or a read error.
+func (e *Escaper) pump(r io.Reader) {
+	buf := make([]byte, 512)
 	for {
-		if e.quit {
-			return 0, io.EOF
-		}
-		n, err := e.r.Read(p)
-		out := 0
-		for _, c := range p[:n] {
-			if keep, ok := e.filter(c); ok {
-				p[out] = keep
-				out++
+		n, err := r.Read(buf)
+		for _, c := range buf[:n] {
+			keep, ok, quit := e.filter(c)
+			if quit {
+				// Act first: once Read reports the end, the run is
+				// already stopping.
+				if e.onQuit != nil {
+					e.onQuit()
+				}
+				e.mu.Lock()
+				e.quit = true
+				e.more.Broadcast()
+				e.mu.Unlock()
+				return
 			}
-			if e.quit {
-				break
+			if ok {
+				e.enqueue(keep)
 			}
 		}
-		if out > 0 || err != nil {
-			return out, err
+		if err != nil {
+			e.mu.Lock()
+			e.err = err
+			e.more.Broadcast()
+			e.mu.Unlock()
+			return
 		}
 	}
 }
 
-// filter runs one byte through the escape state machine; ok says whether a
-// byte goes to the guest.
-func (e *Escaper) filter(c byte) (byte, bool) {
+func (e *Escaper) enqueue(c byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.queue) >= QueueLimit {
+		if e.dropped == 0 {
+			io.WriteString(e.help, droppedNote)
+		}
+		e.dropped++
+		return
+	}
+	e.queue = append(e.queue, c)
+	e.more.Broadcast()
+}
+
+// Read returns the next bytes meant for the guest, waiting for some. It
+// never returns 0 bytes with a nil error.
+func (e *Escaper) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for len(e.queue) == 0 && !e.quit && e.err == nil {
+		e.more.Wait()
+	}
+	if len(e.queue) > 0 {
+		n := copy(p, e.queue)
+		e.queue = e.queue[n:]
+		if len(e.queue) == 0 {
+			e.queue = nil // let a big paste's array go
+		}
+		return n, nil
+	}
+	if e.quit {
+		return 0, io.EOF
+	}
+	return 0, e.err
+}
+
+// Dropped reports how many typed bytes were lost to a full queue.
+func (e *Escaper) Dropped() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.dropped
+}
+
+// filter runs one byte through the escape state machine: ok says whether
+// a byte goes to the guest, quit that it was Ctrl-A X. It runs on the
+// reader goroutine.
+func (e *Escaper) filter(c byte) (keep byte, ok, quit bool) {
 	if !e.armed {
 		if c == EscapeKey {
 			e.armed = true
-			return 0, false
+			return 0, false, false
 		}
-		return c, true
+		return c, true, false
 	}
 	e.armed = false
 	switch c {
 	case EscapeKey:
-		return EscapeKey, true
+		return EscapeKey, true, false
 	case 'x', 'X':
-		e.quit = true
-		if e.onQuit != nil {
-			e.onQuit()
-		}
+		return 0, false, true
 	case 'h', 'H', '?':
 		io.WriteString(e.help, HelpText)
 	}
 	// Unknown commands are dropped, as QEMU does.
-	return 0, false
+	return 0, false, false
 }

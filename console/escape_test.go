@@ -72,3 +72,31 @@ func TestTerminalNilAndPipe(t *testing.T) {
 	term.Restore() // nil receiver is a no-op
 	assert.False(t, IsTerminal(r))
 }
+
+// Nobody reads the guest side (a guest that never takes input): the
+// keyboard is still read, Ctrl-A X still quits, the queue stops at
+// QueueLimit and counts what it dropped, with one note on the help writer.
+func TestEscaperQueueBoundedAndQuitNotStarved(t *testing.T) {
+	r, w := io.Pipe()
+	var help bytes.Buffer
+	quit := make(chan struct{})
+	e := NewEscaper(r, &help, func() { close(quit) })
+
+	const extra = 100
+	chunk := bytes.Repeat([]byte("k"), 1000)
+	for sent := 0; sent < QueueLimit+extra; {
+		n := min(len(chunk), QueueLimit+extra-sent)
+		_, err := w.Write(chunk[:n])
+		require.NoError(t, err)
+		sent += n
+	}
+	_, err := w.Write([]byte{EscapeKey, 'x'})
+	require.NoError(t, err)
+	<-quit // reached although Read was never called
+
+	assert.Equal(t, extra, e.Dropped())
+	assert.Equal(t, 1, bytes.Count(help.Bytes(), []byte("dropping typed keys")))
+	got, err := io.ReadAll(e)
+	require.NoError(t, err)
+	assert.Len(t, got, QueueLimit, "what was queued before the quit still arrives")
+}

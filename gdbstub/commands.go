@@ -14,6 +14,7 @@ const (
 	errBadArgs  = "E16" // EINVAL-ish: a packet we cannot parse
 	errFault    = "E14" // EFAULT: memory not accessible
 	errNoThread = "E03" // ESRCH: no such hart
+	errNoRoom   = "E1C" // ENOSPC: breakpoint or watchpoint table full
 	errNoReg    = "E0e" // a register we do not have
 )
 
@@ -424,6 +425,14 @@ func (s *session) writeMem(arg string, hexData bool) string {
 
 // breakpoints and watchpoints -----------------------------------------
 
+// The debugger's tables are bounded: the board checks every watchpoint on
+// every data access while any is set, and a debugger has no business
+// setting thousands. Past the bound Z answers ENOSPC and nothing changes.
+const (
+	maxBreakpoints = 4096 // distinct addresses
+	maxWatchpoints = 64   // insertions in force
+)
+
 // breakpoint handles Z/z TYPE,ADDR,KIND.
 func (s *session) breakpoint(insert bool, arg string) string {
 	typ, rest, found := strings.Cut(arg, ",")
@@ -440,6 +449,9 @@ func (s *session) breakpoint(insert bool, arg string) string {
 		n := s.breakpoints[addr]
 		switch {
 		case insert:
+			if n == 0 && len(s.breakpoints) >= maxBreakpoints {
+				return errNoRoom
+			}
 			s.breakpoints[addr] = n + 1
 			if n == 0 {
 				s.do(func() { s.target.SetBreakpoint(addr, true) })
@@ -458,6 +470,22 @@ func (s *session) breakpoint(insert bool, arg string) string {
 			return errBadArgs
 		}
 		w := Watchpoint{Kind: WatchKind(typ[0] - '2'), Addr: addr, Len: kind}
+		n := s.watchpoints[w]
+		switch {
+		case insert && s.watchCount >= maxWatchpoints:
+			return errNoRoom
+		case insert:
+			s.watchpoints[w] = n + 1
+			s.watchCount++
+		case n == 0:
+			return "OK" // not set: nothing to remove
+		case n == 1:
+			delete(s.watchpoints, w)
+			s.watchCount--
+		default:
+			s.watchpoints[w] = n - 1
+			s.watchCount--
+		}
 		s.do(func() { s.target.SetWatchpoint(w, insert) })
 		return "OK"
 	}

@@ -29,6 +29,10 @@ type session struct {
 	// breakpoints counts Z0 and Z1 insertions per address, so removing
 	// one kind leaves the other in place.
 	breakpoints map[uint64]int
+	// watchpoints counts Z2-Z4 insertions in force per watchpoint, and
+	// watchCount their sum (bounded by maxWatchpoints).
+	watchpoints map[Watchpoint]int
+	watchCount  int
 	ended       bool
 }
 
@@ -39,6 +43,7 @@ func newSession(c net.Conn, t Target, gone <-chan struct{}) *session {
 		frames:      make(chan frame),
 		cHart:       -1,
 		breakpoints: map[uint64]int{},
+		watchpoints: map[Watchpoint]int{},
 	}
 }
 

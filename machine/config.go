@@ -86,6 +86,9 @@ type Config struct {
 	// NoSpinDetect turns off the recognition of spinning harts (spin.go),
 	// for comparison and as an escape hatch.
 	NoSpinDetect bool
+	// DiskSnapshot keeps guest writes to Disk in memory and leaves the
+	// image file untouched (QEMU's -snapshot).
+	DiskSnapshot bool
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards

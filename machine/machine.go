@@ -34,7 +34,7 @@ type Machine struct {
 	uart  *uart.UART
 	fin   finisher
 	htif  *htif
-	disk  *virtio.FileDisk
+	disk  diskImage
 	blk   *virtio.Block
 	pci   *pci.Host
 	net   *network // nil without --net
@@ -101,7 +101,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 	if c.Disk != "" {
-		if m.disk, err = openDisk(c.Disk); err != nil {
+		if m.disk, err = openDisk(c.Disk, c.DiskSnapshot); err != nil {
 			return nil, err
 		}
 	}

@@ -37,6 +37,7 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
                  a raw disk image
 -device virtio-blk-device,drive=ID,bus=virtio-mmio-bus.0
                  the virtio block device on slot 0
+-snapshot        keep the guest's disk writes in memory; the image file stays untouched
 -netdev user,id=NET[,hostfwd=udp:[ADDR]:HOSTPORT-[GADDR]:GUESTPORT]...
                  user-mode network; host ports bind on 127.0.0.1
 -device e1000,netdev=NET,bus=pcie.0

@@ -26,6 +26,8 @@ type Options struct {
 	// for none.
 	Disk       string
 	DiskFormat string // "raw"
+	// Snapshot (-snapshot): the guest's disk writes stay in memory.
+	Snapshot bool
 
 	// Net is the user-mode network the E1000 is attached to; nil when
 	// the command line has no NIC.

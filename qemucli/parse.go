@@ -25,6 +25,7 @@ var takesValue = map[string]bool{
 // flags are the options without a value.
 var flags = map[string]bool{
 	"nographic": true, "S": true, "s": true, "help": true, "h": true, "version": true,
+	"snapshot": true,
 }
 
 // Parse reads a QEMU command line (without the program name).
@@ -95,6 +96,8 @@ func (o *Options) flag(name string) {
 	switch name {
 	case "nographic":
 		o.NoGraphic = true
+	case "snapshot":
+		o.Snapshot = true
 	case "S":
 		o.StopAtStart = true
 	case "s":

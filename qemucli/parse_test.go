@@ -58,6 +58,8 @@ func TestParseLabMakefiles(t *testing.T) {
 				Disk: "fs.img", DiskFormat: "raw", StopAtStart: true, GDB: "tcp::26000"}, false, Net{}},
 		{"2025 topology and -M", "-M virt -bios none -kernel k -m 256 -smp sockets=1,cores=2,threads=2 -nographic -global virtio-mmio.force-legacy=off",
 			Options{Machine: "virt", BIOS: "none", Kernel: "k", RAM: 256 << 20, Harts: 4, NoGraphic: true}, false, Net{}},
+		{"2020 qemu -snapshot", base2020 + " -snapshot", Options{Machine: "virt", BIOS: "none", Kernel: "kernel/kernel", RAM: 128 << 20, Harts: 3, NoGraphic: true,
+			VirtioLegacy: true, Disk: "fs.img", DiskFormat: "raw", Snapshot: true}, false, Net{}},
 		{"double dashes, -s alone", "--machine virt --kernel k -s", Options{Machine: "virt", Kernel: "k", VirtioLegacy: true, GDB: "tcp::1234"}, false, Net{}},
 		{"drive before and after device", "-kernel k -device virtio-blk-device,drive=d -drive file=a,,b.img,if=none,format=raw,id=d",
 			Options{Kernel: "k", VirtioLegacy: true, Disk: "a,b.img", DiskFormat: "raw"}, false, Net{}},

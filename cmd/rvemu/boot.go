@@ -29,7 +29,8 @@ Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
 Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
 
 Exit status: the guest's (SiFive test device or HTIF), 124 on --timeout,
-2 for usage errors (missing kernel, not a RISC-V ELF, unopenable disk).
+2 for usage errors (missing kernel, not a RISC-V ELF, unopenable disk,
+disk image in use by another rvemu).
 
 Examples:
    rvemu boot --disk fs.img kernel/kernel
@@ -37,7 +38,8 @@ Examples:
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
    rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
    rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
-   echo ls | rvemu boot --disk fs.img kernel`
+   echo ls | rvemu boot --disk fs.img kernel
+   rvemu boot --disk fs.img --disk-snapshot kernel            # fs.img stays as it was`
 
 func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
@@ -46,7 +48,8 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 		ArgsUsage:   "KERNEL",
 		Description: bootDescription,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "disk", Usage: "virtio block device image `FILE` (written back in place)"},
+			&cli.StringFlag{Name: "disk", Usage: "virtio block device image `FILE` (written back in place, locked against a second rvemu)"},
+			&cli.BoolFlag{Name: "disk-snapshot", Usage: "keep the guest's disk writes in memory: the image file stays untouched (QEMU -snapshot)"},
 			&cli.StringFlag{Name: "virtio", Value: "modern", Usage: "virtio-mmio interface: legacy (version 1) or modern (version 2)"},
 			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
@@ -78,6 +81,10 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	}
 	cfg.Kernel = c.Args().First()
 	cfg.Disk = c.String("disk")
+	cfg.DiskSnapshot = c.Bool("disk-snapshot")
+	if cfg.DiskSnapshot && cfg.Disk == "" {
+		return cfg, usageError("--disk-snapshot needs --disk")
+	}
 	var err error
 	if cfg.Virtio, err = machine.ParseVirtioMode(c.String("virtio")); err != nil {
 		return cfg, usageError("%v", err)

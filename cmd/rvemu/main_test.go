@@ -65,6 +65,8 @@ func TestCLI(t *testing.T) {
 		{"segment outside RAM", []string{"boot", "-m", "16M", outside}, 2, "", "outside RAM", true},
 		{"disk cannot be opened", []string{"boot", "--disk", filepath.Join(dir, "nodisk.img"), kernel}, 2, "", "disk", true},
 		{"no kernel argument", []string{"boot"}, 2, "", "KERNEL", true},
+		{"snapshot without a disk", []string{"boot", "--disk-snapshot", kernel}, 2, "", "--disk-snapshot needs --disk", true},
+		{"snapshot run", []string{"boot", "--disk", disk, "--disk-snapshot", kernel}, 3, "k", "", false},
 		{"bad memory size", []string{"boot", "-m", "lots", kernel}, 2, "", "memory size", true},
 		{"bad virtio mode", []string{"boot", "--virtio", "v3", kernel}, 2, "", "legacy or modern", true},
 		{"bad trace list", []string{"boot", "--trace", "bogus", kernel}, 2, "", "trace", true},

@@ -72,8 +72,8 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 			prog, o.RAM>>20, maxBoardRAM>>20)
 		o.RAM = maxBoardRAM
 	}
-	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, Harts: o.Harts, RAM: o.RAM, Log: stderr,
-		GDBListen: o.GDB, GDBWait: o.StopAtStart}
+	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
+		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart}
 	if o.VirtioLegacy {
 		cfg.Virtio = machine.VirtioLegacy
 	}

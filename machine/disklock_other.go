@@ -1,0 +1,8 @@
+//go:build !unix
+
+package machine
+
+import "os"
+
+// lockImage: no advisory file locks on this platform.
+func lockImage(f *os.File, exclusive bool) error { return nil }
