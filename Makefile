@@ -5,7 +5,7 @@ GO       ?= go
 RVEMU    := bin/rvemu
 GOFILES  := $(shell find . -name '*.go' -not -path './ext/*' 2>/dev/null)
 
-.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench fuzz clean
+.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench clean
 
 all: build
 
@@ -44,6 +44,8 @@ run: build xv6
 
 bench: build xv6 guests
 	$(GO) run ./bench
+
+include mk/fuzz.mk
 
 clean:
 	rm -rf bin tests/build
