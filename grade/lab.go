@@ -113,8 +113,8 @@ func Lab2019() *Lab {
 }
 
 // Lab2020 is the 2020/2021 net lab (and our own kernel): nettests pings the
-// host server, which answers "this is the host!", then asks 8.8.8.8 for
-// pdos.csail.mit.edu.
+// host server ("this is the host!"), then asks 8.8.8.8, which rvemu never forwards:
+// it answers the query for pdos.csail.mit.edu itself.
 func Lab2020() *Lab {
 	return &Lab{
 		Name: "2020", Command: "nettests", Harts: 3, Legacy: true, Host: HostReply,

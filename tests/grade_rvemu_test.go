@@ -42,7 +42,7 @@ func buildRvemuIn(t *testing.T, dir string) string {
 // TestGradeOurKernel runs `rvemu grade` (what `make run` runs) on our xv6
 // with the net lab: rvemu starts the host server on 127.0.0.1, boots the
 // kernel with the E1000 and usernet, types nettests and scores it. The DNS
-// query to 8.8.8.8 is answered inside rvemu; nothing leaves loopback.
+// query to 8.8.8.8 is answered inside rvemu and never leaves loopback.
 func TestGradeOurKernel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end boot: run without -short (make test-e2e)")

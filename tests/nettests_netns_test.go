@@ -26,7 +26,7 @@ import (
 //
 // Network safety: the emulator and the servers run in a fresh network
 // namespace holding only loopback, so nothing the guest sends (its DNS query
-// goes to 8.8.8.8) can leave the machine. The test binary re-executes itself
+// goes to 8.8.8.8) can leave the machine: it never reaches a real network. The test binary re-executes itself
 // under `unshare -n` for that; the parent builds the kernel and checks the
 // child.
 
