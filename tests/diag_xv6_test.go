@@ -20,40 +20,14 @@ import (
 	"github.com/rvemu/rvemu/replay"
 )
 
-// freshDisk copies the built fs.img: a recording and its replay must start
-// from the same disk contents.
-func freshDisk(t *testing.T, buildDir string) string {
-	t.Helper()
-	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
-	require.NoError(t, err)
-	disk := filepath.Join(t.TempDir(), "fs.img")
-	require.NoError(t, os.WriteFile(disk, img, 0o644))
-	return disk
-}
-
 // startRvemu runs rvemu boot with args on our xv6 and a fresh disk; stdout
 // is the console, stderr is kept apart (stats, replay notes).
 func startRvemu(t *testing.T, rvemu, buildDir string, stderr io.Writer, args ...string) *xv6Console {
 	t.Helper()
-	args = append(append([]string{"boot", "--disk", freshDisk(t, buildDir), "--timeout", "120s", "--stats"}, args...),
+	args = append(append([]string{"boot", "--disk", copyImage(t, buildDir), "--timeout", "120s", "--stats"}, args...),
 		filepath.Join(buildDir, "kernel.img"))
 	cmd := exec.Command(rvemu, args...)
-	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
-	var err error
-	c.stdin, err = cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-	go c.collect(stdout)
-	t.Cleanup(func() {
-		c.stop()
-		if t.Failed() {
-			t.Logf("console output:\n%s", c.output())
-		}
-	})
-	return c
+	return startConsole(t, cmd, stderr)
 }
 
 // finish stops rvemu the way a user does (a signal) and waits for it.

@@ -20,33 +20,9 @@ func bootRvemuXv6(t *testing.T, rvemu, buildDir, disk string, flags ...string) *
 	t.Helper()
 	args := append([]string{"boot", "--disk", disk, "--timeout", "300s"}, flags...)
 	cmd := exec.Command(rvemu, append(args, filepath.Join(buildDir, "kernel.img"))...)
-	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
-	var err error
-	c.stdin, err = cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = cmd.Stdout
-	require.NoError(t, cmd.Start())
-	go c.collect(stdout)
-	t.Cleanup(func() {
-		c.stop()
-		if t.Failed() {
-			t.Logf("rvemu output:\n%s", c.output())
-		}
-	})
+	c := startConsole(t, cmd, nil)
 	c.waitFor(xv6Prompt, 0)
 	return c
-}
-
-// privateImage copies the build's fs.img for one test.
-func privateImage(t *testing.T, buildDir string) string {
-	t.Helper()
-	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
-	require.NoError(t, err)
-	disk := filepath.Join(t.TempDir(), "fs.img")
-	require.NoError(t, os.WriteFile(disk, img, 0o644))
-	return disk
 }
 
 // payload is the text file n holds: several words, so that echo makes
@@ -69,7 +45,7 @@ func TestKillKeepsFlushedWrites(t *testing.T) {
 	}
 	build := xv6Build(t)
 	rvemu := buildRvemu(t)
-	disk := privateImage(t, build)
+	disk := copyImage(t, build)
 
 	c := bootRvemuXv6(t, rvemu, build, disk)
 	// Files written one command at a time: each is done when the prompt
@@ -125,7 +101,7 @@ func TestDiskSnapshotKeepsImage(t *testing.T) {
 	}
 	build := xv6Build(t)
 	rvemu := buildRvemu(t)
-	disk := privateImage(t, build)
+	disk := copyImage(t, build)
 	before, err := os.ReadFile(disk)
 	require.NoError(t, err)
 

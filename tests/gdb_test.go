@@ -28,26 +28,10 @@ func buildRvemu(t *testing.T) string {
 // on a free loopback port, and returns the console and that port.
 func bootRvemuGDB(t *testing.T, rvemu, buildDir string) (*xv6Console, string) {
 	t.Helper()
-	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
-	require.NoError(t, err)
-	disk := filepath.Join(t.TempDir(), "fs.img")
-	require.NoError(t, os.WriteFile(disk, img, 0o644))
+	disk := copyImage(t, buildDir)
 	cmd := exec.Command(rvemu, "boot", "--smp", "2", "--disk", disk, "--timeout", "120s",
 		"--gdb", "127.0.0.1:0", "--gdb-wait", filepath.Join(buildDir, "kernel.img"))
-	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
-	c.stdin, err = cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = cmd.Stdout
-	require.NoError(t, cmd.Start())
-	go c.collect(stdout)
-	t.Cleanup(func() {
-		c.stop()
-		if t.Failed() {
-			t.Logf("rvemu output:\n%s", c.output())
-		}
-	})
+	c := startConsole(t, cmd, nil)
 	end := c.waitFor("rvemu: gdb listening on 127.0.0.1:", 0)
 	c.waitFor("\n", end)
 	port := strings.TrimSpace(strings.SplitN(c.output()[end:], "\n", 2)[0])

@@ -55,31 +55,14 @@ func xv6Build(t testing.TB, vars ...string) string {
 // board and returns once the first prompt is printed.
 func bootXv6QEMU(t testing.TB, buildDir string, harts int) *xv6Console {
 	t.Helper()
-	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
-	require.NoError(t, err)
-	disk := filepath.Join(t.TempDir(), "fs.img")
-	require.NoError(t, os.WriteFile(disk, img, 0o644))
-
+	disk := copyImage(t, buildDir)
 	cmd := exec.Command("qemu-system-riscv64", "-machine", "virt", "-bios", "none",
 		"-kernel", filepath.Join(buildDir, "kernel.img"), "-m", "128M",
 		"-smp", fmt.Sprint(harts), "-nographic", "-monitor", "none", "-serial", "stdio",
 		"-global", "virtio-mmio.force-legacy=false",
 		"-drive", "file="+disk+",if=none,format=raw,id=x0",
 		"-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0")
-	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
-	c.stdin, err = cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = cmd.Stdout
-	require.NoError(t, cmd.Start())
-	go c.collect(stdout)
-	t.Cleanup(func() {
-		c.stop()
-		if t.Failed() {
-			t.Logf("console output:\n%s", c.output())
-		}
-	})
+	c := startConsole(t, cmd, nil)
 	c.waitFor(xv6Prompt, 0)
 	return c
 }
@@ -159,4 +142,41 @@ func (c *xv6Console) typeKeys(keys, echo string) []string {
 		return nil
 	}
 	return strings.Split(text, "\n")
+}
+
+// copyImage copies the build's fs.img for one boot: the guest writes its
+// disk, and every test starts from the same file system.
+func copyImage(t testing.TB, buildDir string) string {
+	t.Helper()
+	img, err := os.ReadFile(filepath.Join(buildDir, "fs.img"))
+	require.NoError(t, err)
+	disk := filepath.Join(t.TempDir(), "fs.img")
+	require.NoError(t, os.WriteFile(disk, img, 0o644))
+	return disk
+}
+
+// startConsole starts an emulator whose stdout is the guest console.
+// stderr goes to its own writer, or joins the console when nil. The
+// emulator is killed at cleanup, and a failing test logs what it printed.
+func startConsole(t testing.TB, cmd *exec.Cmd, stderr io.Writer) *xv6Console {
+	t.Helper()
+	c := &xv6Console{t: t, cmd: cmd, changed: make(chan struct{}), exited: make(chan struct{})}
+	var err error
+	c.stdin, err = cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	cmd.Stderr = stderr
+	if stderr == nil {
+		cmd.Stderr = cmd.Stdout
+	}
+	require.NoError(t, cmd.Start())
+	go c.collect(stdout)
+	t.Cleanup(func() {
+		c.stop()
+		if t.Failed() {
+			t.Logf("console output:\n%s", c.output())
+		}
+	})
+	return c
 }

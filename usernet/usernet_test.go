@@ -121,7 +121,7 @@ func TestARPAnswersServiceAddresses(t *testing.T) {
 		{"10.0.2.3", true},
 		{"10.0.2.15", false},
 		{"10.0.2.99", false},
-		{"8.8.8.8", false},
+		{"8.8.8.8", false}, // not a service address: never answered, never sent on
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
@@ -214,9 +214,9 @@ func TestDNSAnsweredInside(t *testing.T) {
 		rcode  dnsmessage.RCode
 		answer string
 	}{
-		{"lab query to a public resolver", "8.8.8.8", "pdos.csail.mit.edu.", dnsmessage.RCodeSuccess, "128.52.129.126"},
+		{"lab query to a public resolver", "8.8.8.8", "pdos.csail.mit.edu.", dnsmessage.RCodeSuccess, "128.52.129.126"}, // answered inside, never sent
 		{"slirp's DNS address", "10.0.2.3", "PDOS.csail.mit.edu.", dnsmessage.RCodeSuccess, "128.52.129.126"},
-		{"unknown name", "8.8.8.8", "no.such.name.", dnsmessage.RCodeNameError, ""},
+		{"unknown name", "8.8.8.8", "no.such.name.", dnsmessage.RCodeNameError, ""}, // NXDOMAIN inside, never sent
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
