@@ -39,6 +39,10 @@ type Config struct {
 	Log func(format string, args ...any)
 	// RxQueue bounds frames waiting for receive descriptors (0: default).
 	RxQueue int
+	// Check turns on the driver checker (check.go) when its Warn is set.
+	Check CheckConfig
+	// Trace receives --trace e1000 lines (trace.go); nil: none.
+	Trace func(line string)
 }
 
 // Stats are host-side counters for an exit summary. Unlike the guest's
@@ -71,6 +75,9 @@ type E1000 struct {
 	rxWait  [][]byte
 	rxLimit int
 	stats   Stats
+
+	check *checker // nil unless the driver checker is on
+	trace *tracer  // nil unless --trace e1000
 }
 
 // register is one entry of the BAR0 table. A nil read returns the stored
@@ -92,6 +99,8 @@ func New(b *bus.Bus, c Config) *E1000 {
 	if e.rxLimit <= 0 {
 		e.rxLimit = DefaultRxQueue
 	}
+	e.check = newChecker(c.Check)
+	e.trace = newTracer(c.Trace)
 	e.mac = c.MAC
 	if e.mac == [6]byte{} {
 		e.mac = DefaultMAC
@@ -200,7 +209,23 @@ func (e *E1000) read32(off uint32) uint32 {
 	if r.read == nil {
 		return e.reg(off)
 	}
+	if off == regICR && (e.check != nil || e.trace != nil) {
+		return e.readICRWatched(off)
+	}
 	return r.read(e, off)
+}
+
+// readICRWatched is the ICR read seen by the checker (an acknowledgement)
+// and the trace (which causes the driver saw).
+func (e *E1000) readICRWatched(off uint32) uint32 {
+	if e.check != nil {
+		e.check.icrTouched(e)
+	}
+	v := e.readICR(off)
+	if e.trace != nil {
+		e.trace.read(off, v)
+	}
+	return v
 }
 
 func (e *E1000) write32(off uint32, v uint32) {
@@ -209,11 +234,20 @@ func (e *E1000) write32(off uint32, v uint32) {
 		e.logOnce(fmt.Sprintf("write %#x", off), "write of unknown register %#x", off)
 		return
 	}
+	if e.check != nil {
+		e.check.beforeWrite(e, off, v)
+	}
+	if e.trace != nil {
+		e.trace.write(off, v)
+	}
 	if r.write == nil {
 		e.setReg(off, v)
-		return
+	} else {
+		r.write(e, off, v)
 	}
-	r.write(e, off, v)
+	if e.trace != nil {
+		e.trace.rings(e)
+	}
 }
 
 // raise sets interrupt causes and re-evaluates the line.
@@ -224,7 +258,11 @@ func (e *E1000) raise(cause uint32) {
 
 // updateIRQ drives the level-triggered INTA: high while ICR & IMS != 0.
 func (e *E1000) updateIRQ() {
-	e.cfg.SetINTx(e.reg(regICR)&e.reg(regIMS) != 0)
+	level := e.reg(regICR)&e.reg(regIMS) != 0
+	e.cfg.SetINTx(level)
+	if e.check != nil {
+		e.check.lineChanged(level)
+	}
 }
 
 // String is a one-line summary for the end of a run.

@@ -43,6 +43,9 @@ func (e *E1000) Receive(frame []byte) {
 	if len(e.rxWait) == 1 {
 		e.deliverWaiting()
 	}
+	if e.trace != nil {
+		e.trace.rings(e)
+	}
 	if len(e.rxWait) > 0 {
 		e.count(statRNBC, 1)
 	}

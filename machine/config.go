@@ -77,6 +77,10 @@ type Config struct {
 	TraceInsn string
 	// TraceOut receives trace lines; nil means Log.
 	TraceOut io.Writer
+	// Check turns on driver checkers (--check e1000); their warnings go
+	// to CheckOut (nil: Log).
+	Check    Check
+	CheckOut io.Writer
 	Clock    ClockKind
 	// Net adds the E1000 at 00:01.0 and the user-mode network (off when zero).
 	Net NetConfig
@@ -147,6 +151,11 @@ func (c *Config) withDefaults() Config {
 	// The machine loop, the GDB stub and the network goroutines all log:
 	// one lock keeps their lines whole and the writer race-free.
 	d.Log = &lockedWriter{w: d.Log}
+	if d.CheckOut == nil {
+		d.CheckOut = d.Log
+	} else {
+		d.CheckOut = &lockedWriter{w: d.CheckOut}
+	}
 	if d.TraceOut == nil {
 		d.TraceOut = d.Log
 	} else {

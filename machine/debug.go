@@ -283,6 +283,7 @@ func (m *Machine) debugTurn() (progress bool) {
 		if d.step >= 0 && i != d.step {
 			continue
 		}
+		m.setCurrent(h)
 		ran, stopped := m.debugRunHart(i, h)
 		progress = progress || ran
 		if stopped || !d.active {

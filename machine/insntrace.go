@@ -23,6 +23,7 @@ type insnTracer struct {
 // the ones in range. It reports whether any hart ran.
 func (m *Machine) insnTurn() (ran bool) {
 	for _, h := range m.harts {
+		m.setCurrent(h)
 		for n := 0; n < m.cfg.Quantum; n++ {
 			if h.ReadCSR(csrMip)&h.ReadCSR(csrMie) != 0 {
 				// Enter a pending interrupt's handler first, so its first

@@ -58,6 +58,8 @@ type Machine struct {
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
 	insn *insnTracer
+	// cur is the hart running now: the driver checker names its pc.
+	cur *cpu.Hart
 	// rec logs external input (--record); script replays a log (--replay).
 	rec    *recorder
 	script *script

@@ -70,11 +70,12 @@ func (m *Machine) wireNet() error {
 	} else if m.rec != nil {
 		toGuest = m.holdFrames(toGuest)
 	}
-	n.nic = e1000.New(m.bus, e1000.Config{MAC: c.MAC, Transmit: fromGuest, Log: logf})
+	nicCfg := e1000.Config{MAC: c.MAC, Transmit: fromGuest, Log: logf, Check: m.e1000Check()}
 	if m.cfg.Trace.Has(TraceE1000) {
-		bar := &n.nic.PCI().BARs[0]
-		bar.Regs = &mmioTracer{name: "e1000", dev: bar.Regs, log: m.cfg.TraceOut}
+		out := m.cfg.TraceOut
+		nicCfg.Trace = func(line string) { io.WriteString(out, line+"\n") }
 	}
+	n.nic = e1000.New(m.bus, nicCfg)
 	if m.script == nil {
 		user, err := usernet.New(usernet.Config{
 			ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,

@@ -90,12 +90,14 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 					continue
 				}
 				ran = true
+				m.setCurrent(h)
 				m.runHart(h, &m.spin[i])
 				if _, done := m.fin.exited(); done {
 					break
 				}
 			}
 		}
+		m.pollChecks()
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
 		}

@@ -25,7 +25,7 @@ func (t Trace) needsSymbols() bool { return t&(TraceTrap|TraceInsn) != 0 }
 // setupTracing loads the kernel's symbols and resolves the instruction
 // range, before any hart exists.
 func (m *Machine) setupTracing() error {
-	if !m.cfg.Trace.needsSymbols() {
+	if !m.cfg.Trace.needsSymbols() && m.cfg.Check == 0 {
 		return nil
 	}
 	m.syms = symtab.Load(m.cfg.Kernel)

@@ -38,6 +38,7 @@ Examples:
    rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
    rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
    rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
+   rvemu boot --smp 3 --disk fs.img --check e1000 --trace e1000,net kernel    # debugging a driver
    echo ls | rvemu boot --disk fs.img kernel
    rvemu boot --disk fs.img --disk-snapshot kernel            # fs.img stays as it was`
 
@@ -57,6 +58,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ") +
 				"; insn:SYMBOL or insn:0xLO-0xHI traces only that code"},
 			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
+			&cli.StringFlag{Name: "check", Value: "none", Usage: "driver `CHECKER` warning on stderr when the guest's driver breaks the device's rules: e1000 or none"},
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
@@ -102,6 +104,9 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}
 	if cfg.Trace, cfg.TraceInsn, err = machine.ParseTraceList(c.String("trace")); err != nil {
+		return cfg, usageError("%v", err)
+	}
+	if cfg.Check, err = machine.ParseCheck(c.String("check")); err != nil {
 		return cfg, usageError("%v", err)
 	}
 	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {

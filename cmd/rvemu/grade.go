@@ -45,7 +45,12 @@ Exit status: 0 only on a full score, 1 otherwise, 2 for usage errors.
 Examples:
    rvemu grade --disk fs.img kernel/kernel
    rvemu grade --lab 2024 --disk fs.img --json score.json kernel/kernel
-   rvemu grade -v --lab 2020 --command "nettests" --disk fs.img kernel/kernel`,
+   rvemu grade -v --lab 2020 --command "nettests" --disk fs.img kernel/kernel
+
+The E1000 driver checker is on (--check none turns it off): when the
+driver breaks the NIC's rules (a ring length in descriptors, a reused TX
+slot, RDT moved over an unread frame, ICR never acknowledged, ...) it says
+so once per mistake on stderr, with the pc and the ring state.`,
 		os.Getuid(), p.Server, p.Forward[0], p.Forward[1], grade.DNSName, grade.DNSAddr)
 }
 
@@ -68,6 +73,7 @@ func gradeCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.UintFlag{Name: "server-port", Usage: "host UDP server `PORT` (default: from the uid, as above; 0: any free port)"},
 			&cli.StringFlag{Name: "forward-ports", Usage: "host `PORTS` forwarded to guest 2000,2001 (default: from the uid)"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show the guest console live"},
+			&cli.StringFlag{Name: "check", Value: "e1000", Usage: "driver `CHECKER` warning on stderr when the driver breaks the E1000's rules: e1000 or none"},
 		},
 		Action: func(c *cli.Context) error { return runGrade(c, stdout, stderr) },
 	}
@@ -105,6 +111,10 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	check, err := machine.ParseCheck(c.String("check"))
+	if err != nil {
+		return usageError("%v", err)
+	}
 	var live, log io.Writer = nil, io.Discard
 	if c.Bool("verbose") {
 		live, log = stdout, stderr
@@ -114,7 +124,7 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 		Command: c.String("command"), Harts: c.Int("smp"), Virtio: c.String("virtio"),
 		TimeFile: timeFile, Live: live,
 		Boot: func(ctx context.Context, b grade.BootConfig) error {
-			return bootForGrade(ctx, kernel, c.String("disk"), ram, b, log)
+			return bootForGrade(ctx, kernel, c.String("disk"), ram, b, log, check, stderr)
 		},
 	}
 	score, err := s.Run(c.Context)
@@ -134,10 +144,13 @@ func runGrade(c *cli.Context, stdout, stderr io.Writer) error {
 }
 
 // bootForGrade runs one boot of a grading session on the board.
-func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.BootConfig, log io.Writer) error {
+// Checker warnings go to checkOut (stderr) even when the log is quiet.
+func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.BootConfig, log io.Writer,
+	check machine.Check, checkOut io.Writer) error {
 	cfg := machine.Config{
 		Kernel: kernel, Disk: disk, Harts: b.Harts, RAM: ram,
 		ConsoleIn: b.In, ConsoleOut: b.Out, Log: log,
+		Check: check, CheckOut: checkOut,
 	}
 	if b.Legacy {
 		cfg.Virtio = machine.VirtioLegacy

@@ -3,6 +3,9 @@
 //   nettests        the 2020/2021 lab's tests: pings to the host server,
 //                   then a DNS query to 8.8.8.8 for pdos.csail.mit.edu.
 //   nettests echo   the 2019 lab's test: one datagram to the echo server.
+//   nettests burst  BURST_FRAMES datagrams to the host server back to back,
+//                   answers not awaited: more frames than a transmit ring
+//                   holds (a driver that reuses busy slots shows here).
 //
 // The host side runs a UDP server on 127.0.0.1:NET_TESTS_PORT that answers
 // every datagram with "this is the host!" (the 2020 lab's server.py), and for
@@ -30,6 +33,7 @@
 #define PING_LOCAL_PORT 2000
 #define MULTI_PINGERS 10
 #define SINGLE_PINGS 100
+#define BURST_FRAMES 40
 
 static const char ping_msg[] = "a message from xv6!";
 static const char host_reply[] = "this is the host!";
@@ -78,6 +82,18 @@ echo_ping(uint16 lport, uint16 rport)
   close(fd);
   if(n != sizeof(msg) || memcmp(reply, msg, sizeof(msg)) != 0)
     fail("echo didn't receive correct payload");
+}
+
+static void
+burst(uint16 lport, uint16 rport)
+{
+  int fd = connect(HOST_IP, lport, rport);
+  if(fd < 0)
+    fail("burst: connect() failed");
+  for(int i = 0; i < BURST_FRAMES; i++)
+    if(write(fd, ping_msg, strlen(ping_msg)) != strlen(ping_msg))
+      fail("burst: send() failed");
+  close(fd);
 }
 
 static void
@@ -260,8 +276,14 @@ main(int argc, char *argv[])
     printf("OK\n");
     exit(0);
   }
+  if(argc == 2 && strcmp(argv[1], "burst") == 0) {
+    printf("sending a burst of %d datagrams: ", BURST_FRAMES);
+    burst(PING_LOCAL_PORT, NET_TESTS_PORT);
+    printf("OK\n");
+    exit(0);
+  }
   if(argc != 1) {
-    fprintf(2, "usage: nettests [echo]\n");
+    fprintf(2, "usage: nettests [echo|burst]\n");
     exit(1);
   }
 

@@ -9,6 +9,10 @@
 // and RDT. Received frames are taken off the ring under rx_lock and handed
 // up the stack after it is released: net_rx may transmit (an ARP reply) and
 // wake sockets, and must not run with ring state locked.
+//
+// Test-only: `make E1000_BUG=name` compiles this file with one deliberate
+// student mistake (the E1000_BUG_name blocks below) into build-bug/name/,
+// so rvemu's driver checker (--check e1000) can be shown to catch each.
 #include "../defs.h"
 #include "e1000_regs.h"
 #include "mbuf.h"
@@ -41,9 +45,19 @@ tx_ring_init(void)
     tx_ring[i].status = E1000_TXD_STAT_DD;  // every slot starts free
     tx_mbufs[i] = 0;
   }
+#ifdef E1000_BUG_ring_base
+  // Bug: the halves swapped, so the ring's address lands in the high word.
+  reg_write(E1000_TDBAL, (uint32)((uint64)tx_ring >> 32));
+  reg_write(E1000_TDBAH, (uint32)(uint64)tx_ring);
+#else
   reg_write(E1000_TDBAL, (uint32)(uint64)tx_ring);
   reg_write(E1000_TDBAH, (uint32)((uint64)tx_ring >> 32));
+#endif
+#ifdef E1000_BUG_ring_len
+  reg_write(E1000_TDLEN, TX_RING_SIZE);  // Bug: a descriptor count, not bytes.
+#else
   reg_write(E1000_TDLEN, sizeof(tx_ring));
+#endif
   reg_write(E1000_TDH, 0);
   reg_write(E1000_TDT, 0);
 }
@@ -79,6 +93,10 @@ e1000_init(uint32 *regs_base)
   reg_write(E1000_IMS, 0);
   __sync_synchronize();
 
+#ifdef E1000_BUG_rx_enable_early
+  // Bug: the receiver is enabled before its ring exists.
+  reg_write(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
+#endif
   tx_ring_init();
   rx_ring_init();
 
@@ -91,12 +109,20 @@ e1000_init(uint32 *regs_base)
 
   // Transmitter: pad short frames; collision threshold 0x10 and full-duplex
   // collision distance 0x40 (manual 13.4.33); IEEE 802.3 gaps 10/8/6.
+#ifdef E1000_BUG_tx_busy
+  // Bug (with the one in e1000_transmit): EN forgotten, the NIC never sends.
+  reg_write(E1000_TCTL, E1000_TCTL_PSP |
+                        (0x10 << E1000_TCTL_CT_SHIFT) | (0x40 << E1000_TCTL_COLD_SHIFT));
+#else
   reg_write(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP |
                         (0x10 << E1000_TCTL_CT_SHIFT) | (0x40 << E1000_TCTL_COLD_SHIFT));
+#endif
   reg_write(E1000_TIPG, 10 | (8 << 10) | (6 << 20));
 
   // Receiver: broadcast + our unicast MAC, 2048-byte buffers, CRC stripped.
+#ifndef E1000_BUG_rx_enable_early
   reg_write(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
+#endif
 
   // Interrupt for every received frame, without delay.
   reg_write(E1000_RDTR, 0);
@@ -124,17 +150,29 @@ e1000_transmit(struct mbuf *m)
   // the last free slot: the NIC reads TDT == TDH as an empty ring, so at
   // most TX_RING_SIZE - 1 frames may be outstanding. (The slot after the
   // tail is still busy only when it is the head.)
+#ifndef E1000_BUG_tx_busy  // Bug: slots reused without looking at DD.
   if((d->status & E1000_TXD_STAT_DD) == 0 ||
      (tx_ring[(tail + 1) % TX_RING_SIZE].status & E1000_TXD_STAT_DD) == 0) {
     release(&tx_lock);
     return -1;
   }
+#endif
   if(tx_mbufs[tail])  // sent earlier; the NIC is done with it
     mbuffree(tx_mbufs[tail]);
 
   d->addr = (uint64)m->head;
+#ifdef E1000_BUG_tx_short
+  d->length = sizeof(m->head);  // Bug: the size of the pointer, not of the frame.
+#else
   d->length = m->len;
+#endif
+#if defined(E1000_BUG_tx_no_eop)
+  d->cmd = E1000_TXD_CMD_RS;  // Bug: EOP forgotten.
+#elif defined(E1000_BUG_tx_no_rs)
+  d->cmd = E1000_TXD_CMD_EOP;  // Bug: RS forgotten.
+#else
   d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
+#endif
   d->status = 0;
   tx_mbufs[tail] = m;
 
@@ -147,6 +185,10 @@ e1000_transmit(struct mbuf *m)
 
 // Take every filled descriptor off the RX ring, refill the slots, then hand
 // the frames to the stack with no lock held.
+#ifdef E1000_BUG_rx_starved
+static uint32 rx_next = 0;  // Bug: the driver's own index; RDT never moves.
+#endif
+
 void
 e1000_recv(void)
 {
@@ -156,7 +198,11 @@ e1000_recv(void)
 
     acquire(&rx_lock);
     for(;;) {
+#ifdef E1000_BUG_rx_starved
+      uint32 next = rx_next;
+#else
       uint32 next = (reg_read(E1000_RDT) + 1) % RX_RING_SIZE;
+#endif
       struct e1000_rx_desc *d = &rx_ring[next];
       if((d->status & E1000_RXD_STAT_DD) == 0)
         break;
@@ -176,10 +222,16 @@ e1000_recv(void)
           mbuffree(fresh);
       }
       d->addr = (uint64)rx_mbufs[next]->head;
+#ifndef E1000_BUG_rx_overrun  // Bug: DD left set on a slot handed back.
       d->status = 0;
+#endif
       d->length = 0;
       __sync_synchronize();  // the slot must be clean before the NIC owns it
+#ifdef E1000_BUG_rx_starved
+      rx_next = (next + 1) % RX_RING_SIZE;
+#else
       reg_write(E1000_RDT, next);
+#endif
     }
     release(&rx_lock);
 
@@ -198,6 +250,8 @@ e1000_intr(void)
     return;  // an interrupt on line 33 with no E1000 behind it
   // Acknowledge every cause first: a frame that arrives while we drain
   // raises a new interrupt instead of being lost.
+#ifndef E1000_BUG_icr_unacked  // Bug: causes never acknowledged.
   reg_write(E1000_ICR, 0xffffffff);
+#endif
   e1000_recv();
 }
