@@ -41,7 +41,7 @@ func RegName(off uint32) string {
 	case off >= regStats && off < regStats+64*4:
 		return fmt.Sprintf("STAT[%#x]", off)
 	}
-	return fmt.Sprintf("reg %#05x", off)
+	return fmt.Sprintf("reg %#x", off)
 }
 
 // bitNames is one register's flag bits, in order.

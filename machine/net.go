@@ -1,12 +1,11 @@
 package machine
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
-	"net"
 
 	"github.com/rvemu/rvemu/e1000"
+	"github.com/rvemu/rvemu/framefmt"
 	"github.com/rvemu/rvemu/pcap"
 	"github.com/rvemu/rvemu/usernet"
 )
@@ -136,13 +135,11 @@ func (m *Machine) closeNet() error {
 	return nil
 }
 
-// traceFrames logs one line per frame crossing the cable ("--trace net").
+// traceFrames logs one decoded line per frame crossing the cable
+// ("--trace net"): ARP, IPv4, UDP ports, DNS names and addresses.
 func traceFrames(log io.Writer, dir string, next func([]byte)) func([]byte) {
 	return func(f []byte) {
-		if len(f) >= 14 {
-			fmt.Fprintf(log, "net: %s %d bytes %v -> %v type %#04x\n", dir, len(f),
-				net.HardwareAddr(f[6:12]), net.HardwareAddr(f[0:6]), binary.BigEndian.Uint16(f[12:]))
-		}
+		fmt.Fprintf(log, "net: %s %d bytes %s\n", dir, len(f), framefmt.Format(f))
 		next(f)
 	}
 }
