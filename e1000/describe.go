@@ -87,6 +87,9 @@ func DescribeWrite(off, v uint32) string {
 	case regCTRL:
 		return ctrlBits.format(v)
 	case regICR, regICS, regIMS, regIMC:
+		if v == 0xFFFF_FFFF {
+			return "all"
+		}
 		return intBits.format(v)
 	case regRCTL:
 		return fmt.Sprintf("%s BSIZE=%d", rctlBits.format(v&^(rctlBSIZE|rctlRDMTS|rctlMO)), bufferSize(v))

@@ -108,3 +108,28 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestParseCheck(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Check
+		wantErr bool
+	}{
+		{"", 0, false},
+		{"none", 0, false},
+		{"e1000", CheckE1000, false},
+		{" E1000 ", CheckE1000, false},
+		{"virtio", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseCheck(tc.in)
+			if tc.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

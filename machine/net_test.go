@@ -90,3 +90,42 @@ func portOf(c *net.UDPConn) string {
 	_, port, _ := net.SplitHostPort(c.LocalAddr().String())
 	return port
 }
+
+// TestE1000CheckNamesTheStore: with --check e1000 the warning names the
+// guest instruction that made the bad register write, by its symbol.
+func TestE1000CheckNamesTheStore(t *testing.T) {
+	src := `
+	.globl _start
+_start:
+	li t0, 0x30008000      # ECAM: 00:01.0
+	li t1, 7               # I/O, memory, bus master
+	sw t1, 4(t0)
+	li t1, 0x40000000
+	sw t1, 0x10(t0)        # BAR0
+	li t0, 0x40003808      # TDLEN
+	li t1, 16              # a descriptor count where bytes belong
+bad_tdlen:
+	sw t1, 0(t0)
+	j poweroff
+` + asmPoweroff
+	tests := []struct {
+		name  string
+		check Check
+		want  string
+	}{
+		{"checker on", CheckE1000, "e1000 check [ring-length] hart 0 pc 0x80000020 <bad_tdlen>: TDLEN = 16 is not a multiple of 128"},
+		{"checker off", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := boot(t, src, Config{Net: NetConfig{Enabled: true}, Check: tt.check})
+			require.NoError(t, r.err)
+			assert.Equal(t, 0, r.code, r.log)
+			if tt.want == "" {
+				assert.NotContains(t, r.log, "e1000 check")
+				return
+			}
+			assert.Contains(t, r.log, tt.want)
+		})
+	}
+}

@@ -81,7 +81,12 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 				kernel = filepath.Join(xv6+"-bug", tt.bug, "kernel.img")
 			}
 			stderr := newConsoleLog()
-			cmd := exec.Command(rvemu, "boot", "--check", "e1000", "--disk", copyImage(t, xv6), "--timeout", "90s", kernel)
+			args := []string{"boot", "--check", "e1000", "--disk", copyImage(t, xv6), "--timeout", "90s"}
+			traceFile := filepath.Join(t.TempDir(), "trace.txt")
+			if tt.bug == "" {
+				args = append(args, "--trace", "e1000,net", "--trace-file", traceFile)
+			}
+			cmd := exec.Command(rvemu, append(args, kernel)...)
 			c := startConsole(t, cmd, stderr)
 			c.waitFor(xv6Prompt, 0)
 			_, err := io.WriteString(c.stdin, tt.command+"\n")
@@ -92,6 +97,8 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 				// Idle long enough for the time-based checks to have fired.
 				time.Sleep(2 * time.Duration(e1000.CheckPatienceTicks) * 100 * time.Nanosecond)
 				assert.Empty(t, checkerCauses(stderr.String()), stderr.String())
+				c.finish()
+				checkReadableTraces(t, traceFile, server)
 				return
 			}
 			headline := fmt.Sprintf("e1000 check [%s]", tt.want)
@@ -103,5 +110,27 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 			assert.Regexp(t, `\n    (tx|rx) ring base 0x[0-9a-f]+ len \d+|\n    ICR `, text, "the ring state follows")
 			t.Logf("%s", text)
 		})
+	}
+}
+
+// checkReadableTraces looks for one line of each kind that the nettests
+// run above must have produced under --trace e1000,net.
+func checkReadableTraces(t *testing.T, path string, server int) {
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	trace := string(data)
+	for _, want := range []string{
+		`(?m)^e1000: write RCTL <- 0x4008002 \(EN\|BAM\|SECRC BSIZE=2048\)$`,
+		`(?m)^e1000: write TDLEN <- 0x100 \(16 descriptors\)$`,
+		`(?m)^e1000: write ICR <- 0xffffffff \(all\)$`,
+		`(?m)^e1000: tx ring head \d+ tail \d+ \(was \d+/\d+\): \[\d+\] addr 0x[0-9a-f]+ len \d+ cmd EOP\|RS sta DD$`,
+		`(?m)^e1000: rx ring head \d+ tail \d+ \(was \d+/\d+\): \[\d+\] addr 0x[0-9a-f]+ len \d+ sta DD\|EOP$`,
+		`(?m)^net: net->guest 42 bytes 52:55:0a:00:02:02 > ff:ff:ff:ff:ff:ff ARP who-has 10\.0\.2\.15 tell 10\.0\.2\.2$`,
+		`(?m)^net: guest->net 60 bytes 52:54:00:12:34:56 > 52:55:0a:00:02:02 ARP 10\.0\.2\.15 is-at 52:54:00:12:34:56$`,
+		fmt.Sprintf(`(?m)^net: guest->net \d+ bytes \S+ > \S+ IPv4 10\.0\.2\.15 -> 10\.0\.2\.2 UDP 2000 -> %d len 27$`, server),
+		`(?m)^net: guest->net \d+ bytes .* UDP 10000 -> 53 len \d+ DNS query id 0x[0-9a-f]+ A pdos\.csail\.mit\.edu\.\?$`,
+		`(?m)^net: net->guest \d+ bytes .* DNS answer id 0x[0-9a-f]+ rcode 0 A pdos\.csail\.mit\.edu\.\? pdos\.csail\.mit\.edu\. A 128\.52\.129\.126$`,
+	} {
+		assert.Regexp(t, want, trace)
 	}
 }

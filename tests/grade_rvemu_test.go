@@ -84,6 +84,7 @@ func TestGradeOurKernel(t *testing.T) {
 			assert.Contains(t, text, fmt.Sprintf("nettests running on port %d", server))
 			assert.Contains(t, text, "DNS arecord for pdos.csail.mit.edu. is 128.52.129.126")
 			assert.True(t, strings.HasSuffix(text, "Score: 99/99\n"), "last line:\n%s", text)
+			assert.NotContains(t, text, "e1000 check", "the driver checker (on in grade) finds nothing wrong")
 
 			var score struct {
 				Lab    string `json:"lab"`

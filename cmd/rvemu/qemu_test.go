@@ -84,6 +84,7 @@ func TestGradeUsage(t *testing.T) {
 		{"bad lab", []string{"grade", "--lab", "2018", kernel}, `lab "2018"`},
 		{"bad virtio", []string{"grade", "--virtio", "v3", kernel}, "virtio mode"},
 		{"bad ports", []string{"grade", "--forward-ports", "x", kernel}, "--forward-ports"},
+		{"bad check", []string{"grade", "--check", "virtio", kernel}, `check "virtio": want e1000 or none`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,4 +169,26 @@ func freeTCPPort(t *testing.T) int {
 	require.NoError(t, err)
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestQEMUCheckFromEnvironment(t *testing.T) {
+	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
+	boot := []string{"-machine", "virt", "-bios", "none", "-kernel", kernel, "-m", "16M", "-nographic"}
+	tests := []struct {
+		env      string
+		wantCode int
+		wantErr  string
+	}{
+		{"e1000", 3, ""},
+		{"none", 3, ""},
+		{"virtio", 1, "qemu-system-riscv64: RVEMU_CHECK: check \"virtio\": want e1000 or none\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Setenv(checkEnv, tt.env)
+			code, _, errOut := runAs(t, "qemu-system-riscv64", boot...)
+			assert.Equal(t, tt.wantCode, code, "stderr: %s", errOut)
+			assert.Equal(t, tt.wantErr, errOut)
+		})
+	}
 }

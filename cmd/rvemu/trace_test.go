@@ -26,6 +26,8 @@ func TestTraceFlags(t *testing.T) {
 			"<_start+0x4> 06b00313 li t1,107\n"},
 		{"unknown symbol", []string{"--trace", "insn:e1000_recv"}, 2, `symbol "e1000_recv": not in the kernel's symbol table`, ""},
 		{"empty range", []string{"--trace", "insn:"}, 2, "insn:SYMBOL", ""},
+		{"checker on", []string{"--check", "e1000"}, 3, "", ""},
+		{"unknown checker", []string{"--check", "disk"}, 2, `check "disk": want e1000 or none`, ""},
 		{"unwritable trace file", []string{"--trace", "trap", "--trace-file", "/nonexistent/dir/t.txt"}, 2, "--trace-file", ""},
 	}
 	for _, tc := range tests {
