@@ -15,9 +15,10 @@ import (
 //   plic   - a wrapper around the PLIC decoding claim/complete (plictrace.go)
 //   virtio - the block device's request hook (installTraces)
 //   insn   - the board's per-instruction turn (insntrace.go)
-//   e1000, net - with the network devices: mapPCI hands cfg.TraceOut to
-//            the e1000 (register writes, ring snapshots) and to usernet
-//            (one decoded line per frame) when those categories are on.
+//   e1000  - the NIC's own trace hook (wireNet): register writes by name,
+//            ring snapshots (package e1000, trace.go)
+//   net    - a tap on each link direction (wireNet), one line per frame
+//            decoded by package framefmt
 
 // needsSymbols: the categories that name code addresses.
 func (t Trace) needsSymbols() bool { return t&(TraceTrap|TraceInsn) != 0 }
