@@ -12,7 +12,12 @@ func FuzzGuest(f *testing.F) {
 	f.Add([]byte{0x18, 0x38, 0, 0, 5, 0, 0, 0, 0xFF}, []byte{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
 	f.Add([]byte{0x08, 0x28, 0, 0, 0x80, 0xFF, 0xFF, 0xFF, 0x00}, []byte{0x52, 0x54, 0, 0x12, 0x34, 0x56})
 	f.Fuzz(func(t *testing.T, script []byte, dst []byte) {
-		r := newRig(&testing.T{}, Config{RxQueue: 4})
+		// The driver checker and the trace read the same hostile rings.
+		var now uint64
+		r := newRig(&testing.T{}, Config{RxQueue: 4,
+			Check: CheckConfig{Warn: func(w Warning) { _ = w.String() }, Where: func() string { return "" }, Now: func() uint64 { return now }},
+			Trace: func(string) {},
+		})
 		r.initLikeXv6()
 		// Garbage in both rings' descriptors.
 		for i := 0; i+8 <= len(script); i += 8 {
@@ -31,6 +36,10 @@ func FuzzGuest(f *testing.F) {
 			}
 			if script[8]&2 != 0 {
 				r.nic.Receive(fr)
+			}
+			if script[8]&4 != 0 {
+				now += CheckPatienceTicks / 4
+				r.nic.PollChecks()
 			}
 			script = script[9:]
 		}
