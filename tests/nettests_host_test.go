@@ -43,7 +43,8 @@ func TestNettestsHost(t *testing.T) {
 		{"DNS error code", nil, "dns-rcode", 1, []string{"testing DNS", "DNS rcode error: 3"}, ""},
 		{"DNS without answer", nil, "dns-no-answer", 1, []string{"testing DNS"}, "no A record"},
 		{"DNS reply cut short", nil, "dns-truncated", 1, []string{"testing DNS"}, "bad answer"},
-		{"bad argument", []string{"nope"}, "", 1, nil, "usage: nettests [echo]"},
+		{"burst", []string{"burst"}, "", 0, []string{"sending a burst of 40 datagrams: OK"}, ""},
+		{"bad argument", []string{"nope"}, "", 1, nil, "usage: nettests [echo|burst]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
