@@ -287,7 +287,7 @@ func (c *checker) checkTDT(e *E1000, n uint32) {
 	}
 	owned := (r.tail + r.count - r.head) % r.count
 	handed := (n + r.count - r.tail) % r.count
-	if owned > 0 && owned+handed >= r.count {
+	if owned > 0 && owned+handed >= r.count && !c.warned[CauseTxBusySlot] {
 		hint := ""
 		if e.reg(regTCTL)&tctlEN == 0 {
 			hint = " (TCTL.EN is clear: the transmitter is off, so no slot is ever finished)"
@@ -305,13 +305,13 @@ func (c *checker) checkTDT(e *E1000, n uint32) {
 		if td.cmd&txCmdDEXT != 0 && d[10]>>4 != 1 {
 			continue // a context descriptor carries no data
 		}
-		state := describeRing(true, r) + "; " + e.describeDesc(true, r, i)
-		if td.cmd&txCmdRS == 0 {
-			c.warn(CauseTxNoRS, state,
+		// The state is formatted only for a warning: this runs per frame.
+		if td.cmd&txCmdRS == 0 && !c.warned[CauseTxNoRS] {
+			c.warn(CauseTxNoRS, describeRing(true, r)+"; "+e.describeDesc(true, r, i),
 				"descriptor %d was handed to the NIC without RS in cmd: the NIC will never set its DD, so a driver that waits for DD finds the slot busy forever (set E1000_TXD_CMD_RS)", i)
 		}
-		if (i+1)%r.count == n && td.cmd&txCmdEOP == 0 {
-			c.warn(CauseTxNoEOP, state,
+		if (i+1)%r.count == n && td.cmd&txCmdEOP == 0 && !c.warned[CauseTxNoEOP] {
+			c.warn(CauseTxNoEOP, describeRing(true, r)+"; "+e.describeDesc(true, r, i),
 				"descriptor %d, the last one handed over, has no EOP in cmd: the NIC waits for the rest of the frame and sends nothing (set E1000_TXD_CMD_EOP on a frame's last descriptor)", i)
 		}
 	}
@@ -333,7 +333,7 @@ func (c *checker) checkRDT(e *E1000, n uint32) {
 		if e.bus.ReadDMA(r.base+uint64(i)*descSize, d[:]) != nil {
 			return
 		}
-		if d[12]&rxStaDD != 0 {
+		if d[12]&rxStaDD != 0 && !c.warned[CauseRxOverrun] {
 			c.warn(CauseRxOverrun, describeRing(false, r)+"; "+e.describeDesc(false, r, i),
 				"RDT was moved from %d to %d over descriptor %d whose DD is still set: the driver gave the NIC a slot it has not read yet, or read it without clearing its status (RX ring overrun)",
 				r.tail, n, i)
