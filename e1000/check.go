@@ -96,8 +96,6 @@ func (p *patience) start(now uint64) {
 	}
 }
 
-func (p *patience) restart(now uint64) { *p = patience{on: true, since: now} }
-
 // expired counts a turn and reports whether the condition has lasted.
 func (p *patience) expired(now uint64) bool {
 	if !p.on {
@@ -110,9 +108,10 @@ func (p *patience) expired(now uint64) bool {
 type checker struct {
 	cfg    CheckConfig
 	warned map[Cause]bool
-	wrote  uint32
-	// rxWaitDrops is RxOverflow when frames started waiting (starvation
-	// message: how many were dropped since).
+	wrote  uint32 // wrote* bits
+	// starve follows frames waiting for descriptors; starveDrops is
+	// RxOverflow when they started (the message says how many were
+	// dropped since). line follows the asserted interrupt line.
 	starve      patience
 	starveDrops uint64
 	line        patience
@@ -179,12 +178,12 @@ func (c *checker) beforeWrite(e *E1000, off, v uint32) {
 			c.checkEnable(e, true)
 		}
 	case regICR:
-		c.icrTouched(e)
+		c.icrTouched()
 	}
 }
 
 // icrTouched: the driver read or wrote ICR, acknowledging what it saw.
-func (c *checker) icrTouched(e *E1000) {
+func (c *checker) icrTouched() {
 	c.line = patience{}
 }
 
@@ -194,9 +193,7 @@ func (c *checker) lineChanged(level bool) {
 		c.line = patience{}
 		return
 	}
-	if !c.line.on {
-		c.line.start(c.now())
-	}
+	c.line.start(c.now())
 }
 
 func (c *checker) checkLength(e *E1000, tx bool, v uint32) {
@@ -357,10 +354,10 @@ func (c *checker) txFrame(e *E1000, length int) {
 
 // poll runs the time-based checks once per board turn.
 func (c *checker) poll(e *E1000) {
-	now := c.now()
 	if c.cfg.Now == nil {
 		return
 	}
+	now := c.cfg.Now()
 	if len(e.rxWait) > 0 && e.reg(regRCTL)&rctlEN != 0 {
 		if !c.starve.on {
 			c.starve.start(now)

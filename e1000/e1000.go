@@ -219,7 +219,7 @@ func (e *E1000) read32(off uint32) uint32 {
 // and the trace (which causes the driver saw).
 func (e *E1000) readICRWatched(off uint32) uint32 {
 	if e.check != nil {
-		e.check.icrTouched(e)
+		e.check.icrTouched()
 	}
 	v := e.readICR(off)
 	if e.trace != nil {
