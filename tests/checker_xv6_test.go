@@ -37,14 +37,8 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end boot: run without -short (make test-e2e)")
 	}
-	dir, err := filepath.Abs(filepath.Join("build", "checker"))
-	require.NoError(t, err)
-	require.NoError(t, os.RemoveAll(dir)) // nettests has the port compiled in
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	server, fwd := freeLoopbackUDPPort(t), freeLoopbackUDPPort(t)
-	xv6 := filepath.Join(dir, "xv6")
-	buildXV6(t, xv6, server, fwd)
-	rvemu := buildRvemuIn(t, dir)
+	lab := diagNetLab(t)
+	xv6, rvemu, server := lab.xv6, lab.rvemu, lab.server
 	host, err := grade.StartHost(grade.HostReply, uint16(server), 0)
 	require.NoError(t, err)
 	defer host.Close()
@@ -76,7 +70,7 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 			kernel := filepath.Join(xv6, "kernel.img")
 			if tt.bug != "" {
 				out, err := exec.Command("make", "-s", "-C", "../xv6", "B="+xv6, "E1000_BUG="+tt.bug,
-					fmt.Sprintf("NET_TESTS_PORT=%d", server), fmt.Sprintf("NET_FWD_PORT=%d", fwd)).CombinedOutput()
+					fmt.Sprintf("NET_TESTS_PORT=%d", server), fmt.Sprintf("NET_FWD_PORT=%d", lab.fwd)).CombinedOutput()
 				require.NoErrorf(t, err, "make E1000_BUG=%s:\n%s", tt.bug, out)
 				kernel = filepath.Join(xv6+"-bug", tt.bug, "kernel.img")
 			}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -139,15 +141,9 @@ func TestXv6NettestsRecordReplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end boot: run without -short (make test-e2e)")
 	}
-	dir, err := filepath.Abs(filepath.Join("build", "diag-net"))
-	require.NoError(t, err)
-	require.NoError(t, os.RemoveAll(dir)) // nettests has the port compiled in
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	server, fwd := freeLoopbackUDPPort(t), freeLoopbackUDPPort(t)
-	xv6 := filepath.Join(dir, "xv6")
-	buildXV6(t, xv6, server, fwd)
-	rvemu := buildRvemuIn(t, dir)
-	host, err := grade.StartHost(grade.HostReply, uint16(server), 0)
+	lab := diagNetLab(t)
+	xv6, rvemu := lab.xv6, lab.rvemu
+	host, err := grade.StartHost(grade.HostReply, uint16(lab.server), 0)
 	require.NoError(t, err)
 
 	log := filepath.Join(t.TempDir(), "nettests.rec")
@@ -186,4 +182,58 @@ func TestXv6NettestsRecordReplay(t *testing.T) {
 	assert.NotContains(t, repErr.String(), "diverged")
 	t.Logf("nettests: %d events, %d frames; recorded %s", len(events), frames,
 		statsInstructions.FindString(recErr.String()))
+}
+
+// netLab is our xv6 built with nettests aimed at a free loopback port,
+// and rvemu built beside it.
+type netLab struct {
+	xv6, rvemu  string
+	server, fwd int
+}
+
+var diagLab struct {
+	once sync.Once
+	lab  netLab
+	err  error
+}
+
+// diagNetLab builds the net lab once for the diagnostics tests (record
+// and replay, the driver checker): each starts its own host server on
+// lab.server, one test at a time.
+func diagNetLab(t *testing.T) netLab {
+	t.Helper()
+	diagLab.once.Do(func() { diagLab.lab, diagLab.err = buildNetLab(filepath.Join("build", "diag-net")) })
+	require.NoError(t, diagLab.err)
+	return diagLab.lab
+}
+
+func buildNetLab(rel string) (netLab, error) {
+	dir, err := filepath.Abs(rel)
+	if err != nil {
+		return netLab{}, err
+	}
+	if err := os.RemoveAll(dir); err != nil { // nettests has the port compiled in
+		return netLab{}, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return netLab{}, err
+	}
+	var ports [2]int
+	for i := range ports {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			return netLab{}, err
+		}
+		ports[i] = c.LocalAddr().(*net.UDPAddr).Port
+		defer c.Close()
+	}
+	lab := netLab{xv6: filepath.Join(dir, "xv6"), rvemu: filepath.Join(dir, "rvemu"), server: ports[0], fwd: ports[1]}
+	if out, err := exec.Command("make", "-j2", "-C", "../xv6", "B="+lab.xv6, fmt.Sprintf("NET_TESTS_PORT=%d", lab.server),
+		fmt.Sprintf("NET_FWD_PORT=%d", lab.fwd), "all").CombinedOutput(); err != nil {
+		return netLab{}, fmt.Errorf("building xv6: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("go", "build", "-o", lab.rvemu, "../cmd/rvemu").CombinedOutput(); err != nil {
+		return netLab{}, fmt.Errorf("building rvemu: %v\n%s", err, out)
+	}
+	return lab, nil
 }
