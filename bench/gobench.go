@@ -113,7 +113,7 @@ func renderGoBench(b *strings.Builder, rows []goBench, command string) {
 	for _, r := range sorted {
 		bytes, allocs := "-", "-"
 		if r.haveAllocStats {
-			bytes, allocs = formatFloat(r.bytesPerOp), formatFloat(r.allocsPerOp)
+			bytes, allocs = formatCount(r.bytesPerOp), formatCount(r.allocsPerOp)
 		}
 		fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s |\n", shortPkg(r.pkg), r.name, r.runs, formatFloat(r.nsPerOp), bytes, allocs)
 	}
@@ -134,4 +134,13 @@ func formatFloat(x float64) string {
 	default:
 		return strconv.FormatFloat(x, 'g', 3, 64)
 	}
+}
+
+// formatCount prints a per-op count: whole numbers as such, a median between
+// two counts with its half.
+func formatCount(x float64) string {
+	if x == float64(int64(x)) {
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64)
 }
