@@ -100,7 +100,7 @@ func TestEvaluateTargetsWithoutQEMUOrUsertests(t *testing.T) {
 func TestRenderReport(t *testing.T) {
 	rep := report{command: "make bench RUNS=3", runs: 3, results: fakeResults(), machine: "- host: test\n",
 		utPath: "bench/usertests.txt", dnsQueries: 3,
-		goBench: []goBench{{pkg: "github.com/rvemu/rvemu/mmu", name: "BenchmarkTLBLookup", runs: 3, nsPerOp: 2.5, haveAllocStats: true}},
+		goBench:   []goBench{{pkg: "github.com/rvemu/rvemu/mmu", name: "BenchmarkTLBLookup", runs: 3, nsPerOp: 2.5, haveAllocStats: true}},
 		goCommand: "go test -bench . ./mmu"}
 	out := rep.render()
 	for _, want := range []string{
