@@ -27,6 +27,14 @@ type goBench struct {
 	bytesPerOp     float64
 	allocsPerOp    float64
 	haveAllocStats bool
+	// other: the benchmark's own units (b.ReportMetric: MIPS, MB/s,
+	// ticks...), medians, in the order it reports them.
+	other []metric
+}
+
+type metric struct {
+	unit  string
+	value float64
 }
 
 func runGoBenchmarks(benchtime string, count int) ([]goBench, string, error) {
@@ -50,7 +58,11 @@ var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$`)
 // first appearance.
 func parseGoBench(out string) []goBench {
 	type key struct{ pkg, name string }
-	type values struct{ ns, bytes, allocs []float64 }
+	type values struct {
+		ns, bytes, allocs []float64
+		other             map[string][]float64
+		units             []string
+	}
 	var order []key
 	seen := map[key]*values{}
 	pkg := ""
@@ -85,6 +97,14 @@ func parseGoBench(out string) []goBench {
 				v.bytes = append(v.bytes, x)
 			case "allocs/op":
 				v.allocs = append(v.allocs, x)
+			default:
+				if v.other == nil {
+					v.other = map[string][]float64{}
+				}
+				if _, ok := v.other[f[i+1]]; !ok {
+					v.units = append(v.units, f[i+1])
+				}
+				v.other[f[i+1]] = append(v.other[f[i+1]], x)
 			}
 		}
 	}
@@ -94,8 +114,12 @@ func parseGoBench(out string) []goBench {
 		if len(v.ns) == 0 {
 			continue
 		}
-		rows = append(rows, goBench{pkg: k.pkg, name: k.name, runs: len(v.ns), nsPerOp: median(v.ns),
-			bytesPerOp: median(v.bytes), allocsPerOp: median(v.allocs), haveAllocStats: len(v.allocs) > 0})
+		row := goBench{pkg: k.pkg, name: k.name, runs: len(v.ns), nsPerOp: median(v.ns),
+			bytesPerOp: median(v.bytes), allocsPerOp: median(v.allocs), haveAllocStats: len(v.allocs) > 0}
+		for _, u := range v.units {
+			row.other = append(row.other, metric{u, median(v.other[u])})
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -107,7 +131,7 @@ func shortPkg(p string) string {
 
 func renderGoBench(b *strings.Builder, rows []goBench, command string) {
 	fmt.Fprintf(b, "## Go benchmarks (hot paths)\n\n`%s` — medians over the runs.\n\n", command)
-	b.WriteString("| package | benchmark | runs | ns/op | B/op | allocs/op |\n|---|---|---|---|---|---|\n")
+	b.WriteString("| package | benchmark | runs | ns/op | B/op | allocs/op | its own figures |\n|---|---|---|---|---|---|---|\n")
 	sorted := append([]goBench(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return shortPkg(sorted[i].pkg) < shortPkg(sorted[j].pkg) })
 	for _, r := range sorted {
@@ -115,7 +139,14 @@ func renderGoBench(b *strings.Builder, rows []goBench, command string) {
 		if r.haveAllocStats {
 			bytes, allocs = formatCount(r.bytesPerOp), formatCount(r.allocsPerOp)
 		}
-		fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s |\n", shortPkg(r.pkg), r.name, r.runs, formatFloat(r.nsPerOp), bytes, allocs)
+		var other []string
+		for _, m := range r.other {
+			other = append(other, formatFloat(m.value)+" "+m.unit)
+		}
+		if len(other) == 0 {
+			other = []string{"-"}
+		}
+		fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s | %s |\n", shortPkg(r.pkg), r.name, r.runs, formatFloat(r.nsPerOp), bytes, allocs, strings.Join(other, ", "))
 	}
 	b.WriteString("\n")
 }

@@ -12,9 +12,10 @@ const goBenchOutput = `goos: linux
 goarch: amd64
 pkg: github.com/rvemu/rvemu/cpu
 cpu: AMD EPYC
-BenchmarkInterpreterLoop-2   	  300000	      3.10 ns/op	       0 B/op	       0 allocs/op
-BenchmarkInterpreterLoop-2   	  300000	      2.90 ns/op	       0 B/op	       0 allocs/op
-BenchmarkInterpreterLoop-2   	  300000	      3.00 ns/op	       0 B/op	       0 allocs/op
+BenchmarkInterpreterLoop-2   	  300000	      3.10 ns/op	  320.0 MIPS	       0 B/op	       0 allocs/op
+BenchmarkInterpreterLoop-2   	  300000	      2.90 ns/op	  340.0 MIPS	       0 B/op	       0 allocs/op
+BenchmarkInterpreterLoop-2   	  300000	      3.00 ns/op	  330.0 MIPS	       0 B/op	       0 allocs/op
+BenchmarkQuantum/q=256-2     	       7	  50310257 ns/op	       119.3 MIPS	 4301973 B/op	     266 allocs/op
 BenchmarkTLBMissWalk-2       	   10000	     45.5 ns/op	      16 B/op	       1 allocs/op
 PASS
 ok  	github.com/rvemu/rvemu/cpu	3.1s
@@ -31,11 +32,15 @@ ok  	github.com/rvemu/rvemu/e1000	2.0s
 func TestParseGoBench(t *testing.T) {
 	rows := parseGoBench(goBenchOutput)
 	want := []goBench{
-		{pkg: "github.com/rvemu/rvemu/cpu", name: "BenchmarkInterpreterLoop", runs: 3, nsPerOp: 3.0, haveAllocStats: true},
+		{pkg: "github.com/rvemu/rvemu/cpu", name: "BenchmarkInterpreterLoop", runs: 3, nsPerOp: 3.0, haveAllocStats: true,
+			other: []metric{{"MIPS", 330}}},
+		{pkg: "github.com/rvemu/rvemu/cpu", name: "BenchmarkQuantum/q=256", runs: 1, nsPerOp: 50310257, bytesPerOp: 4301973,
+			allocsPerOp: 266, haveAllocStats: true, other: []metric{{"MIPS", 119.3}}},
 		{pkg: "github.com/rvemu/rvemu/cpu", name: "BenchmarkTLBMissWalk", runs: 1, nsPerOp: 45.5, bytesPerOp: 16, allocsPerOp: 1, haveAllocStats: true},
-		{pkg: "github.com/rvemu/rvemu/e1000", name: "BenchmarkReceive", runs: 1, nsPerOp: 1234, bytesPerOp: 64, allocsPerOp: 2, haveAllocStats: true},
+		{pkg: "github.com/rvemu/rvemu/e1000", name: "BenchmarkReceive", runs: 1, nsPerOp: 1234, bytesPerOp: 64, allocsPerOp: 2, haveAllocStats: true,
+			other: []metric{{"MB/s", 1.5}}},
 		{pkg: "github.com/rvemu/rvemu/e1000", name: "BenchmarkNoMem", runs: 1, nsPerOp: 2e7},
-		{pkg: "github.com/rvemu/rvemu/e1000", name: "BenchmarkLoop", runs: 1, nsPerOp: 500},
+		{pkg: "github.com/rvemu/rvemu/e1000", name: "BenchmarkLoop", runs: 1, nsPerOp: 500, other: []metric{{"MIPS", 412}}},
 	}
 	assert.Equal(t, want, rows)
 	assert.Empty(t, parseGoBench("PASS\nok  \tx\t0.1s\n"), "no benchmark lines, no rows")
@@ -46,9 +51,9 @@ func TestRenderGoBench(t *testing.T) {
 	renderGoBench(&b, parseGoBench(goBenchOutput), "go test -bench .")
 	out := b.String()
 	require.Contains(t, out, "`go test -bench .`")
-	assert.Contains(t, out, "| cpu | BenchmarkInterpreterLoop | 3 | 3.00 | 0 | 0 |\n")
-	assert.Contains(t, out, "| e1000 | BenchmarkReceive | 1 | 1234 | 64 | 2 |\n")
-	assert.Contains(t, out, "| e1000 | BenchmarkNoMem | 1 | 20000000 | - | - |\n", "no -benchmem figures: dashes, not zeros")
+	assert.Contains(t, out, "| cpu | BenchmarkInterpreterLoop | 3 | 3.00 | 0 | 0 | 330 MIPS |\n")
+	assert.Contains(t, out, "| e1000 | BenchmarkReceive | 1 | 1234 | 64 | 2 | 1.50 MB/s |\n")
+	assert.Contains(t, out, "| e1000 | BenchmarkNoMem | 1 | 20000000 | - | - | - |\n", "no -benchmem figures: dashes, not zeros")
 }
 
 func TestFormatFloat(t *testing.T) {
