@@ -45,7 +45,7 @@ func driveUDPEcho(s *session) (driven, error) {
 		return driven{}, err
 	}
 	defer conn.Close()
-	c := &udpClient{conn: conn, buf: make([]byte, 2048)}
+	c := newUDPClient(conn, udpTimeout)
 	// The first echo may wait for the NIC (QEMU holds receive for a second
 	// after the driver enables it): not part of the measurement.
 	if err := c.warmUp(20 * time.Second); err != nil {
@@ -65,9 +65,14 @@ func driveUDPEcho(s *session) (driven, error) {
 }
 
 type udpClient struct {
-	conn *net.UDPConn
-	buf  []byte
-	seq  uint64
+	conn    *net.UDPConn
+	timeout time.Duration // an echo later than this is counted lost
+	buf     []byte
+	seq     uint64
+}
+
+func newUDPClient(conn *net.UDPConn, timeout time.Duration) *udpClient {
+	return &udpClient{conn: conn, timeout: timeout, buf: make([]byte, 2048)}
 }
 
 // packet is a datagram carrying seq in its first 8 bytes.
@@ -102,10 +107,10 @@ func (c *udpClient) send() (uint64, error) {
 }
 
 // read returns the next echo's sequence number; timeout=true when none came
-// within udpTimeout.
+// within c.timeout.
 func (c *udpClient) read() (seq uint64, timeout bool, err error) {
 	for {
-		c.conn.SetReadDeadline(time.Now().Add(udpTimeout))
+		c.conn.SetReadDeadline(time.Now().Add(c.timeout))
 		n, err := c.conn.Read(c.buf)
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
