@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -23,7 +24,15 @@ func main() {
 	goBenchTime := flag.String("benchtime", "300ms", "go test -benchtime for the Go benchmarks")
 	goBenchCount := flag.Int("count", 3, "go test -count for the Go benchmarks")
 	utPath := flag.String("usertests", "bench/usertests.txt", "optional file with the usertests -q figures of a separate run")
+	measureUT := flag.String("measure-usertests", "", "instead of the workloads: time usertests on the built xv6-riscv tree `DIR` "+
+		"(DIR/kernel/kernel, DIR/fs.img) at 3 and 1 harts on both emulators and write the -usertests file")
+	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
+	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
 	flag.Parse()
+
+	if *measureUT != "" {
+		os.Exit(measureUsertests(*rvemu, *qemu, *measureUT, *utArgs, *utRuns, *utPath))
+	}
 
 	var names []string
 	for _, n := range strings.Split(*only, ",") {
@@ -138,4 +147,53 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// measureUsertests is the -measure-usertests mode: the long usertests runs,
+// apart from `make bench`, written where the next `make bench` reads them.
+func measureUsertests(rvemu, qemu, dir, args string, runs int, path string) int {
+	qemuPath, err := exec.LookPath(qemu)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %s not installed: measuring rvemu alone\n", qemu)
+		qemuPath = ""
+	}
+	env := &emulators{rvemu: rvemu, qemu: qemuPath}
+	var results []result
+	for _, w := range usertestsWorkloads(dir, args) {
+		if missing := w.missingInputs(); missing != "" {
+			fmt.Fprintf(os.Stderr, "bench: %s missing: build the xv6-riscv tree (make kernel/kernel fs.img)\n", missing)
+			return 2
+		}
+		r, err := measure(env, w, runs)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: usertests %s: %v\n", w.name, err)
+			return 1
+		}
+		results = append(results, r)
+		fmt.Println(r.line())
+	}
+	tree := fmt.Sprintf("%s, `usertests %s`, median of %d run(s) per emulator", dir, args, runs)
+	text := formatUsertests(usertestsFromResults(tree, results),
+		"written by `go run ./bench -measure-usertests` on "+time.Now().UTC().Format("2006-01-02 15:04 UTC")+loadNote(),
+		"wall seconds from typing the command to ALL TESTS PASSED")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		return 1
+	}
+	fmt.Print(text)
+	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", path)
+	return 0
+}
+
+// loadNote is ", load average A B C" when the system tells.
+func loadNote() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return ""
+	}
+	return ", load average " + strings.Join(f[:3], " ")
 }

@@ -253,3 +253,52 @@ func TestWorkloadPatterns(t *testing.T) {
 func TestLabDNSTable(t *testing.T) {
 	assert.Equal(t, netip.MustParseAddr("128.52.129.126"), labDNS["pdos.csail.mit.edu"])
 }
+
+func TestFormatUsertestsRoundTrip(t *testing.T) {
+	u := &usertests{tree: "xv6-riscv, `usertests -q`",
+		seconds: map[string]float64{"rvemu-smp3": 120.46, "qemu-smp3": 136, "rvemu-smp1": 55}}
+	text := formatUsertests(u, "a comment")
+	assert.Equal(t, "# a comment\ntree: xv6-riscv, `usertests -q`\nrvemu-smp3: 120.5\nrvemu-smp1: 55.0\nqemu-smp3: 136.0\n", text)
+	back, err := parseUsertests(text)
+	require.NoError(t, err)
+	assert.Equal(t, u.tree, back.tree)
+	assert.InDelta(t, 120.46, back.seconds["rvemu-smp3"], 0.05)
+	assert.Len(t, back.seconds, 3)
+}
+
+func TestUsertestsFromResults(t *testing.T) {
+	ws := usertestsWorkloads("/tree", "-q")
+	require.Len(t, ws, 2)
+	results := []result{
+		{w: ws[0], rvemu: runs(1, sample{seconds: 100}), qemu: runs(1, sample{seconds: 136})},
+		{w: ws[1], rvemu: runs(1, sample{seconds: 50})}, // QEMU absent
+	}
+	u := usertestsFromResults("t", results)
+	assert.Equal(t, map[string]float64{"rvemu-smp3": 100, "qemu-smp3": 136, "rvemu-smp1": 50}, u.seconds)
+}
+
+func TestUsertestsWorkloads(t *testing.T) {
+	ws := usertestsWorkloads("/tree", "-q")
+	for i, harts := range []int{3, 1} {
+		w := ws[i]
+		assert.Equal(t, harts, w.harts)
+		assert.Equal(t, "usertests -q", w.typed)
+		assert.Equal(t, "/tree/kernel/kernel", w.kernel)
+		assert.Equal(t, "/tree/fs.img", w.disk)
+		assert.False(t, w.net, "xv6-riscv has no NIC")
+		assert.Equal(t, usertestsLimit, w.limit)
+	}
+	w := ws[0]
+	for _, tc := range []struct {
+		line         string
+		ends, failed bool
+	}{
+		{"ALL TESTS PASSED\n", true, false},
+		{"SOME TESTS FAILED\n", true, true},
+		{"FAILED -- lost some free pages 10 (out of 20)\n", true, true},
+		{"test sbrkbasic: OK\n", false, false},
+	} {
+		assert.Equal(t, tc.ends, w.until.MatchString(tc.line), "until %q", tc.line)
+		assert.Equal(t, tc.failed, w.failed.MatchString(tc.line), "failed %q", tc.line)
+	}
+}

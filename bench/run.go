@@ -152,7 +152,11 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 		return sample{}, err
 	}
 	go func() { exited <- cmd.Wait() }()
-	deadline := time.After(runLimit)
+	limit := runLimit
+	if w.limit > 0 {
+		limit = w.limit
+	}
+	deadline := time.After(limit)
 
 	wait := func(ch <-chan struct{}) error {
 		select {
@@ -162,10 +166,10 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 			exited <- err
 			return fmt.Errorf("exited (%v) before the expected output; output:\n%s", err, tail(out.String()))
 		case <-deadline:
-			return fmt.Errorf("no expected output within %v; output:\n%s", runLimit, tail(out.String()))
+			return fmt.Errorf("no expected output within %v; output:\n%s", limit, tail(out.String()))
 		}
 	}
-	s, err := drive(w, out, stdin, wait, first, exited, deadline, started)
+	s, err := drive(w, out, stdin, wait, first, exited, deadline, started, limit)
 	cmd.Process.Kill()
 	<-exited
 	if err != nil {
@@ -186,7 +190,7 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 // drive runs the workload's part between process start and the end of its
 // clock.
 func drive(w workload, out *watcher, stdin io.Writer, wait func(<-chan struct{}) error,
-	first <-chan struct{}, exited chan error, deadline <-chan time.Time, started time.Time) (sample, error) {
+	first <-chan struct{}, exited chan error, deadline <-chan time.Time, started time.Time, limit time.Duration) (sample, error) {
 	switch {
 	case first == nil: // run to poweroff
 		select {
@@ -198,7 +202,7 @@ func drive(w workload, out *watcher, stdin io.Writer, wait func(<-chan struct{})
 			}
 			return sample{seconds: elapsed.Seconds()}, nil
 		case <-deadline:
-			return sample{}, fmt.Errorf("did not finish within %v", runLimit)
+			return sample{}, fmt.Errorf("did not finish within %v", limit)
 		}
 	case w.drive != nil:
 		if err := wait(first); err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"time"
 )
 
 // A workload is one guest run measured the same way on both emulators.
@@ -38,6 +39,8 @@ type workload struct {
 	// labLike: also report process start to the until line, what a student
 	// waits for when the grader boots the machine and types the command.
 	labLike bool
+	// limit bounds one run (0: runLimit).
+	limit time.Duration
 }
 
 var prompt = regexp.MustCompile(`(?m)^\$ `)
