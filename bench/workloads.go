@@ -89,7 +89,7 @@ func workloads() []workload {
 			until: prompt,
 		}),
 		xv6(workload{
-			name: "nettests", what: "our kernel's `nettests` (pings, DNS) typed to `all tests passed.`, 3 harts, E1000",
+			name: "nettests", what: "our kernel's `nettests` (pings, then DNS asked of 10.0.2.3) typed to `all tests passed.`, 3 harts, E1000",
 			net: true, typed: "nettests", labLike: true,
 			until:  regexp.MustCompile(`(?m)^(all tests passed\.|nettests: .*)\r?$`),
 			failed: regexp.MustCompile(`nettests: `),
