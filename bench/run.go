@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"sort"
 	"strconv"
 	"sync"
 	"syscall"
@@ -18,28 +17,12 @@ type emulators struct{ rvemu, qemu string }
 
 // sample is one run: the measured seconds and the emulator's peak RSS.
 type sample struct {
-	seconds float64
-	cpu     float64 // user+system CPU seconds of the emulator process
-	rssKiB  int64
-	instret uint64
-}
-
-type series struct{ samples []sample }
-
-func (s series) median(f func(sample) float64) float64 {
-	if len(s.samples) == 0 {
-		return 0
-	}
-	v := make([]float64, len(s.samples))
-	for i, x := range s.samples {
-		v[i] = f(x)
-	}
-	sort.Float64s(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
+	seconds    float64 // the workload's clock (see workload.typed)
+	sinceStart float64 // process start to the until line (typed workloads)
+	cpu        float64 // user+system CPU seconds of the emulator process
+	rssKiB     int64
+	instret    uint64
+	udp        *udpStats // the UDP round-trip workload's figures
 }
 
 type result struct {
@@ -98,10 +81,6 @@ func (w *watcher) expect(re *regexp.Regexp) <-chan struct{} {
 	defer w.mu.Unlock()
 	w.hit = make(chan struct{})
 	w.from = w.buf.Len()
-	if re.Match(w.buf.Bytes()) && w.from == 0 {
-		close(w.hit)
-		return w.hit
-	}
 	w.want = re
 	return w.hit
 }
@@ -110,6 +89,34 @@ func (w *watcher) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// since is the output from byte offset from on.
+func (w *watcher) since(from int) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.buf.Bytes()[from:])
+}
+
+func (w *watcher) Len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Len()
+}
+
+// session is a booted guest at its first prompt, for a workload's drive.
+type session struct {
+	stdin io.Writer
+	out   *watcher
+	// wait blocks until the channel fires, the emulator exits or the run's
+	// time limit passes.
+	wait func(<-chan struct{}) error
+}
+
+// driven is what a drive measured.
+type driven struct {
+	seconds float64
+	udp     *udpStats
 }
 
 func runOnce(bin string, w workload, args func(disk string) []string) (sample, error) {
@@ -125,28 +132,31 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 	cmd := exec.Command(bin, args(disk)...)
 	out := &watcher{}
 	cmd.Stdout = out
-	cmd.Stderr = io.Discard
+	cmd.Stderr = out // a guest error or an emulator complaint shows in the failure's tail
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return sample{}, err
 	}
 	defer stdin.Close()
 
-	var started time.Time
 	var first <-chan struct{}
 	switch {
-	case w.typed != "":
+	case w.typed != "" || w.drive != nil:
 		first = out.expect(prompt)
 	case w.until != nil:
 		first = out.expect(w.until)
 	}
 	exited := make(chan error, 1)
-	started = time.Now()
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		return sample{}, err
 	}
 	go func() { exited <- cmd.Wait() }()
-	deadline := time.After(runLimit)
+	limit := runLimit
+	if w.limit > 0 {
+		limit = w.limit
+	}
+	deadline := time.After(limit)
 
 	wait := func(ch <-chan struct{}) error {
 		select {
@@ -156,46 +166,15 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 			exited <- err
 			return fmt.Errorf("exited (%v) before the expected output; output:\n%s", err, tail(out.String()))
 		case <-deadline:
-			return fmt.Errorf("no expected output within %v; output:\n%s", runLimit, tail(out.String()))
+			return fmt.Errorf("no expected output within %v; output:\n%s", limit, tail(out.String()))
 		}
 	}
-	var elapsed time.Duration
-	switch {
-	case first == nil: // run to poweroff
-		select {
-		case err := <-exited:
-			elapsed = time.Since(started)
-			if err != nil {
-				return sample{}, fmt.Errorf("%v; output:\n%s", err, tail(out.String()))
-			}
-			exited <- nil
-		case <-deadline:
-			cmd.Process.Kill()
-			return sample{}, fmt.Errorf("did not finish within %v", runLimit)
-		}
-	case w.typed != "":
-		if err := wait(first); err != nil {
-			cmd.Process.Kill()
-			return sample{}, err
-		}
-		done := out.expect(w.until)
-		t0 := time.Now()
-		io.WriteString(stdin, w.typed+"\n")
-		if err := wait(done); err != nil {
-			cmd.Process.Kill()
-			return sample{}, err
-		}
-		elapsed = time.Since(t0)
-	default:
-		if err := wait(first); err != nil {
-			cmd.Process.Kill()
-			return sample{}, err
-		}
-		elapsed = time.Since(started)
-	}
+	s, err := drive(w, out, stdin, wait, first, exited, deadline, started, limit)
 	cmd.Process.Kill()
 	<-exited
-	s := sample{seconds: elapsed.Seconds()}
+	if err != nil {
+		return sample{}, err
+	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssKiB = ru.Maxrss
 	}
@@ -206,6 +185,58 @@ func runOnce(bin string, w workload, args func(disk string) []string) (sample, e
 		}
 	}
 	return s, nil
+}
+
+// drive runs the workload's part between process start and the end of its
+// clock.
+func drive(w workload, out *watcher, stdin io.Writer, wait func(<-chan struct{}) error,
+	first <-chan struct{}, exited chan error, deadline <-chan time.Time, started time.Time, limit time.Duration) (sample, error) {
+	switch {
+	case first == nil: // run to poweroff
+		select {
+		case err := <-exited:
+			elapsed := time.Since(started)
+			exited <- err
+			if err != nil {
+				return sample{}, fmt.Errorf("%v; output:\n%s", err, tail(out.String()))
+			}
+			return sample{seconds: elapsed.Seconds()}, nil
+		case <-deadline:
+			return sample{}, fmt.Errorf("did not finish within %v", limit)
+		}
+	case w.drive != nil:
+		if err := wait(first); err != nil {
+			return sample{}, err
+		}
+		d, err := w.drive(&session{stdin: stdin, out: out, wait: wait})
+		if err != nil {
+			return sample{}, fmt.Errorf("%w; output:\n%s", err, tail(out.String()))
+		}
+		return sample{seconds: d.seconds, udp: d.udp}, nil
+	case w.typed != "":
+		if err := wait(first); err != nil {
+			return sample{}, err
+		}
+		mark := out.Len()
+		done := out.expect(w.until)
+		t0 := time.Now()
+		if _, err := io.WriteString(stdin, w.typed+"\n"); err != nil {
+			return sample{}, err
+		}
+		if err := wait(done); err != nil {
+			return sample{}, err
+		}
+		end := time.Now()
+		if w.failed != nil && w.failed.MatchString(out.since(mark)) {
+			return sample{}, fmt.Errorf("the guest reported a failure; output:\n%s", tail(out.String()))
+		}
+		return sample{seconds: end.Sub(t0).Seconds(), sinceStart: end.Sub(started).Seconds()}, nil
+	default:
+		if err := wait(first); err != nil {
+			return sample{}, err
+		}
+		return sample{seconds: time.Since(started).Seconds()}, nil
+	}
 }
 
 func tail(s string) string {

@@ -80,6 +80,9 @@ func TestXv6QEMUShell(t *testing.T) {
 		{cmd: "end of input to cat", keys: "cat\nline one\n\x04", echo: "cat\nline one\n", want: []string{"line one"}},
 		{cmd: "end of input restarts sh", keys: "\x04", want: []string{"init: starting sh"}},
 		{cmd: "stress", match: xv6StressLines},
+		// One part at a time, as `make bench` times them: no summary line.
+		{cmd: "stress exec fork", match: []string{xv6StressLines[2], xv6StressLines[1]}},
+		{cmd: "stress bogus", want: []string{"usage: stress [mem|fork|exec|sched|pipe|file]..."}},
 	}
 	for _, s := range steps {
 		t.Run(strings.ReplaceAll(s.cmd, "/", "_"), func(t *testing.T) {

@@ -27,7 +27,15 @@
 
 #define IP4(a, b, c, d) (((uint32)(a) << 24) | ((uint32)(b) << 16) | ((uint32)(c) << 8) | (uint32)(d))
 #define HOST_IP IP4(10, 0, 2, 2)  // the machine running the emulator
+// The lab asks 8.8.8.8. `make bench` builds with NET_DNS_SERVER_IP set to
+// slirp's resolver address 10.0.2.3, which QEMU forwards to the host's
+// resolver: inside the benchmark's sealed namespace that is a local table,
+// so QEMU too can finish offline without a packet to 8.8.8.8.
+#ifdef NET_DNS_SERVER_IP
+#define DNS_SERVER_IP NET_DNS_SERVER_IP
+#else
 #define DNS_SERVER_IP IP4(8, 8, 8, 8)
+#endif
 #define DNS_PORT 53
 #define DNS_LOCAL_PORT 10000
 #define PING_LOCAL_PORT 2000

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The issue's targets, each judged from this run's medians.
+
+type status int
+
+const (
+	notMeasured status = iota
+	met
+	notMet
+)
+
+func (s status) String() string {
+	return [...]string{"not measured", "**met**", "**not met**"}[s]
+}
+
+func judge(ok bool) status {
+	if ok {
+		return met
+	}
+	return notMet
+}
+
+type target struct {
+	goal   string
+	figure string
+	status status
+}
+
+func findResult(results []result, name string) (result, bool) {
+	for _, r := range results {
+		if r.w.name == name {
+			return r, true
+		}
+	}
+	return result{}, false
+}
+
+func hasQEMU(r result) bool { return len(r.qemu.samples) > 0 }
+
+// evaluateTargets lists every target with its figure; targets whose
+// workload was not run (or needs QEMU, absent) are "not measured".
+func evaluateTargets(results []result, ut *usertests) []target {
+	var ts []target
+	find := func(name string) (result, bool) { return findResult(results, name) }
+
+	// (a) compute speed.
+	a := target{goal: "(a) compute: >= 400 MIPS on one hart"}
+	a2 := target{goal: "(a) compute: >= 0.25x QEMU's rate on the same program"}
+	if r, ok := find("compute"); ok && r.w.instret != nil {
+		m := r.mips(r.rvemu, seconds)
+		a.figure, a.status = fmt.Sprintf("%.0f MIPS", m), judge(m >= 400)
+		if hasQEMU(r) {
+			q := r.mips(r.qemu, seconds)
+			x := ratio(m, q)
+			a2.figure, a2.status = fmt.Sprintf("%.2fx (%.0f vs %.0f MIPS)", x, m, q), judge(x >= 0.25)
+		}
+	}
+	ts = append(ts, a, a2)
+
+	// (b) boot.
+	for _, name := range []string{"boot-smp1", "boot-smp3"} {
+		t := target{goal: fmt.Sprintf("(b) %s: our kernel boots in <= 0.3 s", name)}
+		if r, ok := find(name); ok {
+			s := r.rvemu.median(seconds)
+			t.figure, t.status = fmt.Sprintf("%.3f s", s), judge(s <= 0.3)
+		}
+		ts = append(ts, t)
+	}
+
+	// (c) nettests, (d) stress: time against QEMU's.
+	timed := func(goal, name string, limit float64) target {
+		t := target{goal: goal}
+		if r, ok := find(name); ok && hasQEMU(r) {
+			x := ratio(r.rvemu.median(seconds), r.qemu.median(seconds))
+			t.figure = fmt.Sprintf("%.3f s vs QEMU %.3f s (%.2fx)", r.rvemu.median(seconds), r.qemu.median(seconds), x)
+			t.status = judge(x <= limit)
+		}
+		return t
+	}
+	ts = append(ts, timed("(c) nettests typed to `all tests passed.`: <= half QEMU's time", "nettests", 0.5))
+	for _, part := range []string{"mem", "fork", "exec", "pipe"} {
+		ts = append(ts, timed(fmt.Sprintf("(d) stress %s: <= QEMU's time", part), "stress-"+part, 1))
+	}
+
+	// (e) UDP round trip: latency and time per datagram in a window.
+	lat := target{goal: "(e) UDP round trip p50: <= half QEMU's"}
+	thr := target{goal: "(e) UDP windowed: time per datagram <= half QEMU's (>= 2x its packets/s)"}
+	if r, ok := find("udp"); ok && hasQEMU(r) {
+		rp, qp := r.rvemu.median(udpP50), r.qemu.median(udpP50)
+		lat.figure, lat.status = fmt.Sprintf("%.0f µs vs QEMU %.0f µs (%.2fx)", rp*1e6, qp*1e6, ratio(rp, qp)), judge(ratio(rp, qp) <= 0.5)
+		rr, qr := r.rvemu.median(udpPPS), r.qemu.median(udpPPS)
+		thr.figure, thr.status = fmt.Sprintf("%.0f vs QEMU %.0f packets/s (time %.2fx)", rr, qr, ratio(qr, rr)), judge(ratio(qr, rr) <= 0.5)
+	}
+	ts = append(ts, lat, thr)
+
+	// (f) peak RSS, every workload run on both.
+	rss := target{goal: "(f) peak RSS <= QEMU's, every workload"}
+	var good, bad []string
+	for _, r := range results {
+		if !hasQEMU(r) {
+			continue
+		}
+		rm, qm := r.rvemu.median(rssMiB), r.qemu.median(rssMiB)
+		s := fmt.Sprintf("%s %.0f/%.0f", r.w.name, rm, qm)
+		if rm <= qm {
+			good = append(good, s)
+		} else {
+			bad = append(bad, s)
+		}
+	}
+	if len(good)+len(bad) > 0 {
+		rss.status = judge(len(bad) == 0)
+		if len(bad) > 0 {
+			rss.figure = "over on " + strings.Join(bad, ", ") + " MiB; "
+		}
+		rss.figure += fmt.Sprintf("%d of %d at or below QEMU (rvemu/QEMU MiB: %s)", len(good), len(good)+len(bad), strings.Join(good, ", "))
+	}
+	ts = append(ts, rss)
+
+	// usertests -q on a real xv6-riscv tree (figures from the usertests file).
+	u3 := target{goal: "usertests -q, --smp 3: less wall time than QEMU's (136 s in the issue)"}
+	u1 := target{goal: "usertests -q, --smp 1: <= 60 s"}
+	if ut != nil {
+		if s, ok := ut.seconds["rvemu-smp3"]; ok {
+			q, ok := ut.seconds["qemu-smp3"]
+			if !ok {
+				q = qemuUsertestsDefault["qemu-smp3"]
+			}
+			u3.figure, u3.status = fmt.Sprintf("%.1f s vs QEMU %.1f s", s, q), judge(s < q)
+		}
+		if s, ok := ut.seconds["rvemu-smp1"]; ok {
+			u1.figure, u1.status = fmt.Sprintf("%.1f s", s), judge(s <= 60)
+			if q, ok := ut.seconds["qemu-smp1"]; ok {
+				u1.figure += fmt.Sprintf(" (QEMU %.1f s)", q)
+			}
+		}
+	}
+	ts = append(ts, u3, u1)
+	return ts
+}
+
+func udpP50(s sample) float64 {
+	if s.udp == nil {
+		return 0
+	}
+	return s.udp.p50
+}
+
+func udpP99(s sample) float64 {
+	if s.udp == nil {
+		return 0
+	}
+	return s.udp.p99
+}
+
+func udpPPS(s sample) float64 {
+	if s.udp == nil {
+		return 0
+	}
+	return s.udp.pps
+}
+
+func udpLost(s sample) float64 {
+	if s.udp == nil {
+		return 0
+	}
+	return float64(s.udp.lost)
+}
+
+func renderTargets(b *strings.Builder, ts []target) {
+	b.WriteString("## Targets\n\n| target | figure | status |\n|---|---|---|\n")
+	for _, t := range ts {
+		fig := t.figure
+		if fig == "" {
+			fig = "-"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s |\n", t.goal, fig, t.status)
+	}
+	b.WriteString("\n")
+}
