@@ -19,6 +19,7 @@ type Cause string
 const (
 	CauseRingLength  Cause = "ring-length"   // TDLEN/RDLEN not a multiple of 128 bytes
 	CauseRingBase    Cause = "ring-base"     // ring outside RAM or not 16-byte aligned
+	CauseRingIndex   Cause = "ring-index"    // a head or tail written past the ring's end
 	CauseEnableEarly Cause = "enable-early"  // RCTL.EN/TCTL.EN set before the ring was programmed
 	CauseTxBusySlot  Cause = "tx-busy-slot"  // TDT moved over a slot the NIC still owns
 	CauseTxNoEOP     Cause = "tx-no-eop"     // the last descriptor handed over lacks EOP
@@ -31,7 +32,7 @@ const (
 
 // Causes lists every cause, in the order of the lab's steps (setup,
 // transmit, receive, interrupts).
-var Causes = []Cause{CauseRingLength, CauseRingBase, CauseEnableEarly, CauseTxBusySlot, CauseTxNoEOP,
+var Causes = []Cause{CauseRingLength, CauseRingBase, CauseRingIndex, CauseEnableEarly, CauseTxBusySlot, CauseTxNoEOP,
 	CauseTxNoRS, CauseTxFrameSize, CauseRxOverrun, CauseRxStarved, CauseICRUnacked}
 
 // Patience for the two checks that are about time: frames waiting for
@@ -165,10 +166,14 @@ func (c *checker) beforeWrite(e *E1000, off, v uint32) {
 		c.checkLength(e, tx, v)
 	case regRDT:
 		c.wrote |= wroteRDT
+		c.checkIndex(e, off, v&0xFFFF)
 		c.checkRDT(e, v&0xFFFF)
 		c.starve = patience{}
 	case regTDT:
+		c.checkIndex(e, off, v&0xFFFF)
 		c.checkTDT(e, v&0xFFFF)
+	case regTDH, regRDH:
+		c.checkIndex(e, off, v&0xFFFF)
 	case regRCTL:
 		if v&rctlEN != 0 && e.reg(regRCTL)&rctlEN == 0 {
 			c.checkEnable(e, false)
@@ -210,6 +215,19 @@ func (c *checker) checkLength(e *E1000, tx bool, v uint32) {
 	}
 	c.warn(CauseRingLength, describeRing(tx, e.ringRegs(tx)),
 		"%s = %d is not a multiple of 128: the ring length is in bytes, a multiple of 8 descriptors of 16 bytes%s", name, v, hint)
+}
+
+// checkIndex: a head or tail must name a slot of the ring; the usual slip
+// is an index incremented without wrapping.
+func (c *checker) checkIndex(e *E1000, off, v uint32) {
+	tx := off == regTDT || off == regTDH
+	r := e.ringRegs(tx)
+	if r.count == 0 || v < r.count || c.warned[CauseRingIndex] {
+		return
+	}
+	c.warn(CauseRingIndex, describeRing(tx, r),
+		"%s = %d is past the end of a ring of %d descriptors (0..%d): the NIC stops using the ring; an index must wrap (%% RING_SIZE)",
+		RegName(off), v, r.count, r.count-1)
 }
 
 // checkPlace: the ring the NIC is about to use must lie in RAM, 16-byte

@@ -91,6 +91,14 @@ func TestCheckerFindsEachMistake(t *testing.T) {
 			c.wr(regTDBAH, txRingPA)
 			c.wr(regTCTL, xv6TCTL)
 		}, CauseRingBase, "outside RAM", "base 0x8000100000000000"},
+		{"TDT not wrapped", func(c *checkRig) {
+			c.initLikeXv6()
+			c.wr(regTDT, ringSize)
+		}, CauseRingIndex, "TDT = 16 is past the end of a ring of 16 descriptors (0..15)", "tx ring base 0x80001000 len 256 (16 desc) head 0 tail 0"},
+		{"RDT not wrapped", func(c *checkRig) {
+			c.initLikeXv6()
+			c.wr(regRDT, ringSize)
+		}, CauseRingIndex, "RDT = 16 is past the end", "rx ring"},
 		{"RCTL.EN before the RX ring", func(c *checkRig) {
 			c.wr(regCTRL, ctrlReset)
 			c.wr(regRCTL, xv6RCTL)

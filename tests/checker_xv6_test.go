@@ -52,6 +52,7 @@ func TestE1000CheckerCatchesDriverBugs(t *testing.T) {
 		{"", "nettests", "", ""},
 		{"ring_len", "nettests", e1000.CauseRingLength, "TDLEN = 16 is not a multiple of 128"},
 		{"ring_base", "nettests", e1000.CauseRingBase, "is outside RAM"},
+		{"tx_no_wrap", "nettests", e1000.CauseRingIndex, "TDT = 16 is past the end of a ring of 16 descriptors"},
 		{"rx_enable_early", "nettests", e1000.CauseEnableEarly, "RCTL.EN was set before the receive ring was set up"},
 		{"tx_busy", "nettests burst", e1000.CauseTxBusySlot, "which the NIC has not sent yet"},
 		{"tx_no_eop", "nettests", e1000.CauseTxNoEOP, "has no EOP in cmd"},

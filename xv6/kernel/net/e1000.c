@@ -178,7 +178,11 @@ e1000_transmit(struct mbuf *m)
 
   // The descriptor must be in memory before the NIC sees the new tail.
   __sync_synchronize();
+#ifdef E1000_BUG_tx_no_wrap
+  reg_write(E1000_TDT, tail + 1);  // Bug: the index never wraps.
+#else
   reg_write(E1000_TDT, (tail + 1) % TX_RING_SIZE);
+#endif
   release(&tx_lock);
   return 0;
 }
