@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/rvemu/rvemu/console"
+	"github.com/rvemu/rvemu/machine"
+)
+
+// limitsLine is the second --stats line: what each bounded queue outside
+// the network turned away (the network's own line, printed at exit when
+// the guest used it, counts its drops), and the goroutines at exit against
+// those before the board was built, so a soak run can see leaks.
+func limitsLine(esc *console.Escaper, m *machine.Machine, goroutinesAtStart int) string {
+	var parts []string
+	if esc != nil {
+		parts = append(parts, fmt.Sprintf("console: %d input bytes dropped (queue %d KiB)", esc.Dropped(), console.QueueLimit>>10))
+	} else {
+		parts = append(parts, "console: not a terminal (input read as the guest takes it)")
+	}
+	if st, ok := m.GDBStats(); ok {
+		parts = append(parts, st.String())
+	}
+	parts = append(parts, fmt.Sprintf("goroutines: %d at start, %d at exit", goroutinesAtStart, runtime.NumGoroutine()))
+	return "limits: " + strings.Join(parts, "; ")
+}
