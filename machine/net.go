@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 
 	"github.com/rvemu/rvemu/e1000"
 	"github.com/rvemu/rvemu/pcap"
@@ -23,6 +24,9 @@ type NetConfig struct {
 	DNS     usernet.DNSTable
 	Egress  usernet.Egress
 	PCAP    string // capture of every frame, "" for none
+	// OnHostSend sees the destination of every datagram the network
+	// writes to a host socket (tests check where guest traffic goes).
+	OnHostSend func(dst netip.AddrPort)
 }
 
 // network is the board's part of the net: the NIC, the user network on the
@@ -78,6 +82,7 @@ func (m *Machine) wireNet() error {
 	if m.script == nil {
 		user, err := usernet.New(usernet.Config{
 			ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
+			OnHostSend: c.OnHostSend,
 		})
 		if err != nil {
 			if n.dump != nil {
@@ -93,6 +98,15 @@ func (m *Machine) wireNet() error {
 		go m.forwardNetWakes(n)
 	}
 	return nil
+}
+
+// NetForwardAddrs returns the host addresses the hostfwd sockets are bound
+// to, in order (nil without a user network).
+func (m *Machine) NetForwardAddrs() []netip.AddrPort {
+	if m.net == nil || m.net.user == nil {
+		return nil
+	}
+	return m.net.user.ForwardAddrs()
 }
 
 // forwardNetWakes posts the user network's Poll to the machine loop each
