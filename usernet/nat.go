@@ -43,6 +43,9 @@ func (n *Net) readLoop(conn *net.UDPConn, guestPort uint16, fwd *forward) {
 			}
 			return
 		}
+		if fwd != nil {
+			n.stats.add(func() { n.stats.fwdReceived++ })
+		}
 		d := hostDatagram{guestPort: guestPort, fwd: fwd, src: src, payload: append([]byte(nil), buf[:size]...)}
 		select {
 		case n.events <- d:

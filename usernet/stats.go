@@ -37,6 +37,7 @@ type Stats struct {
 	natEvicted  uint64 // flows closed because the table was full
 	natExpired  uint64 // flows closed after NATIdle
 	natPeak     uint64 // most flows open at once
+	fwdReceived uint64 // datagrams read from hostfwd sockets
 }
 
 func (s *Stats) add(f func()) {
@@ -63,13 +64,15 @@ type Snapshot struct {
 	// The NAT table: flows opened, evicted (table full), expired (idle),
 	// and the most open at once.
 	NATOpened, NATEvicted, NATExpired, NATPeak uint64
+	FwdReceived                                uint64 // datagrams in through hostfwd ports
 }
 
 func (s *Stats) snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := Snapshot{FromGuest: s.fromGuest, ToGuest: s.toGuest, HostSent: s.hostSent, Drops: map[string]uint64{},
-		DNSAnswered: s.dnsAnswered, NATOpened: s.natOpened, NATEvicted: s.natEvicted, NATExpired: s.natExpired, NATPeak: s.natPeak}
+		DNSAnswered: s.dnsAnswered, NATOpened: s.natOpened, NATEvicted: s.natEvicted, NATExpired: s.natExpired, NATPeak: s.natPeak,
+		FwdReceived: s.fwdReceived}
 	for r, n := range s.drops {
 		out.Drops[string(r)] = n
 	}
@@ -92,7 +95,7 @@ func (s Snapshot) String() string {
 		}
 		fmt.Fprintf(&b, "%s%s %d", sep, r, s.Drops[r])
 	}
-	fmt.Fprintf(&b, "; dns: %d answered inside; nat: %d flows opened, %d evicted, %d expired, peak %d",
-		s.DNSAnswered, s.NATOpened, s.NATEvicted, s.NATExpired, s.NATPeak)
+	fmt.Fprintf(&b, "; dns: %d answered inside; nat: %d flows opened, %d evicted, %d expired, peak %d; hostfwd: %d datagrams in",
+		s.DNSAnswered, s.NATOpened, s.NATEvicted, s.NATExpired, s.NATPeak, s.FwdReceived)
 	return b.String()
 }
