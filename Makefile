@@ -46,6 +46,7 @@ bench: build xv6 guests
 	$(GO) run ./bench
 
 include mk/fuzz.mk
+include mk/soak.mk
 
 clean:
 	rm -rf bin tests/build
