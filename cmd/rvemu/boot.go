@@ -165,6 +165,7 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	boundGarbage(uint64(len(m.Bus().RAM)))
 	if path := c.String("cpuprofile"); path != "" {
 		stopProfile, err := startProfile(path)
 		if err != nil {

@@ -23,6 +23,7 @@ func limitsLine(esc *console.Escaper, m *machine.Machine, goroutinesAtStart int)
 	if st, ok := m.GDBStats(); ok {
 		parts = append(parts, st.String())
 	}
+	parts = append(parts, fmt.Sprintf("decode cache: %d KiB", m.DecodeCacheBytes()>>10))
 	parts = append(parts, fmt.Sprintf("goroutines: %d at start, %d at exit", goroutinesAtStart, runtime.NumGoroutine()))
 	return "limits: " + strings.Join(parts, "; ")
 }
