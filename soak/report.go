@@ -29,8 +29,15 @@ func (r *report) failures() int {
 	return r.nettestsFailed + r.stressFailed + (r.cfg.nettests - r.nettestsPassed) + (r.cfg.stress - r.stressPassed)
 }
 
+// framesAccounted: every frame the network handed the NIC was received
+// or dropped under a counted reason.
+func (r *report) framesAccounted() bool {
+	s := r.stats
+	return s.ToGuest == s.NICReceived+s.NICOverflow+s.NICOtherDrops
+}
+
 func (r *report) passed() bool {
-	return r.failures() == 0 && r.rssFlat() &&
+	return r.failures() == 0 && r.rssFlat() && r.framesAccounted() &&
 		r.stats.GoroutinesExit <= r.stats.GoroutinesStart && r.stats.NICOtherDrops == 0
 }
 
@@ -63,6 +70,8 @@ func (r *report) render() string {
 	fmt.Fprintf(&b, "| E1000 frames received / sent | %d / %d | |\n", s.NICReceived, s.NICSent)
 	fmt.Fprintf(&b, "| E1000 frames dropped: ring and backlog full | %d | |\n", s.NICOverflow)
 	fmt.Fprintf(&b, "| E1000 frames dropped otherwise (filter, RX off, size, TX) | %d | %s |\n", s.NICOtherDrops, mark(s.NICOtherDrops == 0))
+	fmt.Fprintf(&b, "| frames to the guest = received + dropped | %d = %d + %d | %s |\n",
+		s.ToGuest, s.NICReceived, s.NICOverflow+s.NICOtherDrops, mark(r.framesAccounted()))
 	fmt.Fprintf(&b, "| lab server datagrams (pings) / datagrams rvemu sent to the host | %d / %d | |\n", r.labServerGot, s.HostSent)
 	fmt.Fprintf(&b, "| instructions / wall | %d / %v | |\n", s.Instructions, r.wall.Round(time.Second))
 	fmt.Fprintf(&b, "| rvemu exit status (SIGTERM) | %d | |\n", r.exitCode)
