@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/netip"
 
 	"github.com/rvemu/rvemu/e1000"
 	"github.com/rvemu/rvemu/pcap"
@@ -26,7 +25,7 @@ type NetConfig struct {
 	PCAP    string // capture of every frame, "" for none
 	// OnHostSend sees the destination of every datagram the network
 	// writes to a host socket (tests check where guest traffic goes).
-	OnHostSend func(dst netip.AddrPort)
+	OnHostSend HostSendHook
 }
 
 // network is the board's part of the net: the NIC, the user network on the
@@ -98,15 +97,6 @@ func (m *Machine) wireNet() error {
 		go m.forwardNetWakes(n)
 	}
 	return nil
-}
-
-// NetForwardAddrs returns the host addresses the hostfwd sockets are bound
-// to, in order (nil without a user network).
-func (m *Machine) NetForwardAddrs() []netip.AddrPort {
-	if m.net == nil || m.net.user == nil {
-		return nil
-	}
-	return m.net.user.ForwardAddrs()
 }
 
 // forwardNetWakes posts the user network's Poll to the machine loop each

@@ -5,7 +5,8 @@
 # Included from the top-level Makefile: include mk/fuzz.mk
 
 FUZZTIME ?= 1m
-FUZZERS  := ./qemucli:FuzzParse ./cpu:FuzzExecute ./virtio:FuzzDescriptorChains ./virtio:FuzzRegisters ./gdbstub:FuzzPackets ./loader:FuzzLoad ./e1000:FuzzGuest ./usernet:FuzzParsers ./usernet:FuzzDNSAnswer ./usernet:FuzzNet
+FUZZERS  := ./cpu:FuzzExecute ./virtio:FuzzDescriptorChains ./virtio:FuzzRegisters ./gdbstub:FuzzPackets ./loader:FuzzLoad ./e1000:FuzzGuest ./usernet:FuzzParsers ./usernet:FuzzDNSAnswer
+FUZZERS  += ./qemucli:FuzzParse ./usernet:FuzzNet
 
 .PHONY: fuzz
 fuzz:
