@@ -6,7 +6,6 @@
 
 FUZZTIME ?= 1m
 FUZZERS  := ./cpu:FuzzExecute ./virtio:FuzzDescriptorChains ./virtio:FuzzRegisters ./gdbstub:FuzzPackets ./loader:FuzzLoad ./e1000:FuzzGuest ./usernet:FuzzParsers ./usernet:FuzzDNSAnswer
-FUZZERS  += ./qemucli:FuzzParse ./usernet:FuzzNet
 
 .PHONY: fuzz
 fuzz:
@@ -15,3 +14,6 @@ fuzz:
 		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
 		nice -n 10 $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1; \
 	done
+
+# The QEMU command-line parser and the whole user network (both ends).
+FUZZERS  += ./qemucli:FuzzParse ./usernet:FuzzNet
