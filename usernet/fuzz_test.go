@@ -3,6 +3,7 @@ package usernet
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/netip"
 	"testing"
@@ -53,14 +54,18 @@ func FuzzNet(f *testing.F) {
 		var sends []netip.AddrPort
 		var frames [][]byte
 		fwd, _ := ParseHostFwd("udp::0-:2000")
+		logLines := 0
 		n, err := New(Config{NATLimit: natLimit, NATRate: 4, HostFwd: []HostFwd{fwd},
-			ToGuest: func(fr []byte) { frames = append(frames, fr) }, Log: func(string, ...any) {}})
+			ToGuest: func(fr []byte) { frames = append(frames, fr) }, Log: func(string, ...any) { logLines++ }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer n.Close()
-		n.sendUDP = func(_ *net.UDPConn, _ []byte, dst netip.AddrPort) error {
+		n.sendUDP = func(_ *net.UDPConn, payload []byte, dst netip.AddrPort) error {
 			sends = append(sends, dst)
+			if len(payload)%3 == 0 {
+				return errors.New("refused") // some sends fail, as a host socket may
+			}
 			return nil
 		}
 		for len(script) > 0 {
@@ -112,6 +117,10 @@ func FuzzNet(f *testing.F) {
 			if n.NATFlows() > natLimit {
 				t.Fatalf("%d NAT flows open, limit %d", n.NATFlows(), natLimit)
 			}
+		}
+		// At most one line per cause: nat rate, nat listen, host send, arp timeout.
+		if logLines > 4 {
+			t.Fatalf("%d log lines", logLines)
 		}
 		for _, dst := range sends {
 			if !dst.Addr().IsLoopback() {

@@ -113,7 +113,9 @@ func (n *Net) hostSend(conn *net.UDPConn, dst netip.AddrPort, payload []byte) {
 		return
 	}
 	if err := n.sendUDP(conn, payload, dst); err != nil {
-		n.logOnce("send "+dst.String(), "send to %s: %v", dst, err)
+		// One line for all destinations: a guest spraying ports must not
+		// grow the log (or the table of causes logged) without bound.
+		n.logOnce("host send", "send to %s: %v (later send failures are only counted)", dst, err)
 		n.stats.drop(dropHostSend)
 		return
 	}
