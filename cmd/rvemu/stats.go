@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/rvemu/rvemu/console"
 	"github.com/rvemu/rvemu/machine"
@@ -24,6 +25,17 @@ func limitsLine(esc *console.Escaper, m *machine.Machine, goroutinesAtStart int)
 		parts = append(parts, st.String())
 	}
 	parts = append(parts, fmt.Sprintf("decode cache: %d KiB", m.DecodeCacheBytes()>>10))
-	parts = append(parts, fmt.Sprintf("goroutines: %d at start, %d at exit", goroutinesAtStart, runtime.NumGoroutine()))
+	parts = append(parts, fmt.Sprintf("goroutines: %d at start, %d at exit", goroutinesAtStart, settledGoroutines(goroutinesAtStart)))
 	return "limits: " + strings.Join(parts, "; ")
+}
+
+// settledGoroutines counts goroutines once those that have signalled their
+// end (socket readers, the wake forwarder) have had up to 200 ms to return:
+// what remains after that is what a leak would leave.
+func settledGoroutines(target int) int {
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(200 * time.Millisecond); n > target && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(2 * time.Millisecond)
+	}
+	return n
 }
