@@ -54,6 +54,7 @@ bench: build guests setup
 	$(GO) run ./bench $(if $(BENCH),-only=$(BENCH)) $(if $(RUNS),-runs=$(RUNS))
 
 include mk/fuzz.mk
+include mk/soak.mk
 
 clean:
 	rm -rf bin tests/build

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Error replies. GDB shows only that something failed; the numbers are
@@ -450,7 +451,7 @@ func (s *session) breakpoint(insert bool, arg string) string {
 		switch {
 		case insert:
 			if n == 0 && len(s.breakpoints) >= maxBreakpoints {
-				return errNoRoom
+				return s.refuseFull()
 			}
 			s.breakpoints[addr] = n + 1
 			if n == 0 {
@@ -473,7 +474,7 @@ func (s *session) breakpoint(insert bool, arg string) string {
 		n := s.watchpoints[w]
 		switch {
 		case insert && s.watchCount >= maxWatchpoints:
-			return errNoRoom
+			return s.refuseFull()
 		case insert:
 			s.watchpoints[w] = n + 1
 			s.watchCount++
@@ -490,4 +491,10 @@ func (s *session) breakpoint(insert bool, arg string) string {
 		return "OK"
 	}
 	return "" // unknown type: not supported
+}
+
+// refuseFull answers a Z packet the tables have no room for, counted.
+func (s *session) refuseFull() string {
+	s.count.add(func(c *counters) *atomic.Uint64 { return &c.tableFull })
+	return errNoRoom
 }

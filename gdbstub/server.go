@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,7 @@ type Server struct {
 	conn   net.Conn // the connection being served, if any
 	closed chan struct{}
 	wg     sync.WaitGroup
+	count  counters
 }
 
 // Listen binds addr (see ListenAddress) and starts accepting connections.
@@ -108,7 +110,10 @@ func (s *Server) accept() {
 		s.conn = c
 		s.mu.Unlock()
 		fmt.Fprintf(s.log, "rvemu: gdb connected from %v\n", c.RemoteAddr())
-		newSession(c, s.target, s.closed).serve()
+		s.count.add(func(c *counters) *atomic.Uint64 { return &c.connections })
+		sess := newSession(c, s.target, s.closed)
+		sess.count = &s.count
+		sess.serve()
 		c.Close()
 		s.mu.Lock()
 		s.conn = nil

@@ -2,8 +2,10 @@ package gdbstub
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 )
 
 // session serves one debugger connection. Its goroutine owns the protocol
@@ -34,6 +36,7 @@ type session struct {
 	watchpoints map[Watchpoint]int
 	watchCount  int
 	ended       bool
+	count       *counters // the server's; nil in tests without one
 }
 
 func newSession(c net.Conn, t Target, gone <-chan struct{}) *session {
@@ -127,6 +130,9 @@ func (s *session) readFrames(quit <-chan struct{}, done chan<- struct{}) {
 	for {
 		f, err := readFrame(r)
 		if err != nil {
+			if errors.Is(err, errPacketTooLong) {
+				s.count.add(func(c *counters) *atomic.Uint64 { return &c.tooLong })
+			}
 			return
 		}
 		select {
@@ -145,6 +151,7 @@ func (s *session) handleFrame(f frame) {
 			s.conn.Write(s.last)
 		}
 	case frameBadSum:
+		s.count.add(func(c *counters) *atomic.Uint64 { return &c.badChecksums })
 		if !s.noAck {
 			s.conn.Write([]byte{'-'})
 		}

@@ -32,7 +32,8 @@ var errDebugMemory = errors.New("address not in RAM")
 type debugger struct {
 	m      *Machine
 	server *gdbstub.Server
-	addr   string // where server listens; set once before Run
+	addr   string        // where server listens; set once before Run
+	final  gdbstub.Stats // the server's counters when it closed
 	onStop func(gdbstub.Stop)
 
 	halted      bool
@@ -446,5 +447,18 @@ func (m *Machine) stopGDB(status int) {
 	m.dbg.report(gdbstub.Stop{Reason: gdbstub.StopExited, Status: status})
 	m.dbg.onStop = nil
 	m.dbg.server.Close()
+	m.dbg.final = m.dbg.server.Stats()
 	m.dbg.server = nil
+}
+
+// GDBStats returns what the GDB stub's limits counted (after Run, the
+// final counts); ok is false when the board has no stub.
+func (m *Machine) GDBStats() (st gdbstub.Stats, ok bool) {
+	if m.dbg == nil {
+		return st, false
+	}
+	if m.dbg.server != nil {
+		return m.dbg.server.Stats(), true
+	}
+	return m.dbg.final, true
 }

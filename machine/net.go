@@ -22,6 +22,9 @@ type NetConfig struct {
 	DNS     usernet.DNSTable
 	Egress  usernet.Egress
 	PCAP    string // capture of every frame, "" for none
+	// OnHostSend sees the destination of every datagram the network
+	// writes to a host socket (tests check where guest traffic goes).
+	OnHostSend HostSendHook
 }
 
 // network is the board's part of the net: the NIC, the user network on the
@@ -31,6 +34,10 @@ type network struct {
 	user *usernet.Net
 	dump *pcap.Writer
 	done chan struct{}
+	// wakesDone closes when forwardNetWakes has returned: closeNet waits
+	// for it, so a finished run leaves no goroutine behind (the soak
+	// counts them).
+	wakesDone chan struct{}
 }
 
 // wireNet creates the NIC and the user network and attaches the NIC to the
@@ -41,7 +48,7 @@ func (m *Machine) wireNet() error {
 	if !c.Enabled {
 		return nil
 	}
-	n := &network{done: make(chan struct{})}
+	n := &network{done: make(chan struct{}), wakesDone: make(chan struct{})}
 	logf := func(format string, args ...any) { fmt.Fprintf(m.cfg.Log, format+"\n", args...) }
 	toGuest := func(f []byte) { n.nic.Receive(f) }
 	fromGuest := func(f []byte) { n.user.FromGuest(f) }
@@ -78,6 +85,7 @@ func (m *Machine) wireNet() error {
 	if m.script == nil {
 		user, err := usernet.New(usernet.Config{
 			ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
+			OnHostSend: c.OnHostSend,
 		})
 		if err != nil {
 			if n.dump != nil {
@@ -98,6 +106,7 @@ func (m *Machine) wireNet() error {
 // forwardNetWakes posts the user network's Poll to the machine loop each
 // time a host socket or timer signals, until the network is closed.
 func (m *Machine) forwardNetWakes(n *network) {
+	defer close(n.wakesDone)
 	for {
 		select {
 		case <-n.done:
@@ -122,6 +131,7 @@ func (m *Machine) closeNet() error {
 	m.net = nil
 	close(n.done)
 	if n.user != nil {
+		<-n.wakesDone
 		n.user.Close()
 		if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
 			fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strings"
@@ -62,6 +63,9 @@ type netGuest struct {
 	stdin   io.Writer
 	pcap    string // the capture the emulator writes
 	stop    func() // ends the emulator and waits for it; safe to call twice
+	// hostSends lists the destination of every datagram the emulator wrote
+	// to a host socket (rvemu's socket-level hook); nil when unknown.
+	hostSends func() []netip.AddrPort
 }
 
 // netRun says how one emulator runs the net tests.
@@ -188,6 +192,21 @@ func runNettestsInNetns(t *testing.T, r netRun) {
 		require.NoError(t, err)
 		checkWire(t, frames, r.dnsAnswered)
 	})
+
+	if g.hostSends != nil {
+		// Network safety, seen at the socket: the guest's DNS query to
+		// 8.8.8.8 was answered inside and never became a host datagram;
+		// everything that left went to loopback (pings and the echo).
+		t.Run("host sends", func(t *testing.T) {
+			sends := g.hostSends()
+			loopback := netip.MustParsePrefix("127.0.0.0/8")
+			for _, dst := range sends {
+				assert.Truef(t, loopback.Contains(dst.Addr()), "a datagram left for %v", dst)
+				assert.NotEqual(t, "8.8.8.8", dst.Addr().String())
+			}
+			assert.Len(t, sends, wantPings+1, "the pings and the echo datagram, nothing else")
+		})
+	}
 }
 
 // checkWire looks at every frame the guest exchanged through the E1000.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -40,15 +41,23 @@ func bootRvemuNet(t *testing.T, build string) *netGuest {
 	dns := usernet.DNSTable{}
 	require.NoError(t, dns.ParseDNSHost("pdos.csail.mit.edu=128.52.129.126"))
 
+	var sendsMu sync.Mutex
+	var sends []netip.AddrPort
+	hostSends := func() []netip.AddrPort {
+		sendsMu.Lock()
+		defer sendsMu.Unlock()
+		return append([]netip.AddrPort(nil), sends...)
+	}
 	in, typed := io.Pipe()
 	console := newConsoleLog()
 	pcap := filepath.Join(dir, "packets.pcap")
 	m, err := machine.New(machine.Config{
-		Kernel:     filepath.Join(build, "kernel.img"),
-		Disk:       disk,
-		Virtio:     machine.VirtioModern,
-		Harts:      3,
-		Net:        machine.NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}, DNS: dns, PCAP: pcap},
+		Kernel: filepath.Join(build, "kernel.img"),
+		Disk:   disk,
+		Virtio: machine.VirtioModern,
+		Harts:  3,
+		Net: machine.NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}, DNS: dns, PCAP: pcap,
+			OnHostSend: func(dst netip.AddrPort) { sendsMu.Lock(); sends = append(sends, dst); sendsMu.Unlock() }},
 		ConsoleIn:  in,
 		ConsoleOut: console,
 		Log:        console,
@@ -76,5 +85,5 @@ func bootRvemuNet(t *testing.T, build string) *netGuest {
 			}
 		})
 	}
-	return &netGuest{console: console, stdin: typed, pcap: pcap, stop: stop}
+	return &netGuest{console: console, stdin: typed, pcap: pcap, stop: stop, hostSends: hostSends}
 }

@@ -43,6 +43,9 @@ func (n *Net) readLoop(conn *net.UDPConn, guestPort uint16, fwd *forward) {
 			}
 			return
 		}
+		if fwd != nil {
+			n.stats.add(func() { n.stats.fwdReceived++ })
+		}
 		d := hostDatagram{guestPort: guestPort, fwd: fwd, src: src, payload: append([]byte(nil), buf[:size]...)}
 		select {
 		case n.events <- d:
@@ -66,8 +69,17 @@ func (n *Net) bindAddr() netip.AddrPort {
 // host socket, opening it (and evicting the least recently used flow when
 // the table is full) if needed.
 func (n *Net) natSend(guestPort uint16, dst netip.AddrPort, payload []byte) {
+	if len(payload) > n.cfg.MaxDatagram {
+		n.stats.drop(dropTooBig)
+		return
+	}
 	e := n.nat[guestPort]
 	if e == nil {
+		if !n.takeFlowToken(time.Now()) {
+			n.logOnce("nat rate", "guest opens more than %d flows a second: datagrams dropped", n.cfg.NATRate)
+			n.stats.drop(dropNATRate)
+			return
+		}
 		if len(n.nat) >= n.cfg.NATLimit {
 			n.evictOldest()
 		}
@@ -79,6 +91,10 @@ func (n *Net) natSend(guestPort uint16, dst netip.AddrPort, payload []byte) {
 		}
 		e = &natEntry{conn: conn}
 		n.nat[guestPort] = e
+		n.stats.add(func() {
+			n.stats.natOpened++
+			n.stats.natPeak = max(n.stats.natPeak, uint64(len(n.nat)))
+		})
 		n.wg.Add(1)
 		go n.readLoop(conn, guestPort, nil)
 		n.armSweep()
@@ -92,8 +108,14 @@ func (n *Net) hostSend(conn *net.UDPConn, dst netip.AddrPort, payload []byte) {
 	if n.cfg.OnHostSend != nil {
 		n.cfg.OnHostSend(dst)
 	}
-	if _, err := conn.WriteToUDPAddrPort(payload, dst); err != nil {
-		n.logOnce("send "+dst.String(), "send to %s: %v", dst, err)
+	if len(payload) > n.cfg.MaxDatagram {
+		n.stats.drop(dropTooBig)
+		return
+	}
+	if err := n.sendUDP(conn, payload, dst); err != nil {
+		// One line for all destinations: a guest spraying ports must not
+		// grow the log (or the table of causes logged) without bound.
+		n.logOnce("host send", "send to %s: %v (later send failures are only counted)", dst, err)
 		n.stats.drop(dropHostSend)
 		return
 	}
@@ -112,7 +134,26 @@ func (n *Net) evictOldest() {
 	if !first {
 		n.nat[oldest].conn.Close()
 		delete(n.nat, oldest)
+		n.stats.add(func() { n.stats.natEvicted++ })
 	}
+}
+
+// takeFlowToken reports whether a new flow may open now: a token bucket
+// of NATRate tokens refilled at NATRate a second.
+func (n *Net) takeFlowToken(now time.Time) bool {
+	rate := float64(n.cfg.NATRate)
+	n.natTokens = min(rate, n.natTokens+now.Sub(n.natRefill).Seconds()*rate)
+	n.natRefill = now
+	if n.natTokens < 1 {
+		return false
+	}
+	n.natTokens--
+	return true
+}
+
+func writeUDP(conn *net.UDPConn, payload []byte, dst netip.AddrPort) error {
+	_, err := conn.WriteToUDPAddrPort(payload, dst)
+	return err
 }
 
 // expireNAT closes flows idle for longer than NATIdle.
@@ -121,6 +162,7 @@ func (n *Net) expireNAT(now time.Time) {
 		if now.Sub(e.lastUsed) > n.cfg.NATIdle {
 			e.conn.Close()
 			delete(n.nat, port)
+			n.stats.add(func() { n.stats.natExpired++ })
 		}
 	}
 }
@@ -186,8 +228,8 @@ func (n *Net) fromHost(d hostDatagram) {
 	} else if e := n.nat[d.guestPort]; e != nil {
 		e.lastUsed = time.Now()
 	}
-	if len(d.payload) > maxToGuest {
-		n.stats.drop(dropUnsupported) // would need fragmenting
+	if len(d.payload) > min(maxToGuest, n.cfg.MaxDatagram) {
+		n.stats.drop(dropTooBig) // would need fragmenting
 		return
 	}
 	n.toGuest(src.Addr(), protoUDP, buildUDP(src, netip.AddrPortFrom(GuestIP, d.guestPort), d.payload))

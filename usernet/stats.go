@@ -19,6 +19,8 @@ const (
 	dropHostQueue   dropReason = "host-queue"  // host datagrams arrived faster than the guest took them
 	dropARPTimeout  dropReason = "arp-timeout" // the guest never answered who-has
 	dropHostSend    dropReason = "host-send"   // the host socket refused the datagram
+	dropNATRate     dropReason = "nat-rate"    // a new flow beyond NATRate a second
+	dropTooBig      dropReason = "too-big"     // payload over MaxDatagram (we never fragment)
 )
 
 // Stats counts frames each way and drops by reason. Safe for concurrent use:
@@ -29,6 +31,13 @@ type Stats struct {
 	toGuest   uint64
 	hostSent  uint64
 	drops     map[dropReason]uint64
+
+	dnsAnswered uint64 // queries answered from the table (none ever leaves)
+	natOpened   uint64 // host sockets opened for guest flows
+	natEvicted  uint64 // flows closed because the table was full
+	natExpired  uint64 // flows closed after NATIdle
+	natPeak     uint64 // most flows open at once
+	fwdReceived uint64 // datagrams read from hostfwd sockets
 }
 
 func (s *Stats) add(f func()) {
@@ -51,12 +60,19 @@ type Snapshot struct {
 	FromGuest, ToGuest uint64            // frames
 	HostSent           uint64            // datagrams written to host sockets
 	Drops              map[string]uint64 // by reason
+	DNSAnswered        uint64            // DNS queries answered inside
+	// The NAT table: flows opened, evicted (table full), expired (idle),
+	// and the most open at once.
+	NATOpened, NATEvicted, NATExpired, NATPeak uint64
+	FwdReceived                                uint64 // datagrams in through hostfwd ports
 }
 
 func (s *Stats) snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := Snapshot{FromGuest: s.fromGuest, ToGuest: s.toGuest, HostSent: s.hostSent, Drops: map[string]uint64{}}
+	out := Snapshot{FromGuest: s.fromGuest, ToGuest: s.toGuest, HostSent: s.hostSent, Drops: map[string]uint64{},
+		DNSAnswered: s.dnsAnswered, NATOpened: s.natOpened, NATEvicted: s.natEvicted, NATExpired: s.natExpired, NATPeak: s.natPeak,
+		FwdReceived: s.fwdReceived}
 	for r, n := range s.drops {
 		out.Drops[string(r)] = n
 	}
@@ -79,5 +95,7 @@ func (s Snapshot) String() string {
 		}
 		fmt.Fprintf(&b, "%s%s %d", sep, r, s.Drops[r])
 	}
+	fmt.Fprintf(&b, "; dns: %d answered inside; nat: %d flows opened, %d evicted, %d expired, peak %d; hostfwd: %d datagrams in",
+		s.DNSAnswered, s.NATOpened, s.NATEvicted, s.NATExpired, s.NATPeak, s.FwdReceived)
 	return b.String()
 }

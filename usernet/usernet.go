@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log"
+	"net"
 	"net/netip"
 	"sync"
 	"time"
@@ -56,13 +57,19 @@ func ParseEgress(s string) (Egress, error) {
 const (
 	DefaultNATLimit = 128
 	DefaultNATIdle  = 2 * time.Minute
-	hostQueue       = 256 // datagrams waiting for the machine loop
-	arpQueue        = 64  // frames waiting for the guest's MAC
-	arpRetry        = 500 * time.Millisecond
-	arpTries        = 4
-	maxDatagram     = 65535
-	sweepEvery      = time.Second
-	maxToGuest      = 1500 - ipv4Header - udpHeader // no fragmentation toward the guest
+	// DefaultNATRate: a lab's nettests opens a dozen flows per run; a
+	// guest opening hundreds of host sockets a second is a runaway loop.
+	DefaultNATRate = 64
+	// DefaultMaxDatagram: one Ethernet frame's UDP payload. The network
+	// never fragments, and no lab sends more.
+	DefaultMaxDatagram = 1500 - ipv4Header - udpHeader
+	hostQueue          = 256 // datagrams waiting for the machine loop
+	arpQueue           = 64  // frames waiting for the guest's MAC
+	arpRetry           = 500 * time.Millisecond
+	arpTries           = 4
+	maxDatagram        = 65535
+	sweepEvery         = time.Second
+	maxToGuest         = 1500 - ipv4Header - udpHeader // no fragmentation toward the guest
 )
 
 // Config sets up the network.
@@ -75,7 +82,13 @@ type Config struct {
 	// NATLimit bounds concurrent UDP flows; NATIdle expires unused ones.
 	NATLimit int
 	NATIdle  time.Duration
-	Log      func(format string, args ...any)
+	// NATRate bounds new flows (host sockets opened) per second, with a
+	// burst of as many; a datagram that would open one beyond it is
+	// dropped ("nat-rate"). MaxDatagram bounds the payload of a datagram
+	// either way ("too-big"). Zero values take the defaults.
+	NATRate     int
+	MaxDatagram int
+	Log         func(format string, args ...any)
 	// OnHostSend runs just before a datagram is written to any host socket,
 	// with its destination. It sees every datagram that leaves.
 	OnHostSend func(dst netip.AddrPort)
@@ -102,8 +115,13 @@ type Net struct {
 	arpTimer   *time.Timer
 	arpRetry   time.Duration
 
-	ipID       uint16
-	nat        map[uint16]*natEntry // by guest source port
+	ipID      uint16
+	nat       map[uint16]*natEntry // by guest source port
+	natTokens float64              // new flows allowed now (token bucket, NATRate a second)
+	natRefill time.Time
+	// sendUDP writes one datagram to a host socket; tests replace it to
+	// see sends without reaching real ports.
+	sendUDP    func(conn *net.UDPConn, payload []byte, dst netip.AddrPort) error
 	fwds       []*forward
 	lastSweep  time.Time
 	sweepTimer *time.Timer
@@ -125,6 +143,12 @@ func New(cfg Config) (*Net, error) {
 	if cfg.NATIdle <= 0 {
 		cfg.NATIdle = DefaultNATIdle
 	}
+	if cfg.NATRate <= 0 {
+		cfg.NATRate = DefaultNATRate
+	}
+	if cfg.MaxDatagram <= 0 || cfg.MaxDatagram > maxDatagram {
+		cfg.MaxDatagram = DefaultMaxDatagram
+	}
 	n := &Net{
 		cfg: cfg, logf: cfg.Log, logged: map[string]bool{},
 		events:     make(chan hostDatagram, hostQueue),
@@ -132,6 +156,9 @@ func New(cfg Config) (*Net, error) {
 		nat:        map[uint16]*natEntry{},
 		arpRetry:   arpRetry,
 		sweepEvery: sweepEvery,
+		natTokens:  float64(cfg.NATRate),
+		natRefill:  time.Now(),
+		sendUDP:    writeUDP,
 	}
 	if n.logf == nil {
 		n.logf = log.Printf
@@ -382,6 +409,7 @@ func (n *Net) udpFromGuest(ip ipv4) {
 			n.stats.drop(dropMalformed)
 			return
 		}
+		n.stats.add(func() { n.stats.dnsAnswered++ })
 		n.toGuest(ip.dst, protoUDP, buildUDP(dst, guest, resp))
 	case ip.dst == GatewayIP:
 		if n.replyThroughForward(u) {

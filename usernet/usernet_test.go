@@ -184,6 +184,7 @@ func TestHostForwardToGuest(t *testing.T) {
 	assert.Equal(t, netip.AddrPortFrom(GatewayIP, clientPort), d.src, "forwarded packets come from 10.0.2.2")
 	assert.Equal(t, netip.AddrPortFrom(GuestIP, 2000), d.dst)
 	assert.Equal(t, "ping from host", string(d.payload))
+	assert.Equal(t, uint64(1), g.n.Stats().FwdReceived, "counted as in through hostfwd")
 
 	// The guest answers the sender; the client hears it from the forwarded port.
 	g.n.FromGuest(udpFrame(2000, d.src, []byte("pong from guest")))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -60,7 +61,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
 			&cli.StringFlag{Name: "check", Value: "none", Usage: "driver `CHECKER` warning on stderr when the guest's driver breaks the device's rules: e1000 or none"},
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
-			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time and speed on stderr at exit"},
+			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time, speed, and what bounded queues dropped on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
@@ -146,8 +147,10 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	}
 	defer closeLogs()
 
+	goroutinesAtStart := runtime.NumGoroutine()
 	ctx, quit := context.WithCancel(c.Context)
 	defer quit()
+	var esc *console.Escaper
 	if cfg.Replay == nil { // a replay takes no host input: the terminal stays as it is
 		term, err := console.MakeRaw(stdin)
 		if err != nil {
@@ -158,7 +161,8 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		defer term.Restore()
 		cfg.ConsoleIn = stdin
 		if term != nil {
-			cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+			esc = console.NewEscaper(stdin, stderr, quit)
+			cfg.ConsoleIn = esc
 		}
 	}
 
@@ -166,6 +170,7 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	boundGarbage(uint64(len(m.Bus().RAM)))
 	if path := c.String("cpuprofile"); path != "" {
 		stopProfile, err := startProfile(path)
 		if err != nil {
@@ -176,6 +181,7 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	code, err := m.Run(ctx)
 	if c.Bool("stats") {
 		fmt.Fprintf(stderr, "rvemu: %s\n", m.Stats())
+		fmt.Fprintf(stderr, "rvemu: %s\n", limitsLine(esc, m, goroutinesAtStart))
 	}
 	switch {
 	case err == nil:

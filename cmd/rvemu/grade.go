@@ -166,6 +166,7 @@ func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.
 	if err != nil {
 		return err
 	}
+	boundGarbage(uint64(len(m.Bus().RAM)))
 	_, err = m.Run(ctx)
 	return err
 }

@@ -125,6 +125,7 @@ func bootQEMU(ctx context.Context, prog string, cfg machine.Config, stdin *os.Fi
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
+	boundGarbage(uint64(len(m.Bus().RAM)))
 	code, err := m.Run(ctx)
 	switch {
 	case err == nil:
