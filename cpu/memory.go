@@ -42,10 +42,12 @@ func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
 	lo := binary.LittleEndian.Uint16(h.ram[off:])
 	if lo&3 != 3 {
 		*in = decodeCompressed(lo)
+		h.markLoop(in, pc)
 		return in
 	}
 	if pc&(pageSize-1) != pageSize-2 {
 		*in = decode(binary.LittleEndian.Uint32(h.ram[off:]))
+		h.markLoop(in, pc)
 		return in
 	}
 	hi, ok := h.fetchHalf(pc+2, pc)

@@ -99,6 +99,9 @@ const (
 	opJ        // jal x0: jump without link
 	opJR       // jalr x0: jump without link
 	opLoadToX0 // a load whose value is discarded (it can still fault); rs2 = the load op
+
+	// A bne closing a loop that Run may finish in bulk (loop.go).
+	opBNELoop
 )
 
 // funct5 values of the A extension.

@@ -47,6 +47,10 @@ func (h *Hart) Run(budget int) int {
 			h.runUncached(in)
 			continue
 		}
+		if in.op == opBNELoop {
+			left -= h.runLoop(in, left)
+			continue
+		}
 		h.execSlow(in)
 	}
 	return int(h.Instret - h.runStart)
