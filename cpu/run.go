@@ -94,7 +94,7 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	mem := unsafe.Pointer(unsafe.SliceData(h.ram)) // TLB hits are whole RAM pages
 	x := &h.X
 	pc, vpn, page, pageOff := h.PC, h.fetchVPN, h.fetchPage, h.fetchOff
-	n := 0
+	left := budget // counts down: one register, and the test is the decrement's
 	var in *inst
 	if budget <= 0 {
 		goto out
@@ -112,7 +112,9 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	// go through `jumped`, which looks the new page up.
 	for {
 		// in is live after the loop; a separate local keeps it out of memory.
-		cur := &page[(pc>>1)&(slotsPerPage-1)]
+		// The slot is found with pointer arithmetic: page is never nil here
+		// (fetchVPN matches only with a page), so Go's nil check is waste.
+		cur := (*inst)(unsafe.Add(unsafe.Pointer(page), (pc<<3)&slotOffsetMask))
 
 		switch cur.op {
 		case opUndecoded: // a case of the jump table, not a compare per instruction
@@ -351,8 +353,8 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			goto out
 		}
 		pc += uint64(cur.ilen)
-		n++
-		if n == budget {
+		left--
+		if left == 0 {
 			break
 		}
 		if pc&(pageSize-1) != 0 {
@@ -360,8 +362,8 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 		}
 		goto newPage
 	jumped:
-		n++
-		if n == budget {
+		left--
+		if left == 0 {
 			break
 		}
 	newPage:
@@ -378,11 +380,22 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	}
 	in = nil // the budget ran out, or the next page is not in the code TLB
 out:
+	n := budget - left
 	h.fetchVPN, h.fetchPage, h.fetchOff = vpn, page, pageOff
 	h.PC = pc
 	h.Instret += uint64(n)
 	return n, in
 }
+
+// slotOffsetMask turns pc<<3 into the byte offset of pc's slot in its
+// code page: slots are 16 bytes per halfword.
+const slotOffsetMask = slotsPerPage*instSize - instSize
+
+const instSize = 16
+
+// The slot arithmetic above needs inst to be exactly instSize bytes.
+var _ [instSize - unsafe.Sizeof(inst{})]byte
+var _ [unsafe.Sizeof(inst{}) - instSize]byte
 
 func b2u(b bool) uint64 {
 	if b {
