@@ -102,6 +102,10 @@ const (
 
 	// A bne closing a loop that Run may finish in bulk (loop.go).
 	opBNELoop
+	// The last instruction of a code page that can fall through to the
+	// next page; real holds its operation. runFast leaves on it, so that
+	// straight-line code needs no page-end test per instruction.
+	opPageEnd
 )
 
 // funct5 values of the A extension.
@@ -127,6 +131,7 @@ type inst struct {
 	rs1  uint8
 	rs2  uint8
 	ilen uint8 // 2 or 4
+	real uint8 // opPageEnd: the operation
 	imm  int64
 }
 

@@ -84,6 +84,14 @@ func (h *Hart) runUncached(in *inst) {
 	}
 }
 
+// runPageEnd executes the last instruction of a page (opPageEnd) the way
+// runUncached does, as its real operation.
+func (h *Hart) runPageEnd(in *inst) {
+	h.oneInst = *in
+	h.oneInst.op, h.oneInst.real = in.real, 0
+	h.runUncached(&h.oneInst)
+}
+
 // runFast runs instructions while they hit the decoded-code page and the
 // TLBs and need no help: ALU, branches, jumps, RAM loads and stores. It
 // stops at the first one that needs more and returns how many it ran
@@ -107,9 +115,9 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 		vpn, page, pageOff = pc>>pageShift, e.page, e.off
 		*e.stores = 0
 	}
-	// The PC changes page only by a jump or by running off the page's end:
-	// straight-line code tests for the page end, jumps and taken branches
-	// go through `jumped`, which looks the new page up.
+	// The PC changes page only by a jump, or by running off the page's end
+	// (opPageEnd leaves the loop for that): jumps and taken branches go
+	// through `jumped`, which looks the new page up.
 	for {
 		// in is live after the loop; a separate local keeps it out of memory.
 		// The slot is found with pointer arithmetic: page is never nil here
@@ -352,21 +360,19 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 			in = cur
 			goto out
 		}
+		// Never past the page end: the last instruction of a page that
+		// can fall through is opPageEnd, which leaves through default.
 		pc += uint64(cur.ilen)
 		left--
 		if left == 0 {
 			break
 		}
-		if pc&(pageSize-1) != 0 {
-			continue
-		}
-		goto newPage
+		continue
 	jumped:
 		left--
 		if left == 0 {
 			break
 		}
-	newPage:
 		if pc>>pageShift != vpn {
 			// Another page: follow it through the code TLB if it is there.
 			e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
