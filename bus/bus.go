@@ -48,7 +48,7 @@ type Bus struct {
 
 // New returns a bus with size bytes of RAM at base.
 func New(base, size uint64) *Bus {
-	return &Bus{RAM: make([]byte, size), RAMBase: base}
+	return &Bus{RAM: newRAM(size), RAMBase: base}
 }
 
 // Map places a device at [base, base+size). Overlaps are a board bug and panic.

@@ -38,7 +38,11 @@ func New(harts int, mtime func() uint64) *CLINT {
 func (c *CLINT) MSIP(h int) bool { return c.msip[h] }
 
 // MTIP reports whether hart h's timer has expired.
-func (c *CLINT) MTIP(h int) bool { return c.mtime() >= c.mtimecmp[h] }
+// A compare value of all ones never fires; Sstc kernels leave it there, and
+// the board asks every turn, so the clock is not read for it.
+func (c *CLINT) MTIP(h int) bool {
+	return c.mtimecmp[h] != ^uint64(0) && c.mtime() >= c.mtimecmp[h]
+}
 
 // NextDeadline returns the earliest mtimecmp over all harts, so that the
 // board can sleep until then when every hart is idle. ok is false when no

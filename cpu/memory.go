@@ -42,10 +42,14 @@ func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
 	lo := binary.LittleEndian.Uint16(h.ram[off:])
 	if lo&3 != 3 {
 		*in = decodeCompressed(lo)
+		h.markLoop(in, pc)
+		markPageEnd(in, pc)
 		return in
 	}
 	if pc&(pageSize-1) != pageSize-2 {
 		*in = decode(binary.LittleEndian.Uint32(h.ram[off:]))
+		h.markLoop(in, pc)
+		markPageEnd(in, pc)
 		return in
 	}
 	hi, ok := h.fetchHalf(pc+2, pc)
@@ -54,6 +58,21 @@ func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
 	}
 	h.oneInst = decode(uint32(lo) | uint32(hi)<<16)
 	return &h.oneInst
+}
+
+// markPageEnd turns an instruction at pc that ends at its page's end, and
+// can continue with the next instruction, into opPageEnd.
+func markPageEnd(in *inst, pc uint64) {
+	if pc&(pageSize-1)+uint64(in.ilen) != pageSize {
+		return
+	}
+	switch in.op {
+	case opJAL, opJ, opJALR, opJR: // always jump
+		return
+	case opBNELoop: // its loop cannot reach past the page: a plain bne
+		in.op = opBNE
+	}
+	in.real, in.op = in.op, opPageEnd
 }
 
 // fetchHalf reads one instruction halfword through translation; a fault

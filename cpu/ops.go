@@ -99,6 +99,13 @@ const (
 	opJ        // jal x0: jump without link
 	opJR       // jalr x0: jump without link
 	opLoadToX0 // a load whose value is discarded (it can still fault); rs2 = the load op
+
+	// A bne closing a loop that Run may finish in bulk (loop.go).
+	opBNELoop
+	// The last instruction of a code page that can fall through to the
+	// next page; real holds its operation. runFast leaves on it, so that
+	// straight-line code needs no page-end test per instruction.
+	opPageEnd
 )
 
 // funct5 values of the A extension.
@@ -124,6 +131,7 @@ type inst struct {
 	rs1  uint8
 	rs2  uint8
 	ilen uint8 // 2 or 4
+	real uint8 // opPageEnd: the operation
 	imm  int64
 }
 

@@ -47,6 +47,10 @@ func (h *Hart) Run(budget int) int {
 			h.runUncached(in)
 			continue
 		}
+		if in.op == opBNELoop {
+			left -= h.runLoop(in, left)
+			continue
+		}
 		h.execSlow(in)
 	}
 	return int(h.Instret - h.runStart)
@@ -80,6 +84,14 @@ func (h *Hart) runUncached(in *inst) {
 	}
 }
 
+// runPageEnd executes the last instruction of a page (opPageEnd) the way
+// runUncached does, as its real operation.
+func (h *Hart) runPageEnd(in *inst) {
+	h.oneInst = *in
+	h.oneInst.op, h.oneInst.real = in.real, 0
+	h.runUncached(&h.oneInst)
+}
+
 // runFast runs instructions while they hit the decoded-code page and the
 // TLBs and need no help: ALU, branches, jumps, RAM loads and stores. It
 // stops at the first one that needs more and returns how many it ran
@@ -90,259 +102,306 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 	mem := unsafe.Pointer(unsafe.SliceData(h.ram)) // TLB hits are whole RAM pages
 	x := &h.X
 	pc, vpn, page, pageOff := h.PC, h.fetchVPN, h.fetchPage, h.fetchOff
-	n := 0
+	left := budget // counts down: one register, and the test is the decrement's
 	var in *inst
-	for ; n < budget; n++ {
-		if pc>>pageShift != vpn {
-			// Another page: follow it through the code TLB if it is there.
-			e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
-			if e.tag != pc>>pageShift|h.ctlb.gen {
-				in = nil
-				break
-			}
-			vpn, page, pageOff = pc>>pageShift, e.page, e.off
-			*e.stores = 0
+	if budget <= 0 {
+		goto out
+	}
+	if pc>>pageShift != vpn {
+		e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
+		if e.tag != pc>>pageShift|h.ctlb.gen {
+			goto out
 		}
-		in = &page[(pc>>1)&(slotsPerPage-1)]
+		vpn, page, pageOff = pc>>pageShift, e.page, e.off
+		*e.stores = 0
+	}
+	// The PC changes page only by a jump, or by running off the page's end
+	// (opPageEnd leaves the loop for that): jumps and taken branches go
+	// through `jumped`, which looks the new page up.
+	for {
+		// in is live after the loop; a separate local keeps it out of memory.
+		// The slot is found with pointer arithmetic: page is never nil here
+		// (fetchVPN matches only with a page), so Go's nil check is waste.
+		cur := (*inst)(unsafe.Add(unsafe.Pointer(page), (pc<<3)&slotOffsetMask))
 
-		switch in.op {
+		switch cur.op {
 		case opUndecoded: // a case of the jump table, not a compare per instruction
-			in = nil
-			goto slow
+			goto out
 		case opLUI:
-			x[in.rd&31] = uint64(in.imm)
+			x[cur.rd&31] = uint64(cur.imm)
 		case opAUIPC:
-			x[in.rd&31] = pc + uint64(in.imm)
+			x[cur.rd&31] = pc + uint64(cur.imm)
 		case opJAL:
-			x[in.rd&31] = pc + uint64(in.ilen)
-			pc += uint64(in.imm)
-			continue
+			x[cur.rd&31] = pc + uint64(cur.ilen)
+			pc += uint64(cur.imm)
+			goto jumped
 		case opJALR:
-			t := (x[in.rs1&31] + uint64(in.imm)) &^ 1
-			x[in.rd&31] = pc + uint64(in.ilen)
+			t := (x[cur.rs1&31] + uint64(cur.imm)) &^ 1
+			x[cur.rd&31] = pc + uint64(cur.ilen)
 			pc = t
-			continue
+			goto jumped
 		case opJ:
-			pc += uint64(in.imm)
-			continue
+			pc += uint64(cur.imm)
+			goto jumped
 		case opJR:
-			pc = (x[in.rs1&31] + uint64(in.imm)) &^ 1
-			continue
+			pc = (x[cur.rs1&31] + uint64(cur.imm)) &^ 1
+			goto jumped
 		case opBEQ:
-			if x[in.rs1&31] == x[in.rs2&31] {
-				pc += uint64(in.imm)
-				continue
+			if x[cur.rs1&31] == x[cur.rs2&31] {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 		case opBNE:
-			if x[in.rs1&31] != x[in.rs2&31] {
-				pc += uint64(in.imm)
-				continue
+			if x[cur.rs1&31] != x[cur.rs2&31] {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 		case opBLT:
-			if int64(x[in.rs1&31]) < int64(x[in.rs2&31]) {
-				pc += uint64(in.imm)
-				continue
+			if int64(x[cur.rs1&31]) < int64(x[cur.rs2&31]) {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 		case opBGE:
-			if int64(x[in.rs1&31]) >= int64(x[in.rs2&31]) {
-				pc += uint64(in.imm)
-				continue
+			if int64(x[cur.rs1&31]) >= int64(x[cur.rs2&31]) {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 		case opBLTU:
-			if x[in.rs1&31] < x[in.rs2&31] {
-				pc += uint64(in.imm)
-				continue
+			if x[cur.rs1&31] < x[cur.rs2&31] {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 		case opBGEU:
-			if x[in.rs1&31] >= x[in.rs2&31] {
-				pc += uint64(in.imm)
-				continue
+			if x[cur.rs1&31] >= x[cur.rs2&31] {
+				pc += uint64(cur.imm)
+				goto jumped
 			}
 
 		case opLB:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(int8(ramLoad8(mem, off)))
+			x[cur.rd&31] = uint64(int8(ramLoad8(mem, off)))
 		case opLBU:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(ramLoad8(mem, off))
+			x[cur.rd&31] = uint64(ramLoad8(mem, off))
 		case opLH:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(int16(ramLoad16(mem, off)))
+			x[cur.rd&31] = uint64(int16(ramLoad16(mem, off)))
 		case opLHU:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(ramLoad16(mem, off))
+			x[cur.rd&31] = uint64(ramLoad16(mem, off))
 		case opLW:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(int32(ramLoad32(mem, off)))
+			x[cur.rd&31] = uint64(int32(ramLoad32(mem, off)))
 		case opLWU:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = uint64(ramLoad32(mem, off))
+			x[cur.rd&31] = uint64(ramLoad32(mem, off))
 		case opLD:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.ltlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
-				goto slow
+				in = cur
+				goto out
 			}
-			x[in.rd&31] = ramLoad64(mem, off)
+			x[cur.rd&31] = ramLoad64(mem, off)
 
 		case opSB:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok) {
-				goto slow
+				in = cur
+				goto out
 			}
-			ramStore8(mem, off, byte(x[in.rs2&31]))
+			ramStore8(mem, off, byte(x[cur.rs2&31]))
 		case opSH:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-2) {
-				goto slow
+				in = cur
+				goto out
 			}
-			ramStore16(mem, off, uint16(x[in.rs2&31]))
+			ramStore16(mem, off, uint16(x[cur.rs2&31]))
 		case opSW:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-4) {
-				goto slow
+				in = cur
+				goto out
 			}
-			ramStore32(mem, off, uint32(x[in.rs2&31]))
+			ramStore32(mem, off, uint32(x[cur.rs2&31]))
 		case opSD:
-			va := x[in.rs1&31] + uint64(in.imm)
+			va := x[cur.rs1&31] + uint64(cur.imm)
 			off, ok := h.stlb.Lookup(va)
 			if !(ok && va&(pageSize-1) <= pageSize-8) {
-				goto slow
+				in = cur
+				goto out
 			}
-			ramStore64(mem, off, x[in.rs2&31])
+			ramStore64(mem, off, x[cur.rs2&31])
 
 		case opADDI:
-			x[in.rd&31] = x[in.rs1&31] + uint64(in.imm)
+			x[cur.rd&31] = x[cur.rs1&31] + uint64(cur.imm)
 		case opSLTI:
-			x[in.rd&31] = b2u(int64(x[in.rs1&31]) < in.imm)
+			x[cur.rd&31] = b2u(int64(x[cur.rs1&31]) < cur.imm)
 		case opSLTIU:
-			x[in.rd&31] = b2u(x[in.rs1&31] < uint64(in.imm))
+			x[cur.rd&31] = b2u(x[cur.rs1&31] < uint64(cur.imm))
 		case opXORI:
-			x[in.rd&31] = x[in.rs1&31] ^ uint64(in.imm)
+			x[cur.rd&31] = x[cur.rs1&31] ^ uint64(cur.imm)
 		case opORI:
-			x[in.rd&31] = x[in.rs1&31] | uint64(in.imm)
+			x[cur.rd&31] = x[cur.rs1&31] | uint64(cur.imm)
 		case opANDI:
-			x[in.rd&31] = x[in.rs1&31] & uint64(in.imm)
+			x[cur.rd&31] = x[cur.rs1&31] & uint64(cur.imm)
 		case opSLLI:
-			x[in.rd&31] = x[in.rs1&31] << (in.imm & 63)
+			x[cur.rd&31] = x[cur.rs1&31] << (cur.imm & 63)
 		case opSRLI:
-			x[in.rd&31] = x[in.rs1&31] >> (in.imm & 63)
+			x[cur.rd&31] = x[cur.rs1&31] >> (cur.imm & 63)
 		case opSRAI:
-			x[in.rd&31] = uint64(int64(x[in.rs1&31]) >> (in.imm & 63))
+			x[cur.rd&31] = uint64(int64(x[cur.rs1&31]) >> (cur.imm & 63))
 		case opADD:
-			x[in.rd&31] = x[in.rs1&31] + x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] + x[cur.rs2&31]
 		case opSUB:
-			x[in.rd&31] = x[in.rs1&31] - x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] - x[cur.rs2&31]
 		case opSLL:
-			x[in.rd&31] = x[in.rs1&31] << (x[in.rs2&31] & 63)
+			x[cur.rd&31] = x[cur.rs1&31] << (x[cur.rs2&31] & 63)
 		case opSLT:
-			x[in.rd&31] = b2u(int64(x[in.rs1&31]) < int64(x[in.rs2&31]))
+			x[cur.rd&31] = b2u(int64(x[cur.rs1&31]) < int64(x[cur.rs2&31]))
 		case opSLTU:
-			x[in.rd&31] = b2u(x[in.rs1&31] < x[in.rs2&31])
+			x[cur.rd&31] = b2u(x[cur.rs1&31] < x[cur.rs2&31])
 		case opXOR:
-			x[in.rd&31] = x[in.rs1&31] ^ x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] ^ x[cur.rs2&31]
 		case opSRL:
-			x[in.rd&31] = x[in.rs1&31] >> (x[in.rs2&31] & 63)
+			x[cur.rd&31] = x[cur.rs1&31] >> (x[cur.rs2&31] & 63)
 		case opSRA:
-			x[in.rd&31] = uint64(int64(x[in.rs1&31]) >> (x[in.rs2&31] & 63))
+			x[cur.rd&31] = uint64(int64(x[cur.rs1&31]) >> (x[cur.rs2&31] & 63))
 		case opOR:
-			x[in.rd&31] = x[in.rs1&31] | x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] | x[cur.rs2&31]
 		case opAND:
-			x[in.rd&31] = x[in.rs1&31] & x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] & x[cur.rs2&31]
 
 		case opADDIW:
-			x[in.rd&31] = sext32(x[in.rs1&31] + uint64(in.imm))
+			x[cur.rd&31] = sext32(x[cur.rs1&31] + uint64(cur.imm))
 		case opSLLIW:
-			x[in.rd&31] = sext32(x[in.rs1&31] << (in.imm & 31))
+			x[cur.rd&31] = sext32(x[cur.rs1&31] << (cur.imm & 31))
 		case opSRLIW:
-			x[in.rd&31] = sext32(uint64(uint32(x[in.rs1&31]) >> (in.imm & 31)))
+			x[cur.rd&31] = sext32(uint64(uint32(x[cur.rs1&31]) >> (cur.imm & 31)))
 		case opSRAIW:
-			x[in.rd&31] = uint64(int64(int32(x[in.rs1&31]) >> (in.imm & 31)))
+			x[cur.rd&31] = uint64(int64(int32(x[cur.rs1&31]) >> (cur.imm & 31)))
 		case opADDW:
-			x[in.rd&31] = sext32(x[in.rs1&31] + x[in.rs2&31])
+			x[cur.rd&31] = sext32(x[cur.rs1&31] + x[cur.rs2&31])
 		case opSUBW:
-			x[in.rd&31] = sext32(x[in.rs1&31] - x[in.rs2&31])
+			x[cur.rd&31] = sext32(x[cur.rs1&31] - x[cur.rs2&31])
 		case opSLLW:
-			x[in.rd&31] = sext32(x[in.rs1&31] << (x[in.rs2&31] & 31))
+			x[cur.rd&31] = sext32(x[cur.rs1&31] << (x[cur.rs2&31] & 31))
 		case opSRLW:
-			x[in.rd&31] = sext32(uint64(uint32(x[in.rs1&31]) >> (x[in.rs2&31] & 31)))
+			x[cur.rd&31] = sext32(uint64(uint32(x[cur.rs1&31]) >> (x[cur.rs2&31] & 31)))
 		case opSRAW:
-			x[in.rd&31] = uint64(int64(int32(x[in.rs1&31]) >> (x[in.rs2&31] & 31)))
+			x[cur.rd&31] = uint64(int64(int32(x[cur.rs1&31]) >> (x[cur.rs2&31] & 31)))
 
 		case opMUL:
-			x[in.rd&31] = x[in.rs1&31] * x[in.rs2&31]
+			x[cur.rd&31] = x[cur.rs1&31] * x[cur.rs2&31]
 		case opMULH:
-			x[in.rd&31] = mulh(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = mulh(x[cur.rs1&31], x[cur.rs2&31])
 		case opMULHSU:
-			x[in.rd&31] = mulhsu(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = mulhsu(x[cur.rs1&31], x[cur.rs2&31])
 		case opMULHU:
-			hi, _ := bits.Mul64(x[in.rs1&31], x[in.rs2&31])
-			x[in.rd&31] = hi
+			hi, _ := bits.Mul64(x[cur.rs1&31], x[cur.rs2&31])
+			x[cur.rd&31] = hi
 		case opDIV:
-			x[in.rd&31] = div(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = div(x[cur.rs1&31], x[cur.rs2&31])
 		case opDIVU:
-			x[in.rd&31] = divu(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = divu(x[cur.rs1&31], x[cur.rs2&31])
 		case opREM:
-			x[in.rd&31] = rem(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = rem(x[cur.rs1&31], x[cur.rs2&31])
 		case opREMU:
-			x[in.rd&31] = remu(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = remu(x[cur.rs1&31], x[cur.rs2&31])
 		case opMULW:
-			x[in.rd&31] = sext32(x[in.rs1&31] * x[in.rs2&31])
+			x[cur.rd&31] = sext32(x[cur.rs1&31] * x[cur.rs2&31])
 		case opDIVW:
-			x[in.rd&31] = divw(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = divw(x[cur.rs1&31], x[cur.rs2&31])
 		case opDIVUW:
-			x[in.rd&31] = divuw(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = divuw(x[cur.rs1&31], x[cur.rs2&31])
 		case opREMW:
-			x[in.rd&31] = remw(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = remw(x[cur.rs1&31], x[cur.rs2&31])
 		case opREMUW:
-			x[in.rd&31] = remuw(x[in.rs1&31], x[in.rs2&31])
+			x[cur.rd&31] = remuw(x[cur.rs1&31], x[cur.rs2&31])
 
 		case opFENCE:
 			// One hart at a time and sequentially consistent memory:
 			// nothing to order.
 		default:
-			goto slow
+			in = cur
+			goto out
 		}
-		pc += uint64(in.ilen)
+		// Never past the page end: the last instruction of a page that
+		// can fall through is opPageEnd, which leaves through default.
+		pc += uint64(cur.ilen)
+		left--
+		if left == 0 {
+			break
+		}
 		continue
-	slow:
-		break
+	jumped:
+		left--
+		if left == 0 {
+			break
+		}
+		if pc>>pageShift != vpn {
+			// Another page: follow it through the code TLB if it is there.
+			e := &h.ctlb.e[(pc>>pageShift)&(codeTLBSize-1)]
+			if e.tag != pc>>pageShift|h.ctlb.gen {
+				break
+			}
+			vpn, page, pageOff = pc>>pageShift, e.page, e.off
+			*e.stores = 0
+		}
+		continue
 	}
-	if n == budget {
-		in = nil
-	}
+	in = nil // the budget ran out, or the next page is not in the code TLB
+out:
+	n := budget - left
 	h.fetchVPN, h.fetchPage, h.fetchOff = vpn, page, pageOff
 	h.PC = pc
 	h.Instret += uint64(n)
 	return n, in
 }
+
+// slotOffsetMask turns pc<<3 into the byte offset of pc's slot in its
+// code page: slots are 16 bytes per halfword.
+const slotOffsetMask = slotsPerPage*instSize - instSize
+
+const instSize = 16
+
+// The slot arithmetic above needs inst to be exactly instSize bytes.
+var _ [instSize - unsafe.Sizeof(inst{})]byte
+var _ [unsafe.Sizeof(inst{}) - instSize]byte
 
 func b2u(b bool) uint64 {
 	if b {

@@ -38,6 +38,15 @@ func (h *Hart) execSlow(in *inst) {
 		if h.execAMO(in, size) {
 			h.retire(4)
 		}
+	case opPageEnd:
+		h.runPageEnd(in)
+	case opBNELoop: // reached without its page (runUncached): a plain bne
+		if x[in.rs1&31] != x[in.rs2&31] {
+			h.PC += uint64(in.imm)
+			h.Instret++
+			return
+		}
+		h.retire(in.ilen)
 	case opCSRRW, opCSRRS, opCSRRC, opCSRRWI, opCSRRSI, opCSRRCI:
 		h.execCSR(in)
 	default:

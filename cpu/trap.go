@@ -81,11 +81,26 @@ var interruptPriority = [...]uint64{11, 3, 7, 9, 1, 5}
 
 // pendingInterrupt returns the interrupt the hart must take now, if any.
 func (h *Hart) pendingInterrupt() (uint64, bool) {
-	pend := h.mipInRun() & h.csr.mie
+	c := &h.csr
+	// Which interrupts the current mode and global enables would let in.
+	// Kernels run with interrupts off in every critical section (and the
+	// board probes spinning harts there in steps of a few instructions),
+	// and mip may need the host clock for Sstc: skip it when nothing could
+	// be taken anyway.
+	var takeable uint64
+	if h.Priv < PrivM || c.mstatus&msMIE != 0 {
+		takeable |= ^c.mideleg
+	}
+	if h.Priv < PrivS || (h.Priv == PrivS && c.mstatus&msSIE != 0) {
+		takeable |= c.mideleg
+	}
+	if takeable&c.mie == 0 {
+		return 0, false
+	}
+	pend := h.mipInRun() & c.mie
 	if pend == 0 {
 		return 0, false
 	}
-	c := &h.csr
 	if m := pend &^ c.mideleg; m != 0 && (h.Priv < PrivM || c.mstatus&msMIE != 0) {
 		return highest(m), true
 	}

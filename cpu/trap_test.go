@@ -277,3 +277,36 @@ func TestTrapLoopEndsRun(t *testing.T) {
 	assert.Equal(t, 0, h.Run(1000))
 	assert.Equal(t, uint64(causeIllegal), h.csr.mcause)
 }
+
+// With interrupts masked by the mode's global enable, Run takes nothing
+// and does not read the clock (the board probes spinning harts inside
+// critical sections a few instructions at a time); once enabled, the
+// expired Sstc timer is taken.
+func TestMaskedInterruptsSkipClock(t *testing.T) {
+	m, h := trapHart(t)
+	m.load(ramBase, encJAL(0, 0))
+	reads := 0
+	m.sys.mtime = func() uint64 { reads++; return m.now }
+	h.Priv = PrivS
+	h.csr.menvcfg = envcfgSTCE
+	h.csr.mideleg = ipSTIP
+	h.csr.mie = ipSTIP
+	h.csr.stimecmp = 10
+	m.now = 20
+
+	for _, c := range []struct {
+		name    string
+		mstatus uint64
+		reads   int
+		pc      uint64
+	}{
+		{"SIE off", 0, 0, ramBase},
+		{"SIE on", msSIE, 1, sHandler},
+	} {
+		reads = 0
+		h.csr.mstatus = c.mstatus
+		h.Run(4)
+		assert.Equal(t, c.reads, reads, c.name)
+		assert.Equal(t, c.pc, h.PC, c.name)
+	}
+}

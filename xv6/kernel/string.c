@@ -2,19 +2,21 @@
 #include "defs.h"
 
 void *memset(void *dst, int c, uint n) {
-  uint8 *d = dst;
-  // Word stores when aligned: kinit fills all of RAM through here.
+  uint8 *d = dst, *end = d + n;
+  // Word stores when aligned: kinit and kalloc fill whole pages through
+  // here. Pointer loops (store, bump, compare with the end) are also the
+  // shape rvemu runs in bulk.
   if (((uint64)d & 7) == 0 && (n & 7) == 0) {
     uint64 w = (uint8)c;
     w |= w << 8;
     w |= w << 16;
     w |= w << 32;
-    for (uint i = 0; i < n; i += 8)
-      *(uint64 *)(d + i) = w;
+    for (uint64 *p = dst; p != (uint64 *)end; p++)
+      *p = w;
     return dst;
   }
-  for (uint i = 0; i < n; i++)
-    d[i] = c;
+  for (; d != end; d++)
+    *d = c;
   return dst;
 }
 
@@ -29,13 +31,31 @@ int memcmp(const void *a, const void *b, uint n) {
 void *memmove(void *dst, const void *src, uint n) {
   uint8 *d = dst;
   const uint8 *s = src;
+  int words = (((uint64)d | (uint64)s | n) & 7) == 0;
   if (s < d && s + n > d) {
-    while (n-- > 0)
-      d[n] = s[n];
-  } else {
-    for (uint i = 0; i < n; i++)
-      d[i] = s[i];
+    // Overlapping with the destination above: copy from the end down.
+    uint8 *dend = d + n;
+    const uint8 *send = s + n;
+    if (words) {
+      while (dend != d) {
+        dend -= 8;
+        send -= 8;
+        *(uint64 *)dend = *(const uint64 *)send;
+      }
+      return dst;
+    }
+    while (dend != d)
+      *--dend = *--send;
+    return dst;
   }
+  uint8 *end = d + n;
+  if (words) {
+    for (; d != end; d += 8, s += 8)
+      *(uint64 *)d = *(const uint64 *)s;
+    return dst;
+  }
+  for (; d != end; d++, s++)
+    *d = *s;
   return dst;
 }
 
