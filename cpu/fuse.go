@@ -4,7 +4,8 @@ package cpu
 // indirect jump per instruction, hard to predict), so a few pairs that
 // compiled loops repeat back to back decode into one slot that runs both:
 // two addi (pointer and counter bumps), a word or double load followed by
-// a branch (list walks, searches), and addw closing a loop with bne. A fused slot lives in its first
+// a branch (list walks, searches), addw closing a loop with bne, two
+// independent word loads, and slli+add (array indexing). A fused slot lives in its first
 // instruction's slot only; the second keeps its own slot for jumps into
 // it. The pair behaves exactly as the two instructions: runFast takes it
 // only with budget for both, and a load that cannot run inline leaves with
@@ -21,7 +22,9 @@ const fusedReach = 6
 // the one after it when they form a known pair. Both lie inside the page,
 // ending before its last halfword, so the pair never runs into opPageEnd.
 func (h *Hart) fusePair(in *inst, pc uint64) {
-	if in.op != opADDI && in.op != opLW && in.op != opLD && in.op != opADDW {
+	switch in.op {
+	case opADDI, opLW, opLD, opADDW, opSLLI:
+	default:
 		return
 	}
 	next := pc + uint64(in.ilen)
@@ -45,6 +48,14 @@ func (h *Hart) fusePair(in *inst, pc uint64) {
 		// addw has no immediate: the branch offset goes there.
 		in.op = opADDWBNE
 		in.real, in.imm2, in.imm = second.rs1, int16(second.rs2), int64(in.ilen)+second.imm
+	case in.op == opLW && second.op == opLW && second.rs1 != in.rd:
+		// The second address does not depend on the first load, so both
+		// are translated before either runs.
+		in.op = opLWLW
+		in.rs2, in.real, in.imm2 = second.rd, second.rs1, int16(second.imm)
+	case in.op == opSLLI && second.op == opADD: // array indexing
+		in.op = opSLLIADD
+		in.rs2, in.real, in.imm2 = second.rd, second.rs1, int16(second.rs2)
 	default:
 		return
 	}
@@ -53,7 +64,7 @@ func (h *Hart) fusePair(in *inst, pc uint64) {
 
 // isFused tells whether op is one of the fused pairs.
 func isFused(op uint8) bool {
-	return op >= opADDIADDI && op <= opADDWBNE
+	return op >= opADDIADDI && op <= opSLLIADD
 }
 
 // plainDecode decodes the instruction at pc in the current code page from

@@ -14,7 +14,8 @@ func encADDW(rd, rs1, rs2 int) uint32        { return rType(0x3b, 0, 0, rd, rs1,
 // fusedLoop is a loop holding each fused pair, with branches both taken
 // and not taken over its iterations: x5 counts to 8, the lw+bltu skips
 // x8's bump once x5 > 3, the ld+beq skips x13's bump when x5 == 5, and
-// addw+bne sums x5 and closes the loop.
+// addw+bne sums x5 and closes the loop; slli+add sums 8*x5, and lw+lw
+// loads two words.
 func fusedLoop() []uint32 {
 	return []uint32{
 		encADDI(5, 5, 1), // fused: addi, addi
@@ -25,8 +26,12 @@ func fusedLoop() []uint32 {
 		encLD(9, 11, 8), // fused: ld, beq
 		encBEQ(9, 5, 8),
 		encADDI(13, 13, 1),
+		encSLLI(16, 5, 3), // fused: slli, add
+		encADD(17, 17, 16),
+		encLW(18, 10, 0), // fused: lw, lw
+		encLW(19, 11, 8),
 		encADDW(15, 15, 5), // fused: addw, bne
-		encBNE(5, 14, -36),
+		encBNE(5, 14, -52),
 		encJAL(0, 0),
 	}
 }
@@ -50,14 +55,14 @@ func TestFusedPairsMatchSingleSteps(t *testing.T) {
 	}
 	reset := func(h *Hart) {
 		h.PC, h.Instret = code, 0
-		for _, r := range []int{5, 6, 7, 8, 9, 13, 15} {
+		for _, r := range []int{5, 6, 7, 8, 9, 13, 15, 16, 17, 18, 19} {
 			h.X[r] = 0
 		}
 	}
 	_, ref := setup(t)
 	var want [][32]uint64
 	var wantPC []uint64
-	for range 100 {
+	for range 140 {
 		want, wantPC = append(want, ref.X), append(wantPC, ref.PC)
 		require.Equal(t, 1, ref.Run(1))
 	}
@@ -65,6 +70,8 @@ func TestFusedPairsMatchSingleSteps(t *testing.T) {
 	assert.Equal(t, uint64(3), ref.X[8], "bltu fell through for x5 = 1..3")
 	assert.Equal(t, uint64(7), ref.X[13], "beq was taken once")
 	assert.Equal(t, uint64(36), ref.X[15], "addw summed 1..8")
+	assert.Equal(t, uint64(8*36), ref.X[17], "slli+add summed 8*(1..8)")
+	assert.Equal(t, []uint64{3, 5}, []uint64{ref.X[18], ref.X[19]}, "lw+lw")
 
 	cases := []struct {
 		name string
@@ -81,7 +88,9 @@ func TestFusedPairsMatchSingleSteps(t *testing.T) {
 				assert.Equal(t, opADDIADDI, m.sys.code[0][0x100/2].op)
 				assert.Equal(t, opLWBLTU, m.sys.code[0][0x108/2].op)
 				assert.Equal(t, opLDBEQ, m.sys.code[0][0x114/2].op)
-				assert.Equal(t, opADDWBNE, m.sys.code[0][0x120/2].op)
+				assert.Equal(t, opSLLIADD, m.sys.code[0][0x120/2].op)
+				assert.Equal(t, opLWLW, m.sys.code[0][0x128/2].op)
+				assert.Equal(t, opADDWBNE, m.sys.code[0][0x130/2].op)
 			}
 			for n := 1; n < len(want); n++ {
 				reset(h)

@@ -112,6 +112,8 @@ const (
 	opLWBLTU   // lw rd,imm(rs1); bltu rs2,real to pc+imm2
 	opLDBEQ    // ld rd,imm(rs1); beq rs2,real to pc+imm2
 	opADDWBNE  // addw rd,rs1,rs2; bne real,imm2 to pc+imm
+	opLWLW     // lw rd,imm(rs1); lw rs2,imm2(real), real != rd
+	opSLLIADD  // slli rd,rs1,imm; add rs2,real,imm2
 )
 
 // funct5 values of the A extension.

@@ -401,6 +401,25 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 				pc += uint64(cur.imm)
 				goto jumped
 			}
+		case opLWLW:
+			va, va2 := x[cur.rs1&31]+uint64(cur.imm), x[cur.real&31]+uint64(cur.imm2)
+			off, ok := h.ltlb.Lookup(va)
+			off2, ok2 := h.ltlb.Lookup(va2)
+			if !(ok && ok2 && va&(pageSize-1) <= pageSize-4 && va2&(pageSize-1) <= pageSize-4) || left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = uint64(int32(ramLoad32(mem, off)))
+			x[cur.rs2&31] = uint64(int32(ramLoad32(mem, off2)))
+			left--
+		case opSLLIADD:
+			if left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = x[cur.rs1&31] << (cur.imm & 63)
+			x[cur.rs2&31] = x[cur.real&31] + x[cur.imm2&31]
+			left--
 
 		case opFENCE:
 			// One hart at a time and sequentially consistent memory:
