@@ -125,3 +125,51 @@ func TestStoreIntoFusedPairRedecodes(t *testing.T) {
 	assert.Equal(t, uint64(2), h.X[5])
 	assert.Equal(t, uint64(101), h.X[6], "the second run used the new instruction")
 }
+
+// Which neighbours fuse: only the known pairs, never a load whose address
+// comes from the load before it, and never a pair reaching the page's last
+// instruction (that one is opPageEnd and must stay in its own slot).
+func TestFusePairChoice(t *testing.T) {
+	cases := []struct {
+		name string
+		at   uint64 // offset of the pair in the code page
+		pair [2]uint32
+		want uint8
+	}{
+		{"addi addi", 0x100, [2]uint32{encADDI(5, 5, 1), encADDI(6, 6, 1)}, opADDIADDI},
+		{"lw lw", 0x100, [2]uint32{encLW(5, 10, 0), encLW(6, 10, 4)}, opLWLW},
+		{"lw lw, address from the first", 0x100, [2]uint32{encLW(5, 10, 0), encLW(6, 5, 4)}, opLW},
+		{"lw bltu", 0x100, [2]uint32{encLW(5, 10, 0), encBLTU(5, 6, 8)}, opLWBLTU},
+		{"lw blt: not a known pair", 0x100, [2]uint32{encLW(5, 10, 0), encBLT(5, 6, 8)}, opLW},
+		{"load to x0 then branch", 0x100, [2]uint32{encLW(0, 10, 0), encBLTU(5, 6, 8)}, opLoadToX0},
+		{"ending two bytes before the page end", pageSize - 10, [2]uint32{encADDI(5, 5, 1), encADDI(6, 6, 1)}, opADDIADDI},
+		{"ending at the page end", pageSize - 8, [2]uint32{encADDI(5, 5, 1), encADDI(6, 6, 1)}, opADDI},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := newTestMachine(t)
+			m.load(ramBase+c.at, c.pair[0], c.pair[1])
+			h := m.hart(ramBase + c.at)
+			h.X[10] = ramBase + 0x8000
+			require.Equal(t, 1, h.Run(1))
+			assert.Equal(t, c.want, m.sys.code[0][c.at/2].op)
+		})
+	}
+}
+
+// A bulk copy loop whose pointer bumps are a fused addi pair must still
+// be seen as a loop: the second addi's own slot is never decoded (the pair
+// runs from the first), so loopBody must take both from the fused slot.
+func TestFusedPairInsideBulkLoop(t *testing.T) {
+	const data = ramBase + 0x10000
+	m, h := runLoopProgram(t, copyForward,
+		map[int]uint64{rA1: data, rA4: data + 0x4000, rA5: data + 0x800}, 4000, 4000)
+	require.Equal(t, opADDIADDI, m.sys.code[0][0].op)
+	require.Equal(t, opBNELoop, m.sys.code[0][16/2].op)
+	var body [maxLoopBody]inst
+	n, ok := h.loopBody(ramBase, ramBase+16, &body)
+	require.True(t, ok, "loop body readable")
+	assert.Equal(t, 4, n)
+	_, isLoop := matchLoop(body[:n], &m.sys.code[0][16/2])
+	assert.True(t, isLoop)
+}

@@ -165,10 +165,21 @@ func (h *Hart) loopBody(target, pc uint64, body *[maxLoopBody]inst) (int, bool) 
 		if s.op == opUndecoded {
 			return 0, false
 		}
-		body[n] = *s
-		if isFused(s.op) { // the loop matcher knows single instructions
-			body[n] = h.plainDecode(a)
+		if !isFused(s.op) {
+			body[n] = *s
+			a += uint64(s.ilen)
+			continue
 		}
+		// A fused pair: the matcher knows single instructions, and the
+		// second's own slot may never have been decoded. The slot being
+		// decoded shows both are unchanged (stores reset it, fusedReach).
+		if n+1 == maxLoopBody {
+			return 0, false
+		}
+		body[n] = h.plainDecode(a)
+		a += uint64(body[n].ilen)
+		n++
+		body[n] = h.plainDecode(a)
 		a += uint64(body[n].ilen)
 	}
 	return n, true
