@@ -139,13 +139,7 @@ func (h *Hart) markLoop(in *inst, pc uint64) {
 		if n == maxLoopBody {
 			return
 		}
-		off := h.fetchOff + a&(pageSize-1)
-		lo := uint16(h.ram[off]) | uint16(h.ram[off+1])<<8
-		if lo&3 != 3 {
-			body[n] = decodeCompressed(lo)
-		} else {
-			body[n] = decode(uint32(lo) | uint32(h.ram[off+2])<<16 | uint32(h.ram[off+3])<<24)
-		}
+		body[n] = h.plainDecode(a)
 		a += uint64(body[n].ilen)
 		if a > pc {
 			return
@@ -171,8 +165,22 @@ func (h *Hart) loopBody(target, pc uint64, body *[maxLoopBody]inst) (int, bool) 
 		if s.op == opUndecoded {
 			return 0, false
 		}
-		body[n] = *s
-		a += uint64(s.ilen)
+		if !isFused(s.op) {
+			body[n] = *s
+			a += uint64(s.ilen)
+			continue
+		}
+		// A fused pair: the matcher knows single instructions, and the
+		// second's own slot may never have been decoded. The slot being
+		// decoded shows both are unchanged (stores reset it, fusedReach).
+		if n+1 == maxLoopBody {
+			return 0, false
+		}
+		body[n] = h.plainDecode(a)
+		a += uint64(body[n].ilen)
+		n++
+		body[n] = h.plainDecode(a)
+		a += uint64(body[n].ilen)
 	}
 	return n, true
 }

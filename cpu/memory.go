@@ -44,12 +44,14 @@ func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
 		*in = decodeCompressed(lo)
 		h.markLoop(in, pc)
 		markPageEnd(in, pc)
+		h.fusePair(in, pc)
 		return in
 	}
 	if pc&(pageSize-1) != pageSize-2 {
 		*in = decode(binary.LittleEndian.Uint32(h.ram[off:]))
 		h.markLoop(in, pc)
 		markPageEnd(in, pc)
+		h.fusePair(in, pc)
 		return in
 	}
 	hi, ok := h.fetchHalf(pc+2, pc)

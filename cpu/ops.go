@@ -106,6 +106,14 @@ const (
 	// next page; real holds its operation. runFast leaves on it, so that
 	// straight-line code needs no page-end test per instruction.
 	opPageEnd
+
+	// Fused pairs (fuse.go): two adjacent instructions run by one dispatch.
+	opADDIADDI // addi rd,rs1,imm; addi rs2,real,imm2
+	opLWBLTU   // lw rd,imm(rs1); bltu rs2,real to pc+imm2
+	opLDBEQ    // ld rd,imm(rs1); beq rs2,real to pc+imm2
+	opADDWBNE  // addw rd,rs1,rs2; bne real,imm2 to pc+imm
+	opLWLW     // lw rd,imm(rs1); lw rs2,imm2(real), real != rd
+	opSLLIADD  // slli rd,rs1,imm; add rs2,real,imm2
 )
 
 // funct5 values of the A extension.
@@ -131,7 +139,8 @@ type inst struct {
 	rs1  uint8
 	rs2  uint8
 	ilen uint8 // 2 or 4
-	real uint8 // opPageEnd: the operation
+	real uint8 // opPageEnd: the operation; fused pairs: a register
+	imm2 int16 // fused pairs: the second instruction's immediate
 	imm  int64
 }
 

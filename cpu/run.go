@@ -353,6 +353,74 @@ func (h *Hart) runFast(budget int) (int, *inst) {
 		case opREMUW:
 			x[cur.rd&31] = remuw(x[cur.rs1&31], x[cur.rs2&31])
 
+		// Fused pairs (fuse.go) retire two: one here, one below. Without
+		// budget for both, or when the load cannot run inline, they leave
+		// with nothing done and the slow path runs the first alone.
+		case opADDIADDI:
+			if left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = x[cur.rs1&31] + uint64(cur.imm)
+			x[cur.rs2&31] = x[cur.real&31] + uint64(cur.imm2)
+			left--
+		case opLWBLTU:
+			va := x[cur.rs1&31] + uint64(cur.imm)
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-4) || left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = uint64(int32(ramLoad32(mem, off)))
+			left--
+			if x[cur.rs2&31] < x[cur.real&31] {
+				pc += uint64(cur.imm2)
+				goto jumped
+			}
+		case opLDBEQ:
+			va := x[cur.rs1&31] + uint64(cur.imm)
+			off, ok := h.ltlb.Lookup(va)
+			if !(ok && va&(pageSize-1) <= pageSize-8) || left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = ramLoad64(mem, off)
+			left--
+			if x[cur.rs2&31] == x[cur.real&31] {
+				pc += uint64(cur.imm2)
+				goto jumped
+			}
+		case opADDWBNE:
+			if left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = sext32(x[cur.rs1&31] + x[cur.rs2&31])
+			left--
+			if x[cur.real&31] != x[cur.imm2&31] {
+				pc += uint64(cur.imm)
+				goto jumped
+			}
+		case opLWLW:
+			va, va2 := x[cur.rs1&31]+uint64(cur.imm), x[cur.real&31]+uint64(cur.imm2)
+			off, ok := h.ltlb.Lookup(va)
+			off2, ok2 := h.ltlb.Lookup(va2)
+			if !(ok && ok2 && va&(pageSize-1) <= pageSize-4 && va2&(pageSize-1) <= pageSize-4) || left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = uint64(int32(ramLoad32(mem, off)))
+			x[cur.rs2&31] = uint64(int32(ramLoad32(mem, off2)))
+			left--
+		case opSLLIADD:
+			if left < 2 {
+				in = cur
+				goto out
+			}
+			x[cur.rd&31] = x[cur.rs1&31] << (cur.imm & 63)
+			x[cur.rs2&31] = x[cur.real&31] + x[cur.imm2&31]
+			left--
+
 		case opFENCE:
 			// One hart at a time and sequentially consistent memory:
 			// nothing to order.

@@ -40,6 +40,8 @@ func (h *Hart) execSlow(in *inst) {
 		}
 	case opPageEnd:
 		h.runPageEnd(in)
+	case opADDIADDI, opLWBLTU, opLDBEQ, opADDWBNE, opLWLW, opSLLIADD:
+		h.runFirstOfPair()
 	case opBNELoop: // reached without its page (runUncached): a plain bne
 		if x[in.rs1&31] != x[in.rs2&31] {
 			h.PC += uint64(in.imm)

@@ -176,8 +176,10 @@ func (s *System) stored(by *Hart, off, n uint64) {
 		s.codeStores[p]++
 		cp := s.code[p]
 		first := off &^ 1
-		if first&(pageSize-1) >= 2 {
-			first -= 2 // a 32-bit instruction may start one halfword earlier
+		if first&(pageSize-1) >= fusedReach {
+			// A 32-bit instruction may start one halfword earlier, and a
+			// fused pair up to fusedReach bytes earlier.
+			first -= fusedReach
 		} else {
 			first &^= pageSize - 1
 		}
