@@ -52,6 +52,14 @@ type Machine struct {
 	mmioCount uint64
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
+	// netWake is the user network's wake channel (nil without one): the
+	// loop polls it itself (pollNet).
+	netWake <-chan struct{}
+	// rxTurn: a frame reached the NIC; the next hart turn gets
+	// rxTurnQuantum. It stays set until a turn takes it, so a replay,
+	// which may feed the frame at an MMIO exit instead of the loop's top
+	// (the same point), boosts the same turn.
+	rxTurn bool
 	// dbg is the GDB stub's view of the board; nil without --gdb.
 	dbg *debugger
 	// syms names kernel code in traces (nil: none loaded); insn is the

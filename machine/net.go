@@ -33,24 +33,25 @@ type network struct {
 	nic  *e1000.E1000
 	user *usernet.Net
 	dump *pcap.Writer
-	done chan struct{}
-	// wakesDone closes when forwardNetWakes has returned: closeNet waits
-	// for it, so a finished run leaves no goroutine behind (the soak
-	// counts them).
-	wakesDone chan struct{}
 }
 
 // wireNet creates the NIC and the user network and attaches the NIC to the
-// PCI host. Frames cross on the machine loop only: usernet's host sockets
-// wake a goroutine that posts Poll to the loop.
+// PCI host. Frames cross on the machine loop only: the loop itself watches
+// usernet's wake channel (between hart turns and in its idle sleep) and
+// runs Poll, with no goroutine hop between a host datagram and the guest.
 func (m *Machine) wireNet() error {
 	c := m.cfg.Net
 	if !c.Enabled {
 		return nil
 	}
-	n := &network{done: make(chan struct{}), wakesDone: make(chan struct{})}
+	n := &network{}
 	logf := func(format string, args ...any) { fmt.Fprintf(m.cfg.Log, format+"\n", args...) }
-	toGuest := func(f []byte) { n.nic.Receive(f) }
+	toGuest := func(f []byte) {
+		// The hart that takes this frame's interrupt runs its handler
+		// through to the echo in one long turn (see rxTurnQuantum).
+		m.rxTurn = true
+		n.nic.Receive(f)
+	}
 	fromGuest := func(f []byte) { n.user.FromGuest(f) }
 	if c.PCAP != "" {
 		w, err := pcap.Create(c.PCAP)
@@ -98,26 +99,21 @@ func (m *Machine) wireNet() error {
 	m.pci.Attach(nicSlot, 0, n.nic.PCI())
 	m.net = n
 	if n.user != nil {
-		go m.forwardNetWakes(n)
+		m.netWake = n.user.Wake()
 	}
 	return nil
 }
 
-// forwardNetWakes posts the user network's Poll to the machine loop each
-// time a host socket or timer signals, until the network is closed.
-func (m *Machine) forwardNetWakes(n *network) {
-	defer close(n.wakesDone)
-	for {
-		select {
-		case <-n.done:
-			return
-		case <-n.user.Wake():
-			select {
-			case m.posted <- n.user.Poll:
-			case <-n.done:
-				return
-			}
-		}
+// pollNet runs the user network's Poll if a host socket or timer
+// signalled, and reports whether it did. It is the loop's only way to the
+// host side: cheap enough to ask between every two hart turns.
+func (m *Machine) pollNet() bool {
+	select {
+	case <-m.netWake:
+		m.net.user.Poll()
+		return true
+	default:
+		return false
 	}
 }
 
@@ -129,9 +125,8 @@ func (m *Machine) closeNet() error {
 		return nil
 	}
 	m.net = nil
-	close(n.done)
+	m.netWake = nil
 	if n.user != nil {
-		<-n.wakesDone
 		n.user.Close()
 		if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
 			fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())
