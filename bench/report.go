@@ -105,6 +105,7 @@ func (rep report) render() string {
 	}
 	b.WriteString("\n")
 	rep.renderWorkloads(&b)
+	rep.renderFailures(&b)
 	renderTargets(&b, evaluateTargets(rep.results, rep.usertests))
 	rep.renderUsertests(&b)
 	if rep.goCommand != "" {
@@ -182,6 +183,26 @@ func (rep report) renderWorkloads(b *strings.Builder) {
 		row("datagrams lost (median of runs)", udpLost, 1, "%.0f")
 		b.WriteString("\n")
 	}
+}
+
+// renderFailures lists the runs left out of the medians, so that a hang is
+// reported rather than hidden.
+func (rep report) renderFailures(b *strings.Builder) {
+	var lines []string
+	for _, r := range rep.results {
+		for _, f := range r.rvemu.failed {
+			lines = append(lines, fmt.Sprintf("- %s, rvemu %s", r.w.name, f))
+		}
+		for _, f := range r.qemu.failed {
+			lines = append(lines, fmt.Sprintf("- %s, QEMU %s", r.w.name, f))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("## Failed runs (left out of the medians)\n\n")
+	b.WriteString(strings.Join(lines, "\n"))
+	b.WriteString("\n\n")
 }
 
 func (rep report) renderUsertests(b *strings.Builder) {

@@ -33,23 +33,22 @@ type result struct {
 const runLimit = 5 * time.Minute
 
 // measure alternates rvemu and QEMU runs (A B A B ...) so that a noisy
-// machine hurts both alike.
+// machine hurts both alike. A run that fails (the guest hangs or the
+// emulator dies) is kept as a failure, reported, and left out of the
+// medians; the workload fails only when every run of an emulator failed.
 func measure(env *emulators, w workload, runs int) (result, error) {
 	r := result{w: w}
 	for i := 0; i < runs; i++ {
-		s, err := runOnce(env.rvemu, w, w.rvemuArgs)
-		if err != nil {
-			return r, fmt.Errorf("rvemu run %d: %w", i+1, err)
+		r.rvemu.add(runOnce(env.rvemu, w, w.rvemuArgs))
+		if env.qemu != "" {
+			r.qemu.add(runOnce(env.qemu, w, w.qemuArgs))
 		}
-		r.rvemu.samples = append(r.rvemu.samples, s)
-		if env.qemu == "" {
-			continue
-		}
-		s, err = runOnce(env.qemu, w, w.qemuArgs)
-		if err != nil {
-			return r, fmt.Errorf("qemu run %d: %w", i+1, err)
-		}
-		r.qemu.samples = append(r.qemu.samples, s)
+	}
+	if len(r.rvemu.samples) == 0 {
+		return r, fmt.Errorf("every rvemu run failed; the first: %s", r.rvemu.failed[0])
+	}
+	if env.qemu != "" && len(r.qemu.samples) == 0 {
+		return r, fmt.Errorf("every qemu run failed; the first: %s", r.qemu.failed[0])
 	}
 	return r, nil
 }

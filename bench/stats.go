@@ -1,11 +1,28 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"os"
 	"sort"
+	"strings"
 )
 
-type series struct{ samples []sample }
+type series struct {
+	samples []sample
+	failed  []string // one line per failed run: its number and what went wrong
+}
+
+// add records one run's sample, or its failure.
+func (s *series) add(x sample, err error) {
+	if err != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		s.failed = append(s.failed, fmt.Sprintf("run %d: %s", len(s.samples)+len(s.failed)+1, first))
+		fmt.Fprintf(os.Stderr, "bench: %s\n", s.failed[len(s.failed)-1])
+		return
+	}
+	s.samples = append(s.samples, x)
+}
 
 func (s series) median(f func(sample) float64) float64 {
 	v := make([]float64, len(s.samples))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -143,4 +144,19 @@ func TestRenderUsertestsFromFile(t *testing.T) {
 	assert.Contains(t, out, "From `u.txt` (a separate run, not timed by this program): xv6-riscv 2025.")
 	assert.Contains(t, out, "| rvemu-smp1 | 55.0 |\n| qemu-smp3 | 136.0 |\n")
 	assert.NotContains(t, out, "DNS queries", "no network workload ran")
+}
+
+func TestFailedRunsAreReportedNotAveraged(t *testing.T) {
+	var s series
+	s.add(sample{seconds: 1}, nil)
+	s.add(sample{}, fmt.Errorf("no expected output within 5m0s; output:\nrvemu xv6: booting"))
+	s.add(sample{seconds: 3}, nil)
+	assert.Equal(t, 2.0, s.median(seconds), "the failed run is not a sample")
+	assert.Equal(t, []string{"run 2: no expected output within 5m0s; output:"}, s.failed)
+
+	rs := fakeResults()
+	rs[0].qemu.failed = s.failed
+	out := report{results: rs, machine: "- host: test\n", dnsQueries: -1}.render()
+	assert.Contains(t, out, "## Failed runs (left out of the medians)\n\n- compute, QEMU run 2: no expected output within 5m0s; output:\n")
+	assert.NotContains(t, report{results: fakeResults(), dnsQueries: -1}.render(), "Failed runs")
 }
