@@ -224,8 +224,20 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 
 	storeVA := x[sh.store] + uint64(sh.storeOff)
 	storeOff, ok := h.stlb.Lookup(storeVA)
+	hooked := false
 	if !ok {
-		return 0
+		// A page whose stores need the hook (it held code, or a
+		// reservation): kfree and kalloc fill the pages a process ran
+		// from, and one by one every store would take the slow path and
+		// come back here. The hook runs once for the whole run of stores
+		// instead, unless the loop would overwrite its own code.
+		if storeOff, ok = h.htlb.Lookup(storeVA); !ok {
+			return 0
+		}
+		if cp := h.sys.code[storeOff>>pageShift]; cp != nil && cp == h.fetchPage {
+			return 0
+		}
+		hooked = true
 	}
 	iters = min(iters, itersInPage(storeVA, sh.size, sh.step))
 	var loadOff uint64
@@ -240,6 +252,9 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 		return 0
 	}
 
+	if hooked {
+		h.sys.storedRun(h, lowest(storeOff, iters, sh.step), iters*sh.size, iters)
+	}
 	move := iters * uint64(sh.step) // what each pointer gains, wrapping
 	if sh.kind == loopFill {
 		fillRAM(h.ram, storeOff, iters, sh.size, sh.step, x[sh.value])

@@ -199,3 +199,63 @@ func BenchmarkBulkMemsetPage(b *testing.B) {
 	}
 	start.report(b, h.Instret)
 }
+
+// A bulk loop may store into a page that holds decoded code (kfree and
+// kalloc fill the pages a process ran from). The hart first runs a jump
+// on the data page, so it is a code page when the loop writes it; in bulk
+// the hook runs once for the whole run of stores, and memory, registers,
+// the count and the code page's fate must be those of one-by-one stores.
+func TestBulkLoopIntoCodePage(t *testing.T) {
+	const data = ramBase + 0x10000
+	cases := []struct {
+		name    string
+		loop    []uint32
+		regs    map[int]uint64
+		budget  int
+		dropped bool // more than dataPageStores stores: no longer a code page
+	}{
+		{"fill the whole page", memsetBytes, map[int]uint64{rA5: data, rA4: data + 4096, rA1: 0x77}, 3*4096 + 50, true},
+		{"fill its first bytes", memsetBytes, map[int]uint64{rA5: data, rA4: data + 64, rA1: 0x13}, 400, false},
+		{"fill up to the threshold", memsetBytes, map[int]uint64{rA5: data, rA4: data + dataPageStores, rA1: 1}, 3*dataPageStores + 50, false},
+		{"fill one past the threshold", memsetBytes, map[int]uint64{rA5: data, rA4: data + dataPageStores + 1, rA1: 1}, 3*dataPageStores + 60, true},
+		{"copy a page over it", copyDoubles, map[int]uint64{rA1: data + 0x4000, rA4: data + 0x5000, rA5: data}, 5*512 + 50, false},
+	}
+	run := func(t *testing.T, loop []uint32, regs map[int]uint64, budget, step int) (*testMachine, *Hart) {
+		m := newTestMachine(t)
+		for i := 0x1000; i < 0x20000; i++ {
+			m.bus.RAM[i] = byte(i*7 + i>>8)
+		}
+		m.loadMixed(ramBase, append(append([]uint32{}, loop...), encJAL(0, 0))...)
+		m.loadMixed(data, encJAL(0, -0x10000)) // to the loop
+		h := m.hart(data)
+		for r, v := range regs {
+			h.X[r] = v
+		}
+		for done := 0; done < budget; {
+			n := h.Run(min(step, budget-done))
+			require.NotZero(t, n, "the program must not stop")
+			done += n
+		}
+		return m, h
+	}
+	page := uint64(data-ramBase) >> pageShift
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mPlain, hPlain := run(t, c.loop, c.regs, c.budget, 1)
+			mBulk, hBulk := run(t, c.loop, c.regs, c.budget, c.budget)
+			assert.Equal(t, hPlain.PC, hBulk.PC, "pc")
+			assert.Equal(t, hPlain.X, hBulk.X, "registers")
+			assert.Equal(t, hPlain.Instret, hBulk.Instret, "instret")
+			assert.True(t, string(mPlain.bus.RAM) == string(mBulk.bus.RAM), "memory differs")
+			for _, m := range []*testMachine{mPlain, mBulk} {
+				if c.dropped {
+					assert.Nil(t, m.sys.code[page], "a page filled with data is no longer a code page")
+				} else {
+					require.NotNil(t, m.sys.code[page])
+					assert.Equal(t, uint8(opUndecoded), m.sys.code[page][0].op, "the overwritten jump's slot is reset")
+				}
+			}
+			assert.Equal(t, mPlain.sys.codeStores[page], mBulk.sys.codeStores[page], "stores counted")
+		})
+	}
+}

@@ -163,6 +163,23 @@ func (s *System) ramWritten(pa, n uint64) {
 	}
 }
 
+// storedRun is the hook for a bulk loop's count stores covering
+// [off, off+n) of one page, with the effect of running it count times:
+// one by one, the page is dropped at the store that finds the count at
+// dataPageStores, and each earlier store invalidates the slots it covers.
+func (s *System) storedRun(by *Hart, off, n, count uint64) {
+	p := off >> pageShift
+	if s.flags[p]&pageHasCode != 0 {
+		if uint64(s.codeStores[p])+count > dataPageStores {
+			s.codeStores[p] = dataPageStores // where one by one leaves it
+			s.dropCodePage(p)
+		} else {
+			s.codeStores[p] += uint32(count - 1) // stored counts the last
+		}
+	}
+	s.stored(by, off, n)
+}
+
 // stored is the store hook: it runs when a store of n bytes at RAM offset
 // off hits a page with flags set (the range lies within one page). It
 // resets the decoded slots that the bytes belong to and breaks the LR
