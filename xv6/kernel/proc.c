@@ -13,6 +13,16 @@ static int next_pid = 1;
 // before any p->lock.
 static struct spinlock wait_lock;
 
+// Unlocked reads of a slot's state and channel, for scans that only look
+// for candidates and check again under p->lock.
+static enum procstate peek_state(struct proc *p) {
+  return __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+}
+
+static void *peek_chan(struct proc *p) {
+  return __atomic_load_n(&p->chan, __ATOMIC_RELAXED);
+}
+
 extern char trampoline[];
 static void forkret(void);
 static void sched(void);
@@ -253,6 +263,13 @@ void scheduler(void) {
     intr_off();
     int ran = 0;
     for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+      // Most slots are not runnable: a lock-free look skips them without
+      // the lock round trip (a scan is 64 of them). The state is checked
+      // again under the lock; a slot that turns runnable just after the
+      // look is found by the next scan, as it would be after a locked
+      // look too.
+      if (peek_state(p) != RUNNABLE)
+        continue;
       acquire(&p->lock);
       if (p->state == RUNNABLE) {
         p->state = RUNNING;
@@ -309,11 +326,14 @@ static void forkret(void) {
 // Release lk and sleep on chan; lk is held again on return.
 void sleep(void *chan, struct spinlock *lk) {
   struct proc *p = myproc();
-  // Once p->lock is held no wakeup can be missed: wakeup takes it too.
+  // No wakeup can be missed: chan and state are set, under p->lock, before
+  // lk is released, and a waker holds lk, so it sees this process asleep
+  // on chan even through its unlocked look (and then waits for p->lock,
+  // held until sched has switched away).
   acquire(&p->lock);
-  release(lk);
   p->chan = chan;
   p->state = SLEEPING;
+  release(lk);
   sched();
   p->chan = 0;
   release(&p->lock);
@@ -323,8 +343,8 @@ void sleep(void *chan, struct spinlock *lk) {
 void wakeup(void *chan) {
   struct proc *me = myproc();
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
-    if (p == me)
-      continue;
+    if (p == me || peek_state(p) != SLEEPING || peek_chan(p) != chan)
+      continue;  // cannot be asleep on chan: sleep publishes both under lk
     acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan)
       p->state = RUNNABLE;
