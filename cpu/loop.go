@@ -9,9 +9,11 @@ package cpu
 // iterations as it can natively: the same memory, registers, PC and
 // retired-instruction count as interpreting them, within the Run budget
 // (so interrupts are checked exactly as often), and only while every
-// access stays on one RAM page that hits the TLBs. Anything else (a TLB
-// miss, a page end, a store into a page holding code or a reservation,
-// a changed loop body) leaves the remaining iterations to the interpreter.
+// access stays on one RAM page that hits the TLBs. A store page with a
+// hook (code, a reservation) has the hook run once for the whole run of
+// stores. Anything else (a TLB miss, a page end, a store into the loop's
+// own code page, a changed loop body) leaves the remaining iterations to
+// the interpreter.
 //
 // The shapes, with any registers and in any order of the body (the branch
 // compares a bumped pointer with a register the body does not write):
