@@ -32,7 +32,9 @@ func (m *Machine) spinForNet(ctx context.Context, in *input, limit time.Duration
 	limit = min(limit, netSpin)
 	keys := in.wake()
 	for {
-		if m.pollNet() {
+		// ReadNow takes a datagram straight off the host socket, before
+		// the socket reader's thread is even woken for it.
+		if m.pollNet() || m.net.user.ReadNow() {
 			return true
 		}
 		if len(m.posted) > 0 || len(keys) > 0 || ctx.Err() != nil {
