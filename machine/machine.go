@@ -6,6 +6,7 @@ package machine
 import (
 	"bufio"
 	"fmt"
+	"time"
 
 	"github.com/rvemu/rvemu/bus"
 	"github.com/rvemu/rvemu/clint"
@@ -60,6 +61,9 @@ type Machine struct {
 	// which may feed the frame at an MMIO exit instead of the loop's top
 	// (the same point), boosts the same turn.
 	rxTurn bool
+	// lastNet: when a frame last crossed the cable either way (wall clock
+	// only); an idle sleep soon after it busy-polls first (see netSpin).
+	lastNet time.Time
 	// dbg is the GDB stub's view of the board; nil without --gdb.
 	dbg *debugger
 	// syms names kernel code in traces (nil: none loaded); insn is the

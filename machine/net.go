@@ -3,6 +3,7 @@ package machine
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/rvemu/rvemu/e1000"
 	"github.com/rvemu/rvemu/framefmt"
@@ -50,9 +51,13 @@ func (m *Machine) wireNet() error {
 		// The hart that takes this frame's interrupt runs its handler
 		// through to the echo in one long turn (see rxTurnQuantum).
 		m.rxTurn = true
+		m.lastNet = time.Now()
 		n.nic.Receive(f)
 	}
-	fromGuest := func(f []byte) { n.user.FromGuest(f) }
+	fromGuest := func(f []byte) {
+		m.lastNet = time.Now()
+		n.user.FromGuest(f)
+	}
 	if c.PCAP != "" {
 		w, err := pcap.Create(c.PCAP)
 		if err != nil {

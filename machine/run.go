@@ -286,7 +286,15 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 		if d <= 0 {
 			return
 		}
+		if m.spinForNet(ctx, in, d) {
+			return
+		}
+		if d = m.clock.idleUntil(deadline); d <= 0 {
+			return
+		}
 		timeout = idle.arm(d)
+	} else if m.spinForNet(ctx, in, netSpin) {
+		return
 	}
 	select {
 	case <-ctx.Done():

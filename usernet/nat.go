@@ -26,6 +26,7 @@ type forward struct {
 	spec    HostFwd
 	conn    *net.UDPConn
 	clients map[uint16]netip.AddrPort // by client port
+	direct  *direct                   // non-blocking reads for ReadNow (nil: none)
 }
 
 const forwardClients = 64
@@ -177,6 +178,7 @@ func (n *Net) openForward(h HostFwd) error {
 		return err
 	}
 	f := &forward{spec: h, conn: conn, clients: map[uint16]netip.AddrPort{}}
+	f.direct = newDirect(f)
 	n.fwds = append(n.fwds, f)
 	n.wg.Add(1)
 	go n.readLoop(conn, h.GuestPort, f)
