@@ -59,6 +59,7 @@ func TestEvaluateTargets(t *testing.T) {
 		{"(d) stress mem", notMet, "5.000 s vs QEMU 4.000 s (1.25x)"},
 		{"(d) stress fork", notMeasured, ""},
 		{"(e) UDP round trip p50", met, "100 µs vs QEMU 300 µs (0.33x)"},
+		{"(e) UDP round trip p99", notMet, "1000 µs vs QEMU 1000 µs (1.00x)"},
 		{"(e) UDP windowed", met, "12000 vs QEMU 5000 packets/s (time 0.42x)"},
 		{"(f) peak RSS", notMet, "over on stress-mem 200/170 MiB; 5 of 6 at or below QEMU"},
 		{"usertests -q, --smp 3", notMet, "150.0 s vs QEMU 136.0 s"},
