@@ -148,33 +148,22 @@ func evaluateTargets(results []result, ut *usertests) []target {
 	return ts
 }
 
-func udpP50(s sample) float64 {
-	if s.udp == nil {
-		return 0
+// udpFigure reads one UDP figure of a sample (0 for a run without them).
+func udpFigure(get func(*udpStats) float64) func(sample) float64 {
+	return func(s sample) float64 {
+		if s.udp == nil {
+			return 0
+		}
+		return get(s.udp)
 	}
-	return s.udp.p50
 }
 
-func udpP99(s sample) float64 {
-	if s.udp == nil {
-		return 0
-	}
-	return s.udp.p99
-}
-
-func udpPPS(s sample) float64 {
-	if s.udp == nil {
-		return 0
-	}
-	return s.udp.pps
-}
-
-func udpLost(s sample) float64 {
-	if s.udp == nil {
-		return 0
-	}
-	return float64(s.udp.lost)
-}
+var (
+	udpP50  = udpFigure(func(u *udpStats) float64 { return u.p50 })
+	udpP99  = udpFigure(func(u *udpStats) float64 { return u.p99 })
+	udpPPS  = udpFigure(func(u *udpStats) float64 { return u.pps })
+	udpLost = udpFigure(func(u *udpStats) float64 { return float64(u.lost) })
+)
 
 func renderTargets(b *strings.Builder, ts []target) {
 	b.WriteString("## Targets\n\n| target | figure | status |\n|---|---|---|\n")
