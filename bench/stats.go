@@ -16,8 +16,14 @@ type series struct {
 // add records one run's sample, or its failure.
 func (s *series) add(x sample, err error) {
 	if err != nil {
-		first, _, _ := strings.Cut(err.Error(), "\n")
-		s.failed = append(s.failed, fmt.Sprintf("run %d: %s", len(s.samples)+len(s.failed)+1, first))
+		// The error's first line says what went wrong, its last the
+		// guest's last words (where it hung).
+		lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+		what := lines[0]
+		if last := strings.TrimSpace(lines[len(lines)-1]); len(lines) > 1 && last != "" {
+			what += " " + last
+		}
+		s.failed = append(s.failed, fmt.Sprintf("run %d: %s", len(s.samples)+len(s.failed)+1, what))
 		fmt.Fprintf(os.Stderr, "bench: %s\n", s.failed[len(s.failed)-1])
 		return
 	}

@@ -153,11 +153,11 @@ func TestFailedRunsAreReportedNotAveraged(t *testing.T) {
 	s.add(sample{}, fmt.Errorf("no expected output within 5m0s; output:\nrvemu xv6: booting"))
 	s.add(sample{seconds: 3}, nil)
 	assert.Equal(t, 2.0, s.median(seconds), "the failed run is not a sample")
-	assert.Equal(t, []string{"run 2: no expected output within 5m0s; output:"}, s.failed)
+	assert.Equal(t, []string{"run 2: no expected output within 5m0s; output: rvemu xv6: booting"}, s.failed)
 
 	rs := fakeResults()
 	rs[0].qemu.failed = s.failed
 	out := report{results: rs, machine: "- host: test\n", dnsQueries: -1}.render()
-	assert.Contains(t, out, "## Failed runs (left out of the medians)\n\n- compute, QEMU run 2: no expected output within 5m0s; output:\n")
+	assert.Contains(t, out, "## Failed runs (left out of the medians)\n\n- compute, QEMU run 2: no expected output within 5m0s; output: rvemu xv6: booting\n")
 	assert.NotContains(t, report{results: fakeResults(), dnsQueries: -1}.render(), "Failed runs")
 }
