@@ -67,7 +67,7 @@ func TestLoadOnlyToLoopback(t *testing.T) {
 	}{
 		{"127.0.0.1:9", true},
 		{"127.1.2.3:9", true},
-		{"8.8.8.8:53", false},
+		{"8.8.8.8:53", false}, // refused: never sent
 		{"10.0.2.15:2000", false},
 		{"[::1]:9", false},
 	}
