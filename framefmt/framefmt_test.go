@@ -61,7 +61,7 @@ func TestFormatDamagedFrames(t *testing.T) {
 		{"header only", unhex(t, udpPing)[:14], "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff IPv4 truncated"},
 		{"ARP cut short", unhex(t, arpWhoHas)[:30], "52:55:0a:00:02:02 > ff:ff:ff:ff:ff:ff ARP truncated"},
 		{"UDP cut short", unhex(t, udpPing)[:46], "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff IPv4 10.0.2.15 -> 10.0.2.2 UDP 2000 -> 25099 len 27 (truncated)"},
-		{"DNS name cut", unhex(t, dnsQuery)[:60], "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff IPv4 10.0.2.15 -> 8.8.8.8 UDP 10000 -> 53 len 44 (truncated)"}, // decoded text only: never sent
+		{"DNS name cut", unhex(t, dnsQuery)[:60], "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff IPv4 10.0.2.15 -> 8.8.8.8 UDP 10000 -> 53 len 44 (truncated)"},                                             // decoded text only: never sent
 		{"DNS pointer loop", pointerLoop, "52:55:0a:00:02:02 > 52:54:00:12:34:56 IPv4 8.8.8.8 -> 10.0.2.15 UDP 53 -> 10000 len 60 DNS answer id 0x1aac rcode 0 A pdos.csail.mit.edu.? (truncated)"}, // decoded text only: never sent
 		{"other ethertype", append(unhex(t, udpPing)[:12], 0x88, 0xcc), "52:54:00:12:34:56 > ff:ff:ff:ff:ff:ff ethertype 0x88cc"},
 	}
