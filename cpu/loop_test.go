@@ -61,12 +61,21 @@ var (
 // Run calls of step instructions (1: plain interpretation, since a bulk
 // loop needs budget left after its branch).
 func runLoopProgram(t *testing.T, loop []uint32, regs map[int]uint64, budget, step int) (*testMachine, *Hart) {
+	return runLoopProgramFrom(t, ramBase, loop, regs, budget, step)
+}
+
+// runLoopProgramFrom is runLoopProgram entered at entry, where a jump to
+// the loop is placed (so entry's page has run code).
+func runLoopProgramFrom(t *testing.T, entry uint64, loop []uint32, regs map[int]uint64, budget, step int) (*testMachine, *Hart) {
 	m := newTestMachine(t)
 	for i := 0x1000; i < 0x20000; i++ {
 		m.bus.RAM[i] = byte(i*7 + i>>8)
 	}
 	m.loadMixed(ramBase, append(append([]uint32{}, loop...), encJAL(0, 0))...)
-	h := m.hart(ramBase)
+	if entry != ramBase {
+		m.loadMixed(entry, encJAL(0, int64(ramBase)-int64(entry)))
+	}
+	h := m.hart(entry)
 	for r, v := range regs {
 		h.X[r] = v
 	}
@@ -220,29 +229,11 @@ func TestBulkLoopIntoCodePage(t *testing.T) {
 		{"fill one past the threshold", memsetBytes, map[int]uint64{rA5: data, rA4: data + dataPageStores + 1, rA1: 1}, 3*dataPageStores + 60, true},
 		{"copy a page over it", copyDoubles, map[int]uint64{rA1: data + 0x4000, rA4: data + 0x5000, rA5: data}, 5*512 + 50, false},
 	}
-	run := func(t *testing.T, loop []uint32, regs map[int]uint64, budget, step int) (*testMachine, *Hart) {
-		m := newTestMachine(t)
-		for i := 0x1000; i < 0x20000; i++ {
-			m.bus.RAM[i] = byte(i*7 + i>>8)
-		}
-		m.loadMixed(ramBase, append(append([]uint32{}, loop...), encJAL(0, 0))...)
-		m.loadMixed(data, encJAL(0, -0x10000)) // to the loop
-		h := m.hart(data)
-		for r, v := range regs {
-			h.X[r] = v
-		}
-		for done := 0; done < budget; {
-			n := h.Run(min(step, budget-done))
-			require.NotZero(t, n, "the program must not stop")
-			done += n
-		}
-		return m, h
-	}
 	page := uint64(data-ramBase) >> pageShift
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			mPlain, hPlain := run(t, c.loop, c.regs, c.budget, 1)
-			mBulk, hBulk := run(t, c.loop, c.regs, c.budget, c.budget)
+			mPlain, hPlain := runLoopProgramFrom(t, data, c.loop, c.regs, c.budget, 1)
+			mBulk, hBulk := runLoopProgramFrom(t, data, c.loop, c.regs, c.budget, c.budget)
 			assert.Equal(t, hPlain.PC, hBulk.PC, "pc")
 			assert.Equal(t, hPlain.X, hBulk.X, "registers")
 			assert.Equal(t, hPlain.Instret, hBulk.Instret, "instret")
