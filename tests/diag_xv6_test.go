@@ -53,6 +53,25 @@ func instructions(t *testing.T, stderr string) string {
 	return m[1]
 }
 
+// replayMatches replays log at harts and checks that the run repeats the
+// recorded one: the same console output and instruction count, no
+// divergence. It returns the replay's stderr.
+func replayMatches(t *testing.T, rvemu, build string, harts int, log, recorded, recErr string, limit time.Duration) string {
+	t.Helper()
+	var repErr bytes.Buffer
+	r := startRvemu(t, rvemu, build, &repErr, "--smp", fmt.Sprint(harts), "--replay", log)
+	select {
+	case <-r.exited:
+	case <-time.After(limit):
+		t.Fatal("replay did not stop at the end of the recording")
+	}
+	require.NoError(t, r.cmd.Wait(), repErr.String())
+	assert.Equal(t, recorded, r.output(), "identical console output")
+	assert.Equal(t, instructions(t, recErr), instructions(t, repErr.String()), "identical instruction count")
+	assert.NotContains(t, repErr.String(), "diverged")
+	return repErr.String()
+}
+
 // TestXv6RecordReplay types shell commands into our xv6 under --record,
 // then replays the log without input: the console output and the number
 // of instructions retired must be identical.
@@ -87,18 +106,8 @@ func TestXv6RecordReplay(t *testing.T) {
 			assert.Equal(t, "echo recorded run\nls\nmkdir d; echo x > d/f; cat d/f\n", string(typed))
 			assert.Equal(t, replay.End, events[len(events)-1].Kind)
 
-			var repErr bytes.Buffer
-			r := startRvemu(t, rvemu, build, &repErr, "--smp", fmt.Sprint(harts), "--replay", log)
-			select {
-			case <-r.exited:
-			case <-time.After(90 * time.Second):
-				t.Fatal("replay did not stop at the end of the recording")
-			}
-			require.NoError(t, r.cmd.Wait(), repErr.String())
-			assert.Equal(t, recorded, r.output(), "identical console output")
-			assert.Equal(t, instructions(t, recErr.String()), instructions(t, repErr.String()), "identical instruction count")
-			assert.NotContains(t, repErr.String(), "diverged")
-			assert.Contains(t, repErr.String(), "replay: end of the recording at "+instructions(t, recErr.String()))
+			repErr := replayMatches(t, rvemu, build, harts, log, recorded, recErr.String(), 90*time.Second)
+			assert.Contains(t, repErr, "replay: end of the recording at "+instructions(t, recErr.String()))
 		})
 	}
 }
@@ -169,17 +178,7 @@ func TestXv6NettestsRecordReplay(t *testing.T) {
 	}
 	assert.Greater(t, frames, 111, "ARP, 111 ping replies and the DNS answer came from the host side")
 
-	var repErr bytes.Buffer
-	r := startRvemu(t, rvemu, xv6, &repErr, "--smp", "3", "--replay", log)
-	select {
-	case <-r.exited:
-	case <-time.After(120 * time.Second):
-		t.Fatal("replay did not stop at the end of the recording")
-	}
-	require.NoError(t, r.cmd.Wait(), repErr.String())
-	assert.Equal(t, recorded, r.output(), "identical console output")
-	assert.Equal(t, instructions(t, recErr.String()), instructions(t, repErr.String()), "identical instruction count")
-	assert.NotContains(t, repErr.String(), "diverged")
+	replayMatches(t, rvemu, xv6, 3, log, recorded, recErr.String(), 120*time.Second)
 	t.Logf("nettests: %d events, %d frames; recorded %s", len(events), frames,
 		statsInstructions.FindString(recErr.String()))
 }
