@@ -1,5 +1,5 @@
 // Package framefmt describes an Ethernet frame in one line for --trace net:
-// ARP who-has/is-at, IPv4 addresses and protocol, UDP ports and length,
+// ARP who-has/is-at/announce, IPv4 addresses and protocol, UDP ports and length,
 // ICMP type, and DNS queries and answers (names and addresses), the way a
 // lab student reads a capture. It never panics: every field is bounds-
 // checked, and what cannot be decoded is shown as such ("truncated").
@@ -58,6 +58,9 @@ func formatARP(p []byte) string {
 	sha, spa, tpa := net.HardwareAddr(p[8:14]), ip4(p[14:18]), ip4(p[24:28])
 	switch op := binary.BigEndian.Uint16(p[6:]); op {
 	case 1:
+		if spa == tpa { // gratuitous: a host telling the link its own address
+			return fmt.Sprintf("ARP announce %v is-at %v", spa, sha)
+		}
 		return fmt.Sprintf("ARP who-has %v tell %v", tpa, spa)
 	case 2:
 		return fmt.Sprintf("ARP %v is-at %v", spa, sha)

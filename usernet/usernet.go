@@ -298,8 +298,11 @@ func (n *Net) FromGuest(frame []byte) {
 }
 
 // arpFromGuest answers who-has for the service addresses and learns the
-// guest's MAC from its reply to our who-has. The first learned MAC is kept:
-// some lab kernels answer only the first request they see.
+// guest's MAC from anything it says about 10.0.2.15: its reply to our
+// who-has, its own who-has for a service address, or a gratuitous ARP
+// announcing itself (QEMU's slirp learns from all three, so a kernel that
+// announces itself is never asked). The first learned MAC is kept: some lab
+// kernels answer only the first request they see.
 func (n *Net) arpFromGuest(b []byte) {
 	a, ok := parseARP(b)
 	if !ok {
@@ -308,24 +311,34 @@ func (n *Net) arpFromGuest(b []byte) {
 	}
 	switch a.op {
 	case arpRequest:
+		if a.senderIP == GuestIP {
+			n.learnGuestMAC(a.senderMAC)
+		}
 		if a.targetIP != GatewayIP && a.targetIP != DNSIP {
-			return // not ours to answer (or the guest probing itself)
+			return // not ours to answer (or the guest announcing itself)
 		}
 		reply := arpPacket{op: arpReply, senderMAC: GatewayMAC, senderIP: a.targetIP, targetMAC: a.senderMAC, targetIP: a.senderIP}
 		n.deliver(ethernet(a.senderMAC, GatewayMAC, etherARP, reply.bytes()))
 	case arpReply:
-		if a.senderIP != GuestIP || n.macKnown {
-			return
+		if a.senderIP == GuestIP {
+			n.learnGuestMAC(a.senderMAC)
 		}
-		n.guestMAC, n.macKnown = a.senderMAC, true
-		if n.arpTimer != nil {
-			n.arpTimer.Stop()
-		}
-		pending := n.arpPending
-		n.arpPending = nil
-		for _, p := range pending {
-			n.deliver(ethernet(n.guestMAC, GatewayMAC, etherIPv4, p))
-		}
+	}
+}
+
+// learnGuestMAC records the guest's MAC once and sends what waited for it.
+func (n *Net) learnGuestMAC(mac [6]byte) {
+	if n.macKnown {
+		return
+	}
+	n.guestMAC, n.macKnown = mac, true
+	if n.arpTimer != nil {
+		n.arpTimer.Stop()
+	}
+	pending := n.arpPending
+	n.arpPending = nil
+	for _, p := range pending {
+		n.deliver(ethernet(n.guestMAC, GatewayMAC, etherIPv4, p))
 	}
 }
 

@@ -112,6 +112,36 @@ func TestWhoHasRetriedThenGivesUp(t *testing.T) {
 	assert.Len(t, logs, 1)
 }
 
+func TestGuestMACLearnedFromWhatTheGuestSays(t *testing.T) {
+	announced := [6]byte{2, 0, 0, 0, 0, 0x15}
+	tests := []struct {
+		name  string
+		arp   arpPacket
+		learn bool
+	}{
+		{"gratuitous ARP", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: GuestIP}, true},
+		{"who-has for the gateway", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: GatewayIP}, true},
+		{"who-has for DNS", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: DNSIP}, true},
+		{"reply for the guest", arpPacket{op: arpReply, senderMAC: announced, senderIP: GuestIP, targetMAC: GatewayMAC, targetIP: GatewayIP}, true},
+		{"another address announcing itself", arpPacket{op: arpRequest, senderMAC: announced, senderIP: netip.MustParseAddr("10.0.2.99"), targetIP: netip.MustParseAddr("10.0.2.99")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGuest(t, Config{})
+			g.n.FromGuest(ethernet(broadcast, announced, etherARP, tt.arp.bytes()))
+			g.frames = nil
+			g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(3)))
+			require.Len(t, g.frames, 1)
+			if tt.learn {
+				assert.Equal(t, announced[:], g.frames[0][:6], "the reply goes straight to the MAC the guest gave")
+				assert.Equal(t, uint16(etherIPv4), binary.BigEndian.Uint16(g.frames[0][12:]))
+				return
+			}
+			assert.Equal(t, broadcast[:], g.frames[0][:6], "nothing learned: the network asks who-has first")
+		})
+	}
+}
+
 func TestARPAnswersServiceAddresses(t *testing.T) {
 	tests := []struct {
 		target string

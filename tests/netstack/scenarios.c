@@ -357,6 +357,28 @@ arp_request_answered(void)
   CHECK(shim_live_pages() == base + 1);  // the reply's mbuf, until its slot is reused
 }
 
+// net_announce: one gratuitous ARP, a broadcast who-has for our own address
+// from our own address, so the network learns our MAC before it needs it.
+static void
+arp_announce_sent(void)
+{
+  setup();
+  net_announce();
+  nic_transmit();
+  CHECK(nsent == 1);
+  const uint8 *r = sent[0];
+  static const uint8 everyone[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  static const uint8 nobody[6];
+  CHECK(memcmp(r, everyone, 6) == 0);
+  CHECK(memcmp(r + 6, guest_mac, 6) == 0);
+  CHECK(get16(r + 12) == ETH_TYPE_ARP);
+  const uint8 *a = r + 14;
+  CHECK(get16(a) == 1 && get16(a + 2) == ETH_TYPE_IPV4 && a[4] == 6 && a[5] == 4);
+  CHECK(get16(a + 6) == ARP_OP_REQUEST);
+  CHECK(memcmp(a + 8, guest_mac, 6) == 0 && get32(a + 14) == GUEST_IP);
+  CHECK(memcmp(a + 18, nobody, 6) == 0 && get32(a + 24) == GUEST_IP);
+}
+
 static void
 udp_to_socket(void)
 {
@@ -607,6 +629,7 @@ static const struct {
   {"udp_send_frame", udp_send_frame},
   {"tx_ring_full", tx_ring_full},
   {"arp_request_answered", arp_request_answered},
+  {"arp_announce_sent", arp_announce_sent},
   {"udp_to_socket", udp_to_socket},
   {"sockread_sleeps_until_data", sockread_sleeps_until_data},
   {"sockread_killed", sockread_killed},

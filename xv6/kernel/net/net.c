@@ -72,6 +72,32 @@ net_tx_udp(struct mbuf *m, uint32 dip, uint16 sport, uint16 dport)
   ip_tx(m, IP_PROTO_UDP, dip);
 }
 
+// net_announce tells the link our address with a gratuitous ARP (a request
+// whose sender and target are both us), as hosts do when an interface comes
+// up. Without it QEMU's user-mode network learns our MAC only by asking when
+// its first datagram for us is ready; QEMU's E1000 holds received frames
+// for its first second after RCTL.EN, so our answer can come after slirp
+// has already given up on that datagram (it waits 1 s) and a first ping
+// then never gets its reply.
+void
+net_announce(void)
+{
+  struct mbuf *m = mbufalloc(MBUF_DEFAULT_HEADROOM);
+  if(m == 0)
+    return;
+  struct arp_pkt *ap = (struct arp_pkt *)mbufput(m, sizeof(*ap));
+  ap->htype = htons(ARP_HTYPE_ETHER);
+  ap->ptype = htons(ETH_TYPE_IPV4);
+  ap->hlen = ETH_ADDR_LEN;
+  ap->plen = 4;
+  ap->op = htons(ARP_OP_REQUEST);
+  memmove(ap->sha, net_local_mac, ETH_ADDR_LEN);
+  ap->spa = htonl(NET_LOCAL_IP);
+  memset(ap->tha, 0, ETH_ADDR_LEN);
+  ap->tpa = htonl(NET_LOCAL_IP);
+  eth_tx(m, ETH_TYPE_ARP, net_broadcast_mac);
+}
+
 // ---- receive ----
 
 static void

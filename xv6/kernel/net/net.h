@@ -83,6 +83,7 @@ uint16 inet_fold(uint32 sum);
 // net.c: the protocol layers.
 void net_rx(struct mbuf *m);   // a frame from the NIC; consumes m
 void net_tx_udp(struct mbuf *m, uint32 dip, uint16 sport, uint16 dport);  // consumes m
+void net_announce(void);       // a gratuitous ARP: tells the link our MAC
 
 // e1000.c: the NIC.
 void e1000_init(uint32 *regs);

@@ -55,6 +55,7 @@ pci_init(void)
     __sync_synchronize();
 
     e1000_init((uint32 *)E1000_BAR);
+    net_announce();
     return;
   }
   printf("pci: no E1000 found; networking disabled\n");
