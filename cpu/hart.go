@@ -58,6 +58,8 @@ type Hart struct {
 	resvAddr  uint64 // physical, granule-aligned
 
 	trapHook func(cause, epc, tval uint64, from, to uint8)
+
+	bulk bulkCounts // what the bulk loops did (loop.go)
 }
 
 // SetTrapHook installs fn to be called on every trap the hart takes (nil

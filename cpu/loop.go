@@ -254,7 +254,9 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 		return 0
 	}
 
+	h.bulk.runs++
 	if hooked {
+		h.bulk.hookedRuns++
 		h.sys.storedRun(h, lowest(storeOff, iters, sh.step), iters*sh.size, iters)
 	}
 	move := iters * uint64(sh.step) // what each pointer gains, wrapping
@@ -277,6 +279,13 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 		h.PC = pc + uint64(br.ilen) // the last branch fell through
 	}
 	return int(done)
+}
+
+// bulkCounts says how often a hart ran loop iterations natively: tests use
+// it to tell the bulk path from the interpreter, whose results are equal.
+type bulkCounts struct {
+	runs       uint64 // runs of whole iterations
+	hookedRuns uint64 // of them, into a page whose stores need the hook
 }
 
 // itersInPage is how many accesses of size bytes, starting at va and

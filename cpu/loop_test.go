@@ -94,28 +94,32 @@ func TestBulkLoopsMatchInterpretation(t *testing.T) {
 		loop   []uint32
 		regs   map[int]uint64
 		budget int
+		// runs of whole iterations in bulk (a run stops at a page end of
+		// either pointer); none when the branch falls through at once or
+		// the loop would overwrite its own code
+		bulkRuns uint64
 	}{
-		{"memset page", memsetBytes, map[int]uint64{rA5: data, rA4: data + 4096, rA1: 0x1205}, 20000},
-		{"memset zero", memsetBytes, map[int]uint64{rA5: data, rA4: data + 300, rA1: 0x100}, 2000},
-		{"memset one byte", memsetBytes, map[int]uint64{rA5: data, rA4: data + 1, rA1: 9}, 50},
-		{"memset crosses pages", memsetBytes, map[int]uint64{rA5: data + 0xf00, rA4: data + 0x1300, rA1: 0xaa}, 5000},
-		{"memset stops mid-loop", memsetBytes, map[int]uint64{rA5: data, rA4: data + 4096, rA1: 1}, 1000},
-		{"memset end unreachable", memsetDouble, map[int]uint64{rA5: data, rA4: data + 20, rA1: 3}, 3000},
-		{"memset compressed addi", memsetRVC, map[int]uint64{rA5: data + 7, rA4: data + 999, rA1: 0xff}, 4000},
-		{"memset doubles", memsetDouble, map[int]uint64{rA5: data + 8, rA4: data + 8 + 4096, rA1: 0x0102030405060708}, 3000},
-		{"memset doubles misaligned over a page end", memsetDouble, map[int]uint64{rA5: data + 0xffc - 64, rA4: data + 0xffc + 64, rA1: ^uint64(0)}, 100},
-		{"memset words downwards", memsetDown, map[int]uint64{rA5: data + 0x1ff0, rA4: data + 0xff0, rA1: 0xdeadbeef}, 4000},
-		{"memset into the loop's code page", memsetBytes, map[int]uint64{rA5: ramBase + 0x800, rA4: ramBase + 0x900, rA1: 0x13}, 2000},
-		{"copy forward disjoint", copyForward, map[int]uint64{rA1: data, rA5: data + 4096, rA4: data + 0x8000}, 30000},
-		{"copy forward, destination below source", copyForward, map[int]uint64{rA1: data + 100, rA5: data + 700, rA4: data + 40}, 4000},
-		{"copy forward, destination inside source", copyForward, map[int]uint64{rA1: data, rA5: data + 600, rA4: data + 3}, 4000},
-		{"copy forward across pages", copyForward, map[int]uint64{rA1: data + 0xf80, rA5: data + 0x1100, rA4: data + 0x5ff0}, 4000},
-		{"copy backward", copyBackward, map[int]uint64{rA4: data + 0x1000, rA5: data, rA3: data + 0x3000}, 30000},
-		{"copy backward, destination above source", copyBackward, map[int]uint64{rA4: data + 600, rA5: data, rA3: data + 610}, 4000},
-		{"copy backward, destination inside source", copyBackward, map[int]uint64{rA4: data + 600, rA5: data, rA3: data + 597}, 4000},
-		{"copy signed bytes", copySigned, map[int]uint64{rA1: data + 0x80, rA4: data + 0x200, rA5: data + 0x4000}, 3000},
-		{"copy doubles", copyDoubles, map[int]uint64{rA1: data, rA4: data + 4096, rA5: data + 0x6000}, 4000},
-		{"copy doubles overlapping", copyDoubles, map[int]uint64{rA1: data, rA4: data + 800, rA5: data + 16}, 1000},
+		{"memset page", memsetBytes, map[int]uint64{rA5: data, rA4: data + 4096, rA1: 0x1205}, 20000, 1},
+		{"memset zero", memsetBytes, map[int]uint64{rA5: data, rA4: data + 300, rA1: 0x100}, 2000, 1},
+		{"memset one byte", memsetBytes, map[int]uint64{rA5: data, rA4: data + 1, rA1: 9}, 50, 0},
+		{"memset crosses pages", memsetBytes, map[int]uint64{rA5: data + 0xf00, rA4: data + 0x1300, rA1: 0xaa}, 5000, 2},
+		{"memset stops mid-loop", memsetBytes, map[int]uint64{rA5: data, rA4: data + 4096, rA1: 1}, 1000, 1},
+		{"memset end unreachable", memsetDouble, map[int]uint64{rA5: data, rA4: data + 20, rA1: 3}, 3000, 2},
+		{"memset compressed addi", memsetRVC, map[int]uint64{rA5: data + 7, rA4: data + 999, rA1: 0xff}, 4000, 1},
+		{"memset doubles", memsetDouble, map[int]uint64{rA5: data + 8, rA4: data + 8 + 4096, rA1: 0x0102030405060708}, 3000, 1},
+		{"memset doubles misaligned over a page end", memsetDouble, map[int]uint64{rA5: data + 0xffc - 64, rA4: data + 0xffc + 64, rA1: ^uint64(0)}, 100, 2},
+		{"memset words downwards", memsetDown, map[int]uint64{rA5: data + 0x1ff0, rA4: data + 0xff0, rA1: 0xdeadbeef}, 4000, 2},
+		{"memset into the loop's code page", memsetBytes, map[int]uint64{rA5: ramBase + 0x800, rA4: ramBase + 0x900, rA1: 0x13}, 2000, 0},
+		{"copy forward disjoint", copyForward, map[int]uint64{rA1: data, rA5: data + 4096, rA4: data + 0x8000}, 30000, 1},
+		{"copy forward, destination below source", copyForward, map[int]uint64{rA1: data + 100, rA5: data + 700, rA4: data + 40}, 4000, 1},
+		{"copy forward, destination inside source", copyForward, map[int]uint64{rA1: data, rA5: data + 600, rA4: data + 3}, 4000, 1},
+		{"copy forward across pages", copyForward, map[int]uint64{rA1: data + 0xf80, rA5: data + 0x1100, rA4: data + 0x5ff0}, 4000, 3},
+		{"copy backward", copyBackward, map[int]uint64{rA4: data + 0x1000, rA5: data, rA3: data + 0x3000}, 30000, 1},
+		{"copy backward, destination above source", copyBackward, map[int]uint64{rA4: data + 600, rA5: data, rA3: data + 610}, 4000, 1},
+		{"copy backward, destination inside source", copyBackward, map[int]uint64{rA4: data + 600, rA5: data, rA3: data + 597}, 4000, 2},
+		{"copy signed bytes", copySigned, map[int]uint64{rA1: data + 0x80, rA4: data + 0x200, rA5: data + 0x4000}, 3000, 1},
+		{"copy doubles", copyDoubles, map[int]uint64{rA1: data, rA4: data + 4096, rA5: data + 0x6000}, 4000, 1},
+		{"copy doubles overlapping", copyDoubles, map[int]uint64{rA1: data, rA4: data + 800, rA5: data + 16}, 1000, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,6 +129,8 @@ func TestBulkLoopsMatchInterpretation(t *testing.T) {
 			assert.Equal(t, hPlain.X, hBulk.X, "registers")
 			assert.Equal(t, hPlain.Instret, hBulk.Instret, "instret")
 			assert.True(t, string(mPlain.bus.RAM) == string(mBulk.bus.RAM), "memory differs")
+			assert.Equal(t, c.bulkRuns, hBulk.bulk.runs, "runs in bulk")
+			assert.Zero(t, hPlain.bulk.runs, "single steps never run in bulk")
 		})
 	}
 }
@@ -247,6 +253,8 @@ func TestBulkLoopIntoCodePage(t *testing.T) {
 				}
 			}
 			assert.Equal(t, mPlain.sys.codeStores[page], mBulk.sys.codeStores[page], "stores counted")
+			assert.Zero(t, hPlain.bulk.runs, "single steps never run in bulk")
+			assert.Positive(t, hBulk.bulk.hookedRuns, "the stores into the code page ran in bulk")
 		})
 	}
 }
