@@ -44,6 +44,9 @@ type parallelBoard struct {
 	sampled []uint64
 	wg      sync.WaitGroup
 	sleeps  atomic.Uint64
+	// running counts harts not asleep in WFI; procs is GOMAXPROCS.
+	running atomic.Int32
+	procs   int32
 }
 
 func signal(ch chan struct{}) {
@@ -106,7 +109,9 @@ func (l *lockedDevice) Write(offset uint64, size int, value uint64) {
 
 // runParallel is Run's loop in parallel mode.
 func (m *Machine) runParallel(ctx context.Context, in *input) (int, error) {
-	p := &parallelBoard{kick: make(chan struct{}, 1), sampled: make([]uint64, len(m.harts))}
+	p := &parallelBoard{kick: make(chan struct{}, 1), sampled: make([]uint64, len(m.harts)),
+		procs: int32(runtime.GOMAXPROCS(0))}
+	p.running.Store(int32(len(m.harts)))
 	for range m.harts {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
@@ -243,8 +248,11 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		}
 		// More runnable harts than host threads: let the next one run now
 		// rather than at the Go scheduler's 10 ms preemption, which would
-		// leave others spinning on a lock this hart holds.
-		runtime.Gosched()
+		// leave others spinning on a lock this hart holds. Not otherwise:
+		// a Gosched costs about a microsecond, an eighth of a quantum.
+		if p.running.Load() > p.procs {
+			runtime.Gosched()
+		}
 	}
 }
 
@@ -265,6 +273,8 @@ func (m *Machine) hartDeadline(h *cpu.Hart) (uint64, bool) {
 // hartSleep blocks a waiting hart until it is woken or its deadline comes.
 func (m *Machine) hartSleep(wake chan struct{}, timer *time.Timer, deadline uint64, armed bool) {
 	m.par.sleeps.Add(1)
+	m.par.running.Add(-1)
+	defer m.par.running.Add(1)
 	var fire <-chan time.Time
 	if armed {
 		d := m.clock.idleUntil(deadline)
