@@ -29,6 +29,7 @@ func main() {
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
 	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
 	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's default board with rvemu --parallel (wall and CPU medians; no report written)")
+	baseline := flag.String("baseline", "", "instead of QEMU, compare the default board of rvemu binary `BIN` (an older build) with -rvemu's (no report written)")
 	flag.Parse()
 
 	if *measureUT != "" && *parallel {
@@ -91,8 +92,13 @@ func main() {
 		}
 		defer host.Close()
 	}
-	if *parallel {
-		code := compareParallel(*rvemu, selected, *runs)
+	if *parallel || *baseline != "" {
+		var code int
+		if *parallel {
+			code = compareParallel(*rvemu, selected, *runs)
+		} else {
+			code = compareBaseline(*baseline, *rvemu, selected, *runs)
+		}
 		if host != nil {
 			host.Close()
 		}
