@@ -53,6 +53,10 @@ func compareRvemu(binA, binB string, ws []workload, runs int, argsA, argsB func(
 		if w.instret != nil {
 			fmt.Printf("   MIPS %.0f -> %.0f", (result{w: w, rvemu: ser}).mips(ser, seconds), (result{w: w, rvemu: par}).mips(par, seconds))
 		}
+		if w.drive != nil {
+			fmt.Printf("   UDP p50 %.0f -> %.0f µs, %.0f -> %.0f packets/s", ser.median(udpP50)*1e6, par.median(udpP50)*1e6,
+				ser.median(udpPPS), par.median(udpPPS))
+		}
 		fmt.Println()
 	}
 	return status
