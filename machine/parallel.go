@@ -242,6 +242,7 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 	timer.Stop()
 	defer timer.Stop()
 	quantum := m.cfg.Quantum
+	var before hartState
 	for !p.stop.Load() {
 		m.devMu.Lock()
 		v := m.irqInputs(id)
@@ -264,6 +265,7 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 			continue
 		}
 		h.Sync()
+		before.capture(h)
 		n := h.Run(quantum)
 		if n < quantum && !h.Waiting() {
 			// It touched a device (or ran into an exit).
@@ -281,10 +283,23 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		// leave others spinning on a lock this hart holds. Not otherwise:
 		// a Gosched costs about a microsecond, an eighth of a quantum.
 		if p.running.Load() > p.procs {
-			runtime.Gosched()
+			if n == quantum && before.same(h) {
+				// A whole quantum that ends where it began: a spin on a
+				// flag or lock another hart will change. Step aside for
+				// longer than a yield, or the spinners share the host
+				// threads with the hart they wait for (measured: xv6's
+				// secondaries spinning on `started` slowed its boot 20%).
+				time.Sleep(spinNap)
+			} else {
+				runtime.Gosched()
+			}
 		}
 	}
 }
+
+// spinNap is how long a spinning hart steps aside when harts outnumber
+// host threads.
+const spinNap = 50 * time.Microsecond
 
 // hartDeadline is the next timer deadline of h, after now (under devMu).
 func (m *Machine) hartDeadline(h *cpu.Hart) (uint64, bool) {
