@@ -41,26 +41,39 @@ func TestParallelAtomicsRepeated(t *testing.T) {
 }
 
 // TestXv6ParallelStress boots our kernel on 3 parallel harts through the
-// command line and runs every part of stress.
+// command line and runs every part of stress, with either timer: Sstc
+// (each hart's stimecmp) and the CLINT (mtimecmp through M-mode), whose
+// deadlines wake a parallel hart sleeping in WFI.
 func TestXv6ParallelStress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end boot: run without -short (make test-e2e)")
 	}
-	build := xv6Build(t)
 	rvemu := buildRvemu(t)
-	var stderr bytes.Buffer
-	c := startRvemu(t, rvemu, build, &stderr, "--smp", "3", "--parallel")
-	c.waitFor(xv6Prompt, 0)
-	steps := []xv6Step{
-		{cmd: "echo hi > f; cat f", want: []string{"hi"}},
-		{cmd: "stress", match: xv6StressLines},
-		{cmd: "stress exec fork pipe", match: []string{xv6StressLines[2], xv6StressLines[1], xv6StressLines[4]}},
+	for _, tc := range []struct {
+		timer string
+		vars  []string
+	}{
+		{"sstc", nil},
+		{"clint", []string{"B=build/clint", "TIMER=clint"}},
+	} {
+		t.Run(tc.timer, func(t *testing.T) {
+			build := xv6Build(t, tc.vars...)
+			var stderr bytes.Buffer
+			c := startRvemu(t, rvemu, build, &stderr, "--smp", "3", "--parallel")
+			c.waitFor(xv6Prompt, 0)
+			assert.Contains(t, c.output(), "rvemu xv6: booting, timer "+tc.timer+"\n")
+			steps := []xv6Step{
+				{cmd: "echo hi > f; cat f", want: []string{"hi"}},
+				{cmd: "stress", match: xv6StressLines},
+				{cmd: "stress exec fork pipe", match: []string{xv6StressLines[2], xv6StressLines[1], xv6StressLines[4]}},
+			}
+			for _, s := range steps {
+				t.Run(s.cmd, func(t *testing.T) { s.check(t, c.run(s.cmd)) })
+			}
+			c.finish()
+			assert.Contains(t, stderr.String(), "stats: ")
+		})
 	}
-	for _, s := range steps {
-		t.Run(s.cmd, func(t *testing.T) { s.check(t, c.run(s.cmd)) })
-	}
-	c.finish()
-	assert.Contains(t, stderr.String(), "stats: ")
 }
 
 // TestNettestsRvemuParallel is TestNettestsRvemu with the harts on
