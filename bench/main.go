@@ -28,8 +28,14 @@ func main() {
 		"(DIR/kernel/kernel, DIR/fs.img) at 3 and 1 harts on both emulators and write the -usertests file")
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
 	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
+	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's default board with rvemu --parallel (wall and CPU medians; no report written)")
+	baseline := flag.String("baseline", "", "instead of QEMU, compare the default board of rvemu binary `BIN` (an older build) with -rvemu's (no report written)")
 	flag.Parse()
 
+	if *measureUT != "" && *parallel {
+		// 3 harts only: one hart has nothing to run in parallel.
+		os.Exit(compareParallel(*rvemu, usertestsWorkloads(*measureUT, *utArgs)[:1], *utRuns))
+	}
 	if *measureUT != "" {
 		os.Exit(measureUsertests(*rvemu, *qemu, *measureUT, *utArgs, *utRuns, *utPath))
 	}
@@ -85,6 +91,18 @@ func main() {
 			os.Exit(1)
 		}
 		defer host.Close()
+	}
+	if *parallel || *baseline != "" {
+		var code int
+		if *parallel {
+			code = compareParallel(*rvemu, selected, *runs)
+		} else {
+			code = compareBaseline(*baseline, *rvemu, selected, *runs)
+		}
+		if host != nil {
+			host.Close()
+		}
+		os.Exit(code)
 	}
 	for _, w := range selected {
 		if missing := w.missingInputs(); missing != "" {

@@ -56,3 +56,10 @@ func (c *CLINT) NextDeadline() (deadline uint64, ok bool) {
 	}
 	return deadline, deadline != ^uint64(0)
 }
+
+// Deadline returns hart h's mtimecmp, so that a hart sleeping on its own
+// (the board's parallel mode) can wake when its timer fires. ok is false
+// when the hart has no timer armed.
+func (c *CLINT) Deadline(h int) (deadline uint64, ok bool) {
+	return c.mtimecmp[h], c.mtimecmp[h] != ^uint64(0)
+}

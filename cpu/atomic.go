@@ -39,6 +39,9 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		}
 	}
 	rd := in.rd & 31
+	if h.sys.parallel && inRAM {
+		return h.execAMOParallel(in, f5, size, off, pa)
+	}
 
 	switch f5 {
 	case amoLR:

@@ -49,9 +49,10 @@ func (t *codeTLB) insert(vpn uint64, page *codePage, off uint64, stores *uint32)
 	t.e[vpn&(codeTLBSize-1)] = codeEntry{tag: vpn | t.gen, page: page, off: off, stores: stores}
 }
 
-// flushCodeTLBs empties every hart's code TLB: a decoded page went away.
-func (s *System) flushCodeTLBs() {
-	for _, h := range s.harts {
+// flushCodeTLBs empties the code TLB of every hart using c: a decoded page
+// went away.
+func (c *codeCache) flushCodeTLBs() {
+	for _, h := range c.users {
 		h.ctlb.flush()
 	}
 }

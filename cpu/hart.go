@@ -30,6 +30,7 @@ type Hart struct {
 
 	sys *System
 	ram []byte
+	cc  *codeCache // the decode cache this hart executes from
 
 	// TLBs per access kind, all for the current translation context
 	// (privilege, satp, SUM/MXR/MPRV): any change flushes them. stlb holds
@@ -55,7 +56,10 @@ type Hart struct {
 	csr csrState
 
 	resvValid bool
-	resvAddr  uint64 // physical, granule-aligned
+	resvAddr  uint64 // physical, granule-aligned (serial); exact (parallel)
+	resvValue uint64 // parallel mode: the value LR read, for SC's compare-and-swap
+
+	par hartParallel // parallel mode's cross-hart requests (parallel.go)
 
 	trapHook func(cause, epc, tval uint64, from, to uint8)
 
@@ -70,7 +74,8 @@ func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
 
 // NewHart creates hart id in reset state: M-mode, pc 0.
 func (s *System) NewHart(id int) *Hart {
-	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage}
+	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage, cc: &s.codeCache}
+	s.codeCache.users = append(s.codeCache.users, h)
 	h.itlb.Reset()
 	h.ctlb.reset()
 	h.ltlb.Reset()

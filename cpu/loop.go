@@ -236,7 +236,7 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 		if storeOff, ok = h.htlb.Lookup(storeVA); !ok {
 			return 0
 		}
-		if cp := h.sys.code[storeOff>>pageShift]; cp != nil && cp == h.fetchPage {
+		if cp := h.cc.code[storeOff>>pageShift]; cp != nil && cp == h.fetchPage {
 			return 0
 		}
 		hooked = true

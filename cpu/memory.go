@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"encoding/binary"
+	"sync/atomic"
 
 	"github.com/rvemu/rvemu/mmu"
 )
@@ -22,11 +23,11 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 		off = pa - h.sys.bus.RAMBase
 		h.itlb.Insert(pc, off)
 	}
-	h.fetchPage = h.sys.codePageAt(off >> pageShift)
-	h.sys.codeStores[off>>pageShift] = 0 // executed: not a data page
+	h.fetchPage = h.sys.codePageAt(h.cc, off>>pageShift, h)
+	h.cc.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
-	h.ctlb.insert(h.fetchVPN, h.fetchPage, h.fetchOff, &h.sys.codeStores[off>>pageShift])
+	h.ctlb.insert(h.fetchVPN, h.fetchPage, h.fetchOff, &h.cc.codeStores[off>>pageShift])
 	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
 	if in.op < opIllegal {
 		return h.decodeSlot(in, pc)
@@ -204,7 +205,7 @@ func (h *Hart) loadBytes(va uint64, size int) (uint64, bool) {
 func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 	inPage := va&(pageSize-1) <= pageSize-uint64(size)
 	if off, hit := h.storeTLBLookup(va); hit && inPage {
-		if h.sys.flags[off>>pageShift] == 0 {
+		if atomic.LoadUint32(&h.sys.flags[off>>pageShift]) == 0 {
 			h.stlb.Insert(va, off) // the hook is gone: fast path again
 		}
 		h.storeRAM(off, size, v)
@@ -245,7 +246,7 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 // storeRAM writes RAM and runs the store hook when the page needs it.
 func (h *Hart) storeRAM(off uint64, size int, v uint64) {
 	writeRAM(h.ram, off, size, v)
-	if h.sys.flags[off>>pageShift] != 0 {
+	if atomic.LoadUint32(&h.sys.flags[off>>pageShift]) != 0 {
 		h.sys.stored(h, off, uint64(size))
 	}
 }
@@ -261,7 +262,7 @@ func (h *Hart) storeTLBLookup(va uint64) (uint64, bool) {
 // storeTLBInsert caches a store translation: in stlb when the page's
 // stores need no hook, in htlb when they do.
 func (h *Hart) storeTLBInsert(va, page uint64) {
-	if h.sys.flags[page>>pageShift] == 0 {
+	if atomic.LoadUint32(&h.sys.flags[page>>pageShift]) == 0 {
 		h.stlb.Insert(va, page)
 	} else {
 		h.htlb.Insert(va, page)

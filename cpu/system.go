@@ -4,6 +4,8 @@
 package cpu
 
 import (
+	"sync/atomic"
+
 	"github.com/rvemu/rvemu/bus"
 )
 
@@ -18,9 +20,11 @@ const (
 )
 
 // Per-RAM-page flags consulted by every store: whether the page holds
-// decoded instructions or a hart's LR reservation.
+// decoded instructions or a hart's LR reservation. In parallel mode each
+// hart has its own decoded copy and its own bit (parallelCodeBit), and
+// reservations need no flag (parallel.go).
 const (
-	pageHasCode uint8 = 1 << iota
+	pageHasCode uint32 = 1 << iota
 	pageHasResv
 )
 
@@ -29,14 +33,10 @@ const (
 // store or DMA write touches their bytes.
 type codePage [slotsPerPage]inst
 
-// System is the state shared by all harts of one board.
-type System struct {
-	bus   *bus.Bus
-	ram   []byte
-	mtime func() uint64
-
+// codeCache is a decoded-instruction cache: the board's one shared cache
+// (serial mode), or one hart's own (parallel mode).
+type codeCache struct {
 	code      []*codePage // indexed by RAM page number
-	flags     []uint8     // indexed by RAM page number
 	codePages int
 
 	// codeStores counts stores into each code page since a fetch last
@@ -45,7 +45,33 @@ type System struct {
 	codeStores []uint32
 	free       []*codePage // dropped pages, cleared when reused
 
+	bit   uint32  // the page flag that marks this cache's pages
+	users []*Hart // the harts executing from this cache
+
+	// Parallel mode only: the page generation each held page was decoded
+	// at, and the pages held (with each one's index in held).
+	gens    []uint32
+	held    []uint64
+	heldIdx []int32
+}
+
+// System is the state shared by all harts of one board.
+type System struct {
+	bus   *bus.Bus
+	ram   []byte
+	mtime func() uint64
+
+	codeCache          // the shared cache of serial mode
+	flags     []uint32 // indexed by RAM page number; read and changed atomically
+
 	harts []*Hart
+
+	// Parallel mode (parallel.go): gen counts stores into each page by
+	// anyone but the harts holding it decoded, codeEpoch counts all such
+	// stores, so a hart learns at its next Sync whether to look.
+	parallel  bool
+	gen       []uint32
+	codeEpoch atomic.Uint64
 }
 
 // NewSystem creates the shared state for the harts of one board. mtime is
@@ -57,35 +83,46 @@ func NewSystem(b *bus.Bus, mtime func() uint64) *System {
 		bus:   b,
 		ram:   b.RAM,
 		mtime: mtime,
-		code:  make([]*codePage, pages),
-		flags: make([]uint8, pages),
-
-		codeStores: make([]uint32, pages),
+		flags: make([]uint32, pages),
 	}
+	s.codeCache = newCodeCache(pages, pageHasCode)
 	b.RAMWritten = s.ramWritten
 	return s
 }
 
-// codePageAt returns the decoded page for RAM page index p, creating it.
-func (s *System) codePageAt(p uint64) *codePage {
-	if cp := s.code[p]; cp != nil {
+func newCodeCache(pages int, bit uint32) codeCache {
+	return codeCache{
+		code:       make([]*codePage, pages),
+		codeStores: make([]uint32, pages),
+		bit:        bit,
+	}
+}
+
+// codePageAt returns the decoded page of cache c for RAM page index p,
+// creating it; by is the hart fetching.
+func (s *System) codePageAt(c *codeCache, p uint64, by *Hart) *codePage {
+	if cp := c.code[p]; cp != nil {
 		return cp
 	}
-	if s.codePages >= maxCodePages {
-		s.dropCode()
+	if c.codePages >= maxCodePages {
+		s.dropCode(c)
 	}
 	var cp *codePage
-	if n := len(s.free); n > 0 {
-		cp = s.free[n-1]
-		s.free = s.free[:n-1]
+	if n := len(c.free); n > 0 {
+		cp = c.free[n-1]
+		c.free = c.free[:n-1]
 		*cp = codePage{}
 	} else {
 		cp = new(codePage)
 	}
-	s.code[p] = cp
-	s.codeStores[p] = 0
-	s.hookPage(p, pageHasCode)
-	s.codePages++
+	c.code[p] = cp
+	c.codeStores[p] = 0
+	c.codePages++
+	if s.parallel {
+		s.hookOwnPage(by, p)
+	} else {
+		s.hookPage(p, pageHasCode)
+	}
 	return cp
 }
 
@@ -93,48 +130,74 @@ func (s *System) codePageAt(p uint64) *codePage {
 // hook. Store TLBs hold only unhooked pages, so when a page becomes hooked
 // they are flushed (O(1) per hart); this happens once per page that starts
 // holding code or a reservation, not per store.
-func (s *System) hookPage(p uint64, flag uint8) {
-	if s.flags[p]&flag != 0 {
+func (s *System) hookPage(p uint64, flag uint32) {
+	f := atomic.LoadUint32(&s.flags[p])
+	if f&flag != 0 {
 		return
 	}
-	if s.flags[p] == 0 {
+	if f == 0 {
 		for _, h := range s.harts {
 			h.stlb.Flush()
 		}
 	}
-	s.flags[p] |= flag
+	atomic.OrUint32(&s.flags[p], flag)
 }
 
-// dropCode forgets every decoded page. Harts holding a page pointer drop it
-// at their next page change or Run, and none runs while this happens.
-func (s *System) dropCode() {
-	for i := range s.code {
-		s.code[i] = nil
-		s.flags[i] &^= pageHasCode
+// dropCode forgets every decoded page of c. Harts holding a page pointer
+// drop it at their next page change or Run, and none of c's users runs
+// while this happens.
+func (s *System) dropCode(c *codeCache) {
+	if s.parallel {
+		for _, p := range c.held {
+			s.unhookOwnPage(c, p)
+		}
+		c.held = c.held[:0]
+	} else {
+		for i := range s.flags {
+			atomic.AndUint32(&s.flags[i], ^c.bit)
+		}
 	}
-	s.codePages = 0
-	s.free = nil
-	for _, h := range s.harts {
+	clear(c.code)
+	c.codePages = 0
+	c.free = nil
+	for _, h := range c.users {
 		h.fetchVPN = noPage
 	}
-	s.flushCodeTLBs()
+	c.flushCodeTLBs()
 }
 
-// dropCodePage forgets the decoded copy of RAM page p. The page object is
-// cleared only when reused: the instruction being executed may still
-// point into it.
-func (s *System) dropCodePage(p uint64) {
-	cp := s.code[p]
-	s.code[p] = nil
-	s.flags[p] &^= pageHasCode
-	s.codePages--
-	s.free = append(s.free, cp)
-	for _, h := range s.harts {
+// dropCodePage forgets the decoded copy of RAM page p in c. The page
+// object is cleared only when reused: the instruction being executed may
+// still point into it.
+func (s *System) dropCodePage(c *codeCache, p uint64) {
+	cp := c.code[p]
+	c.code[p] = nil
+	if s.parallel {
+		s.unhookOwnPage(c, p)
+		c.forget(p)
+	} else {
+		atomic.AndUint32(&s.flags[p], ^c.bit)
+	}
+	c.codePages--
+	c.free = append(c.free, cp)
+	for _, h := range c.users {
 		if h.fetchPage == cp {
 			h.fetchPage, h.fetchVPN = nil, noPage
 		}
 	}
-	s.flushCodeTLBs()
+	c.flushCodeTLBs()
+}
+
+// cacheOf is the decode cache whose copy a store by `by` (nil: DMA) keeps
+// coherent itself; nil when no hart's cache is the storer's (parallel DMA).
+func (s *System) cacheOf(by *Hart) *codeCache {
+	if by != nil {
+		return by.cc
+	}
+	if s.parallel {
+		return nil
+	}
+	return &s.codeCache
 }
 
 // dataPageStores is how many stores a code page takes, with no fetch
@@ -169,12 +232,12 @@ func (s *System) ramWritten(pa, n uint64) {
 // dataPageStores, and each earlier store invalidates the slots it covers.
 func (s *System) storedRun(by *Hart, off, n, count uint64) {
 	p := off >> pageShift
-	if s.flags[p]&pageHasCode != 0 {
-		if uint64(s.codeStores[p])+count > dataPageStores {
-			s.codeStores[p] = dataPageStores // where one by one leaves it
-			s.dropCodePage(p)
+	if c := by.cc; atomic.LoadUint32(&s.flags[p])&c.bit != 0 {
+		if uint64(c.codeStores[p])+count > dataPageStores {
+			c.codeStores[p] = dataPageStores // where one by one leaves it
+			s.dropCodePage(c, p)
 		} else {
-			s.codeStores[p] += uint32(count - 1) // stored counts the last
+			c.codeStores[p] += uint32(count - 1) // stored counts the last
 		}
 	}
 	s.stored(by, off, n)
@@ -186,23 +249,13 @@ func (s *System) storedRun(by *Hart, off, n, count uint64) {
 // reservations of other harts on the same granule.
 func (s *System) stored(by *Hart, off, n uint64) {
 	p := off >> pageShift
-	f := s.flags[p]
-	if f&pageHasCode != 0 && s.codeStores[p] >= dataPageStores {
-		s.dropCodePage(p)
-	} else if f&pageHasCode != 0 {
-		s.codeStores[p]++
-		cp := s.code[p]
-		first := off &^ 1
-		if first&(pageSize-1) >= fusedReach {
-			// A 32-bit instruction may start one halfword earlier, and a
-			// fused pair up to fusedReach bytes earlier.
-			first -= fusedReach
-		} else {
-			first &^= pageSize - 1
-		}
-		for a := first; a < off+n; a += 2 {
-			cp[(a>>1)&(slotsPerPage-1)].op = opUndecoded
-		}
+	f := atomic.LoadUint32(&s.flags[p])
+	c := s.cacheOf(by)
+	if s.parallel && f&parallelCodeBits&^c.bitOrZero() != 0 {
+		s.storedForeign(p)
+	}
+	if c != nil && f&c.bit != 0 {
+		c.storedOwn(s, off, n)
 	}
 	if f&pageHasResv != 0 {
 		still := false
@@ -219,7 +272,30 @@ func (s *System) stored(by *Hart, off, n uint64) {
 			}
 		}
 		if !still {
-			s.flags[p] &^= pageHasResv
+			atomic.AndUint32(&s.flags[p], ^pageHasResv)
 		}
+	}
+}
+
+// storedOwn keeps c's decoded copy of the page at off coherent with a
+// store of n bytes there, made by a hart using c (or DMA in serial mode).
+func (c *codeCache) storedOwn(s *System, off, n uint64) {
+	p := off >> pageShift
+	if c.codeStores[p] >= dataPageStores {
+		s.dropCodePage(c, p)
+		return
+	}
+	c.codeStores[p]++
+	cp := c.code[p]
+	first := off &^ 1
+	if first&(pageSize-1) >= fusedReach {
+		// A 32-bit instruction may start one halfword earlier, and a
+		// fused pair up to fusedReach bytes earlier.
+		first -= fusedReach
+	} else {
+		first &^= pageSize - 1
+	}
+	for a := first; a < off+n; a += 2 {
+		cp[(a>>1)&(slotsPerPage-1)].op = opUndecoded
 	}
 }

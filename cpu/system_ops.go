@@ -109,8 +109,12 @@ func (h *Hart) execSystem(in *inst) {
 		h.retire(4)
 	case opFENCEI:
 		// Stores reset the decoded slots they touch, so the cache is
-		// already coherent; only the fetch page is re-looked-up.
+		// already coherent; only the fetch page is re-looked-up. In
+		// parallel mode other harts' stores are looked at now.
 		h.fetchVPN = noPage
+		if h.sys.parallel {
+			h.fenceIParallel()
+		}
 		h.retire(4)
 	}
 }

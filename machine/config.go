@@ -114,6 +114,11 @@ type Config struct {
 	// address: HOST:PORT, :PORT or PORT, optionally "tcp:"-prefixed
 	// (QEMU's -gdb tcp::1234); an empty host means 127.0.0.1.
 	GDBListen string
+	// Parallel runs each hart on its own goroutine (parallel.go): faster
+	// on a multi-core host when several harts are busy, but not
+	// repeatable; it refuses the options that need a repeatable run.
+	Parallel bool
+
 	// GDBWait starts with all harts halted until the debugger resumes
 	// them (QEMU's -S). It needs GDBListen.
 	GDBWait bool
@@ -197,6 +202,9 @@ func (c *Config) validate() error {
 	}
 	if (c.Record != nil || c.Replay != nil) && c.Clock != ClockVirtual {
 		return errors.New("record/replay needs the virtual clock (--clock virtual): wall time differs run to run")
+	}
+	if err := c.validateParallel(); err != nil {
+		return err
 	}
 	if c.Quantum < 1 {
 		return fmt.Errorf("quantum %d must be positive", c.Quantum)

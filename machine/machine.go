@@ -6,6 +6,7 @@ package machine
 import (
 	"bufio"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/rvemu/rvemu/bus"
@@ -51,6 +52,10 @@ type Machine struct {
 	spin  []spinTrack
 	// mmioCount counts device register accesses (spin detection).
 	mmioCount uint64
+	// devMu serialises the devices in parallel mode (parallel.go): hart
+	// goroutines take it for MMIO, the board for its device work.
+	devMu sync.Mutex
+	par   *parallelBoard
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
 	// netWake is the user network's wake channel (nil without one): the
@@ -149,6 +154,9 @@ func New(cfg Config) (*Machine, error) {
 		m.harts = append(m.harts, h)
 	}
 	m.spin = make([]spinTrack, len(m.harts))
+	if c.Parallel && !m.sys.EnableParallel() {
+		return nil, fmt.Errorf("--parallel: at most %d harts", cpu.MaxParallelHarts)
+	}
 	m.posted = make(chan func(), 64)
 	m.installTraces()
 	if err := m.startGDB(); err != nil {
@@ -178,6 +186,10 @@ func (m *Machine) wireDevices() {
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(TraceMMIO) {
 		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.TraceOut}
+	}
+	if m.cfg.Parallel {
+		m.bus.Map(name, base, size, &lockedDevice{dev: d, mu: &m.devMu})
+		return
 	}
 	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
 }

@@ -47,6 +47,9 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	if m.rec != nil {
 		defer func() { m.rec.end(m.point()) }()
 	}
+	if m.cfg.Parallel {
+		return m.runParallel(ctx, in)
+	}
 	idle := newIdler()
 	defer idle.stop()
 

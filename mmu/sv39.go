@@ -2,6 +2,8 @@ package mmu
 
 import (
 	"encoding/binary"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/rvemu/rvemu/bus"
 )
@@ -58,8 +60,14 @@ func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa,
 			need |= pteD
 		}
 		if pte&need != need && update {
-			if !mem.Store(pteAddr, 8, pte|need) {
+			swapped, found := updatePTE(mem, pteAddr, pte, pte|need)
+			if !found {
 				return 0, acc.AccessFault(), false
+			}
+			if !swapped {
+				// Another hart changed the entry since we read it (parallel
+				// harts): walk again and judge the new one.
+				return Translate(mem, ctx, va, acc, update)
 			}
 		}
 		offMask := uint64(1)<<(pageShift+uint(level)*vpnBits) - 1
@@ -96,3 +104,21 @@ func loadPTE(mem Memory, pa uint64) (uint64, bool) {
 	}
 	return mem.Load(pa, 8)
 }
+
+// updatePTE sets A/D bits by replacing old with v: atomically when the
+// entry is in RAM, as a hardware walker must when other harts may change
+// the entry meanwhile (then swapped=false: walk again).
+func updatePTE(mem Memory, pa, old, v uint64) (swapped, found bool) {
+	if b, ok := mem.(*bus.Bus); ok && pa&7 == 0 && b.InRAM(pa, 8) && hostLittleEndian {
+		p := (*uint64)(unsafe.Pointer(&b.RAM[pa-b.RAMBase]))
+		return atomic.CompareAndSwapUint64(p, old, v), true
+	}
+	return true, mem.Store(pa, 8, v)
+}
+
+// hostLittleEndian: RAM holds little-endian words, host atomics work on
+// native ones.
+var hostLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()

@@ -191,3 +191,30 @@ func TestTranslateOnBus(t *testing.T) {
 	assert.Equal(t, fake[l0+8], v, "A/D set alike")
 	assert.Equal(t, uint64(PTEA|PTED), v&(PTEA|PTED))
 }
+
+// A/D updates in RAM are a compare-and-swap: when another hart changed the
+// entry after the walk read it, the update must not write the stale entry
+// back (it would resurrect an unmapped page).
+func TestUpdatePTEInRAM(t *testing.T) {
+	tests := []struct {
+		name        string
+		inRAM, old  uint64
+		wantSwapped bool
+		wantRAM     uint64
+	}{
+		{"unchanged entry gets A/D", 0x1001, 0x1001, true, 0x10c1},
+		{"entry changed meanwhile", 0, 0x1001, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := bus.New(0x8000_0000, 1<<20)
+			require.NoError(t, b.WriteU64(0x8000_0008, tt.inRAM))
+			swapped, found := updatePTE(b, 0x8000_0008, tt.old, tt.old|pteA|pteD)
+			assert.True(t, found)
+			assert.Equal(t, tt.wantSwapped, swapped)
+			got, err := b.ReadU64(0x8000_0008)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantRAM, got)
+		})
+	}
+}

@@ -30,6 +30,8 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -kernel FILE     ELF or raw kernel image loaded at 0x80000000
 -m SIZE          RAM size, MiB unless suffixed (128M, 3G)
 -smp N           number of harts (also cpus=N,sockets=..,cores=..,threads=..)
+-accel tcg[,thread=single|multi]
+                 thread=multi runs each hart on its own host thread (rvemu --parallel)
 -nographic       console on stdin/stdout (always; Ctrl-A X quits)
 -global virtio-mmio.force-legacy=false
                  modern virtio-mmio (version 2); legacy is the default, as in QEMU 7.2

@@ -17,6 +17,9 @@ type Options struct {
 	Harts   int    // 0: the board's default (1)
 
 	NoGraphic bool
+	// Parallel: -accel tcg,thread=multi (harts on host threads); QEMU's
+	// thread=single and no -accel are the default interleaving.
+	Parallel bool
 
 	// VirtioLegacy: QEMU 7.2's virtio-mmio defaults to the legacy
 	// (version 1) interface; -global virtio-mmio.force-legacy=false

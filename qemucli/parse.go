@@ -21,7 +21,7 @@ func errorf(format string, args ...any) error { return &Error{Msg: fmt.Sprintf(f
 var takesValue = map[string]bool{
 	"machine": true, "M": true, "bios": true, "kernel": true, "m": true,
 	"smp": true, "global": true, "drive": true, "device": true,
-	"netdev": true, "object": true, "gdb": true, "p": true,
+	"netdev": true, "object": true, "gdb": true, "p": true, "accel": true,
 }
 
 // flags are the options without a value.
@@ -81,6 +81,8 @@ func Parse(args []string) (*Options, error) {
 			o.GDB = val
 		case "p":
 			o.oldPort = val
+		case "accel":
+			o.Parallel, err = parseAccel(val)
 		}
 		if err != nil {
 			return nil, err
@@ -454,3 +456,27 @@ func parseKV(s, implied string) (map[string]string, error) {
 // mistakes always reports the same one (found by FuzzParse: map order made
 // the message change from run to run).
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// parseAccel reads -accel tcg[,thread=single|multi]: QEMU's multi-threaded
+// TCG is rvemu's parallel mode, single-threaded its default interleaving.
+func parseAccel(val string) (parallel bool, err error) {
+	parts := strings.Split(val, ",")
+	if parts[0] != "tcg" {
+		return false, errorf("-accel %s: only tcg is supported", parts[0])
+	}
+	for _, kv := range parts[1:] {
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "thread" {
+			return false, errorf("-accel %s: property '%s' not supported", val, k)
+		}
+		switch v {
+		case "single":
+			parallel = false
+		case "multi":
+			parallel = true
+		default:
+			return false, errorf("-accel %s: thread=%s: want single or multi", val, v)
+		}
+	}
+	return parallel, nil
+}

@@ -61,6 +61,11 @@ func TestParseLabMakefiles(t *testing.T) {
 		{"2020 qemu -snapshot", base2020 + " -snapshot", Options{Machine: "virt", BIOS: "none", Kernel: "kernel/kernel", RAM: 128 << 20, Harts: 3, NoGraphic: true,
 			VirtioLegacy: true, Disk: "fs.img", DiskFormat: "raw", Snapshot: true}, false, Net{}},
 		{"double dashes, -s alone", "--machine virt --kernel k -s", Options{Machine: "virt", Kernel: "k", VirtioLegacy: true, GDB: "tcp::1234"}, false, Net{}},
+		{"-accel tcg,thread=multi: parallel harts", "-kernel k -smp 3 -accel tcg,thread=multi",
+			Options{Kernel: "k", Harts: 3, VirtioLegacy: true, Parallel: true}, false, Net{}},
+		{"-accel tcg,thread=single: the default board", "-kernel k -accel tcg,thread=single",
+			Options{Kernel: "k", VirtioLegacy: true}, false, Net{}},
+		{"-accel tcg", "-kernel k -accel tcg", Options{Kernel: "k", VirtioLegacy: true}, false, Net{}},
 		{"drive before and after device", "-kernel k -device virtio-blk-device,drive=d -drive file=a,,b.img,if=none,format=raw,id=d",
 			Options{Kernel: "k", VirtioLegacy: true, Disk: "a,b.img", DiskFormat: "raw"}, false, Net{}},
 	}
@@ -101,6 +106,9 @@ func TestParseErrors(t *testing.T) {
 		{"-kernel k -object filter-dump,id=d,netdev=n0,file=p.pcap", "netdev 'n0' not found"},
 		{"-kernel k -gdb unix:/tmp/s", "only tcp::PORT"},
 		{"-smp 2", "no -kernel"},
+		{"-kernel k -accel kvm", "only tcg"},
+		{"-kernel k -accel tcg,thread=many", "thread=many: want single or multi"},
+		{"-kernel k -accel tcg,tb-size=64", "property 'tb-size' not supported"},
 		{"fs.img -kernel k", "fs.img: a disk image as a plain argument"},
 	}
 	for _, tt := range tests {

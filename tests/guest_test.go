@@ -18,18 +18,21 @@ import (
 const runTimeout = 60 * time.Second
 
 // boardVariant is one way of running the board: the default, virtual
-// time (idle skipped, mtime from retired instructions), and a small odd
-// quantum that switches harts at arbitrary points.
+// time (idle skipped, mtime from retired instructions), a small odd
+// quantum that switches harts at arbitrary points, and harts on parallel
+// goroutines.
 type boardVariant struct {
-	name    string
-	clock   machine.ClockKind
-	quantum int
+	name     string
+	clock    machine.ClockKind
+	quantum  int
+	parallel bool
 }
 
 var boardVariants = []boardVariant{
 	{name: "default"},
 	{name: "virtual-clock", clock: machine.ClockVirtual},
 	{name: "quantum-7", quantum: 7},
+	{name: "parallel", parallel: true},
 }
 
 // TestGuestsOnRvemu boots every guest program on the rvemu board and checks
@@ -55,6 +58,7 @@ func runOnRvemu(t *testing.T, v boardVariant, tc guestCase) {
 		Timeout:    runTimeout,
 		Clock:      v.clock,
 		Quantum:    v.quantum,
+		Parallel:   v.parallel,
 		ConsoleOut: &out,
 		Log:        &log,
 	}

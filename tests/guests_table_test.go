@@ -85,6 +85,8 @@ var guestCases = []guestCase{
 	{program: "smp3", harts: 3, lines: []string{
 		"smp: start", "smp: all harts counted", "smp: interrupts on every hart ok",
 		"smp: plic contexts ok", "PASS"}},
+	{program: "atomics3", harts: 3, lines: []string{
+		"atomics: start", "atomics: counters exact", "PASS"}},
 }
 
 const (

@@ -30,6 +30,12 @@ func TestNettestsRvemu(t *testing.T) {
 }
 
 func bootRvemuNet(t *testing.T, build string) *netGuest {
+	return bootRvemuNetOn(t, build, false)
+}
+
+// bootRvemuNetOn boots the net lab with the harts interleaved on one
+// thread (the default) or on parallel goroutines.
+func bootRvemuNetOn(t *testing.T, build string, parallel bool) *netGuest {
 	dir := t.TempDir()
 	disk := filepath.Join(dir, "fs.img") // the board writes the disk back in place
 	img, err := os.ReadFile(filepath.Join(build, "fs.img"))
@@ -52,10 +58,11 @@ func bootRvemuNet(t *testing.T, build string) *netGuest {
 	console := newConsoleLog()
 	pcap := filepath.Join(dir, "packets.pcap")
 	m, err := machine.New(machine.Config{
-		Kernel: filepath.Join(build, "kernel.img"),
-		Disk:   disk,
-		Virtio: machine.VirtioModern,
-		Harts:  3,
+		Kernel:   filepath.Join(build, "kernel.img"),
+		Disk:     disk,
+		Virtio:   machine.VirtioModern,
+		Harts:    3,
+		Parallel: parallel,
 		Net: machine.NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}, DNS: dns, PCAP: pcap,
 			OnHostSend: func(dst netip.AddrPort) { sendsMu.Lock(); sends = append(sends, dst); sendsMu.Unlock() }},
 		ConsoleIn:  in,

@@ -63,6 +63,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time, speed, and what bounded queues dropped on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
+			&cli.BoolFlag{Name: "parallel", Usage: "run each hart on its own host thread (not repeatable: no --clock virtual, --record/--replay, gdb, --trace, --check)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
 			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
@@ -101,6 +102,7 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	}
 	cfg.Timeout = c.Duration("timeout")
 	cfg.NoSpinDetect = c.Bool("no-spin-detect")
+	cfg.Parallel = c.Bool("parallel")
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}

@@ -76,7 +76,7 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		o.RAM = maxBoardRAM
 	}
 	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
-		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart}
+		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart, Parallel: o.Parallel}
 	if o.VirtioLegacy {
 		cfg.Virtio = machine.VirtioLegacy
 	}

@@ -1,0 +1,202 @@
+package machine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// asmAtomics: every hart hammers shared counters with amoadd.w/.d, with
+// lr/sc loops (.w and .d) and with a plain increment under an amoswap
+// spinlock; the last hart to finish checks the totals and powers off with
+// status 0 or the number of the counter that is off. The harts share data
+// only through AMOs and LR/SC (the spinlock orders the plain increment),
+// so under the race detector any report is the emulator's own. The locked
+// counter sits on the code page: its stores make every other hart drop and
+// decode that page again, which exercises the decode caches' bookkeeping.
+func asmAtomics(harts, iters int) string {
+	return fmt.Sprintf(`
+	.equ HARTS, %d
+	.equ ITERS, %d
+	.globl _start
+_start:
+	li s1, ITERS
+	li s2, 1
+loop:
+	la t0, amo_w
+	amoadd.w zero, s2, (t0)
+	la t0, amo_d
+	amoadd.d zero, s2, (t0)
+	la t0, lrsc_w
+1:	lr.w t1, (t0)
+	addi t1, t1, 1
+	sc.w t2, t1, (t0)
+	bnez t2, 1b
+	la t0, lrsc_d
+2:	lr.d t1, (t0)
+	addi t1, t1, 1
+	sc.d t2, t1, (t0)
+	bnez t2, 2b
+	la t0, lock
+3:	amoswap.w.aq t1, s2, (t0)
+	bnez t1, 3b
+	la t1, locked
+	ld t2, 0(t1)
+	addi t2, t2, 1
+	sd t2, 0(t1)
+	amoswap.w.rl zero, zero, (t0)
+	addi s1, s1, -1
+	bnez s1, loop
+
+	la t0, done
+	amoadd.d t1, s2, (t0)
+	addi t1, t1, 1
+	li t2, HARTS
+	beq t1, t2, check
+park:
+	wfi
+	j park
+
+check:
+	li s3, HARTS*ITERS
+	li a0, 1
+	la t0, amo_w
+	lwu t1, 0(t0)
+	bne t1, s3, fail
+	li a0, 2
+	la t0, amo_d
+	ld t1, 0(t0)
+	bne t1, s3, fail
+	li a0, 3
+	la t0, lrsc_w
+	lwu t1, 0(t0)
+	bne t1, s3, fail
+	li a0, 4
+	la t0, lrsc_d
+	ld t1, 0(t0)
+	bne t1, s3, fail
+	li a0, 5
+	la t0, locked
+	ld t1, 0(t0)
+	bne t1, s3, fail
+	li t0, 0x100000
+	li t1, 0x5555
+	sw t1, 0(t0)
+	j park
+fail:
+	slli a0, a0, 16
+	li t1, 0x3333
+	or a0, a0, t1
+	li t0, 0x100000
+	sw a0, 0(t0)
+	j park
+
+	.balign 8
+lock:	.word 0
+	.word 0
+locked:	.dword 0
+
+	.data
+	.balign 4096
+amo_w:	.word 0
+	.word 0
+amo_d:	.dword 0
+lrsc_w:	.word 0
+	.word 0
+lrsc_d:	.dword 0
+done:	.dword 0
+`, harts, iters)
+}
+
+// TestParallelAtomics runs the counters on parallel harts (under -race in
+// make test: the board's lock, wake-ups and the decode caches must be
+// race-free) and on the serial board, which must agree.
+func TestParallelAtomics(t *testing.T) {
+	cases := []struct {
+		name     string
+		harts    int
+		parallel bool
+	}{
+		{"parallel 3 harts", 3, true},
+		{"parallel 2 harts", 2, true},
+		{"parallel 1 hart", 1, true},
+		{"serial 3 harts", 3, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := boot(t, asmAtomics(c.harts, 3000), Config{Harts: c.harts, Parallel: c.parallel, Quantum: 500})
+			require.NoError(t, r.err, r.log)
+			assert.Equal(t, 0, r.code, "status = number of the counter that is off")
+		})
+	}
+}
+
+// TestParallelWakesOnIPI: hart 0 sleeps in WFI until hart 1 raises its
+// CLINT software interrupt; hart 1 sleeps on its own timer first. Both
+// wake-ups cross goroutines.
+func TestParallelWakesOnIPI(t *testing.T) {
+	src := `
+	.globl _start
+_start:
+	csrr a0, mhartid
+	li t0, 1 << 3
+	csrw mie, t0          # MSIP only; MIE off: wfi wakes, no trap
+	bnez a0, other
+1:	wfi
+	csrr t0, mip
+	andi t0, t0, 1 << 3
+	beqz t0, 1b
+	j poweroff
+other:
+	li t0, 1 << 7
+	csrw mie, t0          # MTIP only
+	li t0, 0x200bff8
+	ld t1, 0(t0)
+	li t2, 100000         # 10 ms at 10 MHz
+	add t1, t1, t2
+	li t0, 0x2004008      # mtimecmp[1]
+	sd t1, 0(t0)
+2:	wfi
+	csrr t0, mip
+	andi t0, t0, 1 << 7
+	beqz t0, 2b
+	li t0, 0x2000000      # msip[0]
+	li t1, 1
+	sw t1, 0(t0)
+3:	wfi
+	j 3b
+` + asmPoweroff
+	r := boot(t, src, Config{Harts: 2, Parallel: true})
+	require.NoError(t, r.err, r.log)
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.m.Stats(), "idle sleeps")
+}
+
+func TestParallelRefusesRepeatableOptions(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"virtual clock", Config{Clock: ClockVirtual}, "--clock virtual"},
+		{"record", Config{Clock: ClockVirtual, Record: &strings.Builder{}}, "--clock virtual"},
+		{"gdb", Config{GDBListen: "127.0.0.1:0"}, "gdb"},
+		{"trace", Config{Trace: TraceTrap}, "--trace"},
+		{"trace insn", Config{TraceInsn: "0x80000000"}, "--trace"},
+		{"check", Config{Check: CheckE1000}, "--check"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.Kernel, c.cfg.Parallel = "kernel", true
+			d := c.cfg.withDefaults()
+			err := d.validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Contains(t, err.Error(), "--parallel")
+			assert.NotContains(t, err.Error(), "\n", "one line")
+		})
+	}
+}
