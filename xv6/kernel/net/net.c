@@ -72,6 +72,27 @@ net_tx_udp(struct mbuf *m, uint32 dip, uint16 sport, uint16 dport)
   ip_tx(m, IP_PROTO_UDP, dip);
 }
 
+// arp_send transmits an ARP packet about us: op, with our MAC and address
+// as the sender and (tha, tpa) as the target, in a frame to dst.
+static void
+arp_send(uint16 op, const uint8 tha[ETH_ADDR_LEN], uint32 tpa, const uint8 dst[ETH_ADDR_LEN])
+{
+  struct mbuf *m = mbufalloc(MBUF_DEFAULT_HEADROOM);
+  if(m == 0)
+    return;
+  struct arp_pkt *ap = (struct arp_pkt *)mbufput(m, sizeof(*ap));
+  ap->htype = htons(ARP_HTYPE_ETHER);
+  ap->ptype = htons(ETH_TYPE_IPV4);
+  ap->hlen = ETH_ADDR_LEN;
+  ap->plen = 4;
+  ap->op = htons(op);
+  memmove(ap->sha, net_local_mac, ETH_ADDR_LEN);
+  ap->spa = htonl(NET_LOCAL_IP);
+  memmove(ap->tha, tha, ETH_ADDR_LEN);
+  ap->tpa = tpa;  // network byte order
+  eth_tx(m, ETH_TYPE_ARP, dst);
+}
+
 // net_announce tells the link our address with a gratuitous ARP (a request
 // whose sender and target are both us), as hosts do when an interface comes
 // up. Without it QEMU's user-mode network learns our MAC only by asking when
@@ -82,42 +103,11 @@ net_tx_udp(struct mbuf *m, uint32 dip, uint16 sport, uint16 dport)
 void
 net_announce(void)
 {
-  struct mbuf *m = mbufalloc(MBUF_DEFAULT_HEADROOM);
-  if(m == 0)
-    return;
-  struct arp_pkt *ap = (struct arp_pkt *)mbufput(m, sizeof(*ap));
-  ap->htype = htons(ARP_HTYPE_ETHER);
-  ap->ptype = htons(ETH_TYPE_IPV4);
-  ap->hlen = ETH_ADDR_LEN;
-  ap->plen = 4;
-  ap->op = htons(ARP_OP_REQUEST);
-  memmove(ap->sha, net_local_mac, ETH_ADDR_LEN);
-  ap->spa = htonl(NET_LOCAL_IP);
-  memset(ap->tha, 0, ETH_ADDR_LEN);
-  ap->tpa = htonl(NET_LOCAL_IP);
-  eth_tx(m, ETH_TYPE_ARP, net_broadcast_mac);
+  static const uint8 unknown_mac[ETH_ADDR_LEN];
+  arp_send(ARP_OP_REQUEST, unknown_mac, htonl(NET_LOCAL_IP), net_broadcast_mac);
 }
 
 // ---- receive ----
-
-static void
-arp_reply(const struct arp_pkt *req)
-{
-  struct mbuf *m = mbufalloc(MBUF_DEFAULT_HEADROOM);
-  if(m == 0)
-    return;
-  struct arp_pkt *ap = (struct arp_pkt *)mbufput(m, sizeof(*ap));
-  ap->htype = htons(ARP_HTYPE_ETHER);
-  ap->ptype = htons(ETH_TYPE_IPV4);
-  ap->hlen = ETH_ADDR_LEN;
-  ap->plen = 4;
-  ap->op = htons(ARP_OP_REPLY);
-  memmove(ap->sha, net_local_mac, ETH_ADDR_LEN);
-  ap->spa = htonl(NET_LOCAL_IP);
-  memmove(ap->tha, req->sha, ETH_ADDR_LEN);
-  ap->tpa = req->spa;
-  eth_tx(m, ETH_TYPE_ARP, req->sha);
-}
 
 static void
 arp_rx(struct mbuf *m)
@@ -126,7 +116,7 @@ arp_rx(struct mbuf *m)
   if(ap && ntohs(ap->htype) == ARP_HTYPE_ETHER && ntohs(ap->ptype) == ETH_TYPE_IPV4 &&
      ap->hlen == ETH_ADDR_LEN && ap->plen == 4 && ntohs(ap->op) == ARP_OP_REQUEST &&
      ntohl(ap->tpa) == NET_LOCAL_IP)
-    arp_reply(ap);
+    arp_send(ARP_OP_REPLY, ap->sha, ap->spa, ap->sha);
   mbuffree(m);
 }
 
