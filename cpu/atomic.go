@@ -83,39 +83,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 	}
 	old = signExtend(old, size)
 	src := signExtend(h.X[in.rs2&31], size)
-	var nv uint64
-	switch f5 {
-	case amoSWAP:
-		nv = src
-	case amoADD:
-		nv = old + src
-	case amoXOR:
-		nv = old ^ src
-	case amoAND:
-		nv = old & src
-	case amoOR:
-		nv = old | src
-	case amoMIN:
-		nv = old
-		if int64(src) < int64(old) {
-			nv = src
-		}
-	case amoMAX:
-		nv = old
-		if int64(src) > int64(old) {
-			nv = src
-		}
-	case amoMINU:
-		nv = old
-		if zeroExtend(src, size) < zeroExtend(old, size) {
-			nv = src
-		}
-	case amoMAXU:
-		nv = old
-		if zeroExtend(src, size) > zeroExtend(old, size) {
-			nv = src
-		}
-	}
+	nv := amoResult(f5, old, src, size)
 	if inRAM {
 		h.storeRAM(off, size, nv)
 	} else {
@@ -138,4 +106,39 @@ func zeroExtend(v uint64, size int) uint64 {
 		return uint64(uint32(v))
 	}
 	return v
+}
+
+// amoResult is the value AMO f5 leaves in memory, from the old value and
+// the operand, both sign-extended from size bytes (MINU/MAXU compare them
+// zero-extended again).
+func amoResult(f5 int64, old, src uint64, size int) uint64 {
+	switch f5 {
+	case amoSWAP:
+		return src
+	case amoADD:
+		return old + src
+	case amoXOR:
+		return old ^ src
+	case amoAND:
+		return old & src
+	case amoOR:
+		return old | src
+	case amoMIN:
+		if int64(src) < int64(old) {
+			return src
+		}
+	case amoMAX:
+		if int64(src) > int64(old) {
+			return src
+		}
+	case amoMINU:
+		if zeroExtend(src, size) < zeroExtend(old, size) {
+			return src
+		}
+	case amoMAXU:
+		if zeroExtend(src, size) > zeroExtend(old, size) {
+			return src
+		}
+	}
+	return old
 }

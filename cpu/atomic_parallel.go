@@ -60,7 +60,8 @@ func (h *Hart) storedAtomic(off uint64, size int) {
 }
 
 // amo32 applies AMO f5 with operand v to *p atomically and returns the old
-// value. MIN/MAX compare sign- or zero-extended words as the ISA says.
+// value: one host atomic where there is one, else a compare-and-swap loop
+// around the value the serial path computes (amoResult).
 func amo32(p *uint32, f5 int64, v uint32) uint32 {
 	switch f5 {
 	case amoSWAP:
@@ -72,21 +73,10 @@ func amo32(p *uint32, f5 int64, v uint32) uint32 {
 	case amoOR:
 		return atomic.OrUint32(p, v)
 	}
+	src := signExtend(uint64(v), 4)
 	for {
 		old := atomic.LoadUint32(p)
-		nv := old
-		switch f5 {
-		case amoXOR:
-			nv = old ^ v
-		case amoMIN:
-			nv = uint32(min(int32(old), int32(v)))
-		case amoMAX:
-			nv = uint32(max(int32(old), int32(v)))
-		case amoMINU:
-			nv = min(old, v)
-		case amoMAXU:
-			nv = max(old, v)
-		}
+		nv := uint32(amoResult(f5, signExtend(uint64(old), 4), src, 4))
 		if atomic.CompareAndSwapUint32(p, old, nv) {
 			return old
 		}
@@ -107,20 +97,7 @@ func amo64(p *uint64, f5 int64, v uint64) uint64 {
 	}
 	for {
 		old := atomic.LoadUint64(p)
-		nv := old
-		switch f5 {
-		case amoXOR:
-			nv = old ^ v
-		case amoMIN:
-			nv = uint64(min(int64(old), int64(v)))
-		case amoMAX:
-			nv = uint64(max(int64(old), int64(v)))
-		case amoMINU:
-			nv = min(old, v)
-		case amoMAXU:
-			nv = max(old, v)
-		}
-		if atomic.CompareAndSwapUint64(p, old, nv) {
+		if atomic.CompareAndSwapUint64(p, old, amoResult(f5, old, v, 8)) {
 			return old
 		}
 	}
