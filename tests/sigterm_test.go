@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,24 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// lockedBuffer collects rvemu's stderr while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // freeUDPPort returns a loopback UDP port nobody holds right now.
 func freeUDPPort(t *testing.T) int {
@@ -52,7 +33,7 @@ var netSummary = regexp.MustCompile(`usernet: (\d+) frames from guest, (\d+) to 
 // capture is stopped by SIGTERM. It exits with 128+15, the file the guest
 // wrote is in the image, and the capture is complete: tshark reads it
 // without complaint and it holds exactly the frames the network counted
-// (host datagrams forwarded in, the ARP exchange before them).
+// (host datagrams forwarded in, the guest's ARP announcement before them).
 func TestSIGTERMClosesEverything(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots xv6; the e2e pass runs it")
@@ -65,10 +46,10 @@ func TestSIGTERMClosesEverything(t *testing.T) {
 	capture := filepath.Join(t.TempDir(), "packets.pcap")
 	port := freeUDPPort(t)
 
-	var stderr lockedBuffer
+	stderr := newConsoleLog()
 	cmd := exec.Command(rvemu, "boot", "--stats", "--disk", disk, "--pcap", capture, "--timeout", "120s",
 		"--hostfwd", fmt.Sprintf("udp:127.0.0.1:%d-:2000", port), filepath.Join(build, "kernel.img"))
-	c := startConsole(t, cmd, &stderr)
+	c := startConsole(t, cmd, stderr)
 	c.waitFor(xv6Prompt, 0)
 
 	const text = "written-before-sigterm-7f3a"
