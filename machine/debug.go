@@ -6,7 +6,6 @@ import (
 
 	"github.com/rvemu/rvemu/cpu"
 	"github.com/rvemu/rvemu/gdbstub"
-	"github.com/rvemu/rvemu/gdbstub/memaccess"
 	"github.com/rvemu/rvemu/mmu"
 )
 
@@ -321,7 +320,7 @@ func (m *Machine) debugRunHart(i int, h *cpu.Hart) (ran, stopped bool) {
 			return ran, true
 		}
 		d.resumed[i] = false
-		acc, accesses := memaccess.Access{}, false
+		acc, accesses := cpu.Access{}, false
 		if len(d.watchpoints) > 0 {
 			acc, accesses = m.nextAccess(h)
 		}
@@ -376,7 +375,7 @@ func (d *debugger) breakAt(pc uint64) bool {
 	return false
 }
 
-func (d *debugger) watchHit(a memaccess.Access) (gdbstub.Watchpoint, bool) {
+func (d *debugger) watchHit(a cpu.Access) (gdbstub.Watchpoint, bool) {
 	for _, w := range d.watchpoints {
 		if w.Triggers(a.Addr, a.Size, a.Load, a.Store) {
 			return w, true
@@ -385,21 +384,22 @@ func (d *debugger) watchHit(a memaccess.Access) (gdbstub.Watchpoint, bool) {
 	return gdbstub.Watchpoint{}, false
 }
 
-// nextAccess decodes the instruction at the hart's pc for its data access.
-func (m *Machine) nextAccess(h *cpu.Hart) (memaccess.Access, bool) {
+// nextAccess decodes the instruction at the hart's pc for its data access
+// (with the CPU's own decoder).
+func (m *Machine) nextAccess(h *cpu.Hart) (cpu.Access, bool) {
 	lo, ok := m.debugHalf(h, h.PC)
 	if !ok {
-		return memaccess.Access{}, false
+		return cpu.Access{}, false
 	}
 	raw := uint32(lo)
 	if lo&3 == 3 {
 		hi, ok := m.debugHalf(h, h.PC+2)
 		if !ok {
-			return memaccess.Access{}, false
+			return cpu.Access{}, false
 		}
 		raw |= uint32(hi) << 16
 	}
-	return memaccess.Decode(raw, &h.X)
+	return cpu.DataAccess(raw, &h.X)
 }
 
 // debugHalf reads the halfword at va (instructions are 2-byte aligned, so

@@ -1,4 +1,4 @@
-package memaccess
+package cpu
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestDecode(t *testing.T) {
+func TestDataAccess(t *testing.T) {
 	// Register values chosen so every base is distinct: x[i] = i * 0x1000.
 	var x [32]uint64
 	for i := range x {
@@ -30,6 +30,7 @@ func TestDecode(t *testing.T) {
 		{"lw a0,2047(sp)", 0x7ff12503, Access{sp + 2047, 4, true, false}, true},
 		{"ld a0,-2048(s0)", 0x80043503, Access{s0 - 2048, 8, true, false}, true},
 		{"lwu t0,8(t1)", 0x00836283, Access{t1 + 8, 4, true, false}, true},
+		{"lw zero,8(a1)", 0x0085a003, Access{a1 + 8, 4, true, false}, true},
 		{"sb a0,-1(a1)", 0xfea58fa3, Access{a1 - 1, 1, false, true}, true},
 		{"sh a0,6(a1)", 0x00a59323, Access{a1 + 6, 2, false, true}, true},
 		{"sw a0,100(a1)", 0x06a5a223, Access{a1 + 100, 4, false, true}, true},
@@ -51,10 +52,12 @@ func TestDecode(t *testing.T) {
 		{"add a0,a1,a2", 0x00c58533, Access{}, false},
 		{"c.addi a0,1", 0x0505, Access{}, false},
 		{"csrr a0,mstatus", 0x30002573, Access{}, false},
+		{"lr.w with rs2 set (reserved)", 0x1005a52f | 1<<20, Access{}, false},
+		{"c.lwsp zero (reserved)", 0x4002, Access{}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.asm, func(t *testing.T) {
-			got, ok := Decode(c.raw, &x)
+			got, ok := DataAccess(c.raw, &x)
 			assert.Equal(t, c.ok, ok)
 			if c.ok {
 				assert.Equal(t, c.want, got)
