@@ -191,7 +191,7 @@ func (c *Config) validate() error {
 	if c.Harts < 1 || c.Harts > MaxHarts {
 		return fmt.Errorf("harts: %d, want 1..%d", c.Harts, MaxHarts)
 	}
-	if c.RAM < 1<<20 || c.RAM%4096 != 0 || c.RAM > 0x8000_0000 {
+	if c.RAM < 1<<20 || c.RAM%4096 != 0 || c.RAM > MaxRAMSize {
 		return fmt.Errorf("memory: %d bytes, want a multiple of 4 KiB between 1 MiB and 2 GiB", c.RAM)
 	}
 	if c.GDBWait && c.GDBListen == "" {

@@ -10,12 +10,6 @@ import (
 // extensions they may use; keep it in step with what package cpu executes.
 const hartISA = "rv64imac_zicsr_zifencei"
 
-// pcieIRQBase is the PLIC source of INTA on slot 0 (QEMU virt: 32); the
-// four INTx lines of slot s, pin p (1..4) rotate over 32..35.
-const pcieIRQBase = 32
-
-func pcieIRQ(slot, pin int) int { return pcieIRQBase + (slot+pin-1)%4 }
-
 // deviceTree describes this board for kernels that read a1 at entry
 // (Linux, OpenSBI; xv6 ignores it). It mirrors the map in memmap.go.
 func deviceTree(harts int, ramSize uint64) *fdt.Node {
@@ -93,7 +87,7 @@ func deviceTree(harts int, ramSize uint64) *fdt.Node {
 	var imap []uint32
 	for slot := 0; slot < 4; slot++ {
 		for pin := 1; pin <= 4; pin++ {
-			imap = append(imap, uint32(slot)<<11, 0, 0, uint32(pin), plicPhandle, uint32(pcieIRQ(slot, pin)))
+			imap = append(imap, uint32(slot)<<11, 0, 0, uint32(pin), plicPhandle, uint32(pcieIRQ(slot, uint8(pin))))
 		}
 	}
 	const pciMem32 = 0x0200_0000 // phys.hi of a 32-bit memory space range

@@ -11,9 +11,6 @@ import (
 	"github.com/rvemu/rvemu/usernet"
 )
 
-// The E1000's PCI address: slot 1, function 0, INTA -> PLIC 33 (QEMU virt).
-const nicSlot = 1
-
 // NetConfig describes the guest's network: an E1000 at 00:01.0 wired to a
 // user-mode network like QEMU's "-netdev user" (10.0.2.0/24).
 type NetConfig struct {

@@ -24,7 +24,7 @@ func irqName(src uint64) string {
 		return "uart"
 	case virtioIRQ:
 		return "virtio"
-	case uint64(pcieIRQ(1, 1)): // INTA of slot 1
+	case uint64(nicIRQ):
 		return "e1000"
 	}
 	return "?"

@@ -43,7 +43,7 @@ func (h *Host) Attach(slot, fn int, c *Config) {
 	h.funcs[slot][fn] = c
 	c.present = true
 	if c.InterruptPin >= 1 && c.InterruptPin <= 4 {
-		line := (slot + int(c.InterruptPin) - 1) % 4
+		line := IRQIndex(slot, c.InterruptPin)
 		held := false
 		c.intx = func(level bool) {
 			if level == held {
@@ -62,8 +62,10 @@ func (h *Host) Attach(slot, fn int, c *Config) {
 	}
 }
 
-// IRQIndex returns which of the host's four lines a pin of a slot drives
-// (QEMU virt: PLIC 32 + index).
+// IRQIndex returns which of the host's four INTx lines pin (1..4 = INTA..
+// INTD) of a function in slot drives: the pins rotate by slot, so that
+// devices in neighbouring slots share lines evenly. The one place this
+// swizzle is written; the board adds its first line's interrupt number.
 func IRQIndex(slot int, pin uint8) int { return (slot + int(pin) - 1) % 4 }
 
 // ECAM returns the configuration window: offset = bus<<20 | dev<<15 |

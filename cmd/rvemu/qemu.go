@@ -23,9 +23,6 @@ const qemuName = "qemu-system-riscv64"
 // checkEnv turns on driver checkers in the QEMU front end ("e1000").
 const checkEnv = "RVEMU_CHECK"
 
-// maxBoardRAM is the most RAM the board maps (0x8000_0000..0xFFFF_FFFF).
-const maxBoardRAM = 2 << 30
-
 // isQEMUName reports whether argv[0] asks for the QEMU front end.
 func isQEMUName(argv0 string) bool { return filepath.Base(argv0) == qemuName }
 
@@ -68,12 +65,12 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		fmt.Fprintf(stderr, "%s: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n", prog)
 		return 1
 	}
-	if o.RAM > maxBoardRAM {
+	if o.RAM > machine.MaxRAMSize {
 		// The 2019 lab Makefile asks for 3G; xv6 uses only its first
 		// 128 MiB (PHYSTOP), and the board maps at most 2 GiB of RAM.
 		fmt.Fprintf(stderr, "%s: warning: -m %d MiB: rvemu's board holds at most %d MiB; using that\n",
-			prog, o.RAM>>20, maxBoardRAM>>20)
-		o.RAM = maxBoardRAM
+			prog, o.RAM>>20, machine.MaxRAMSize>>20)
+		o.RAM = machine.MaxRAMSize
 	}
 	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
 		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart, Parallel: o.Parallel}
