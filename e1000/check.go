@@ -144,6 +144,25 @@ func (c *checker) warn(cause Cause, state string, format string, args ...any) {
 	c.cfg.Warn(w)
 }
 
+// observe: register writes before the device acts on them, ICR reads
+// (acknowledgements), the interrupt line, completed frames, board turns.
+func (c *checker) observe(e *E1000, ev event) {
+	switch ev.kind {
+	case evWrite:
+		c.beforeWrite(e, ev.off, ev.v)
+	case evRead:
+		if ev.off == regICR {
+			c.icrTouched()
+		}
+	case evLine:
+		c.lineChanged(ev.level)
+	case evTxFrame:
+		c.txFrame(e, ev.length)
+	case evPoll:
+		c.poll(e)
+	}
+}
+
 // beforeWrite sees a register write before the device acts on it, with
 // the value as the guest wrote it (the device masks some).
 func (c *checker) beforeWrite(e *E1000, off, v uint32) {
@@ -413,12 +432,3 @@ func framesHave(n int) string {
 }
 
 func seconds(ticks uint64) float64 { return float64(ticks) / 10_000_000 }
-
-// PollChecks runs the checker's time-based checks (frames starving, an
-// interrupt left unacknowledged); the board calls it once per turn of its
-// loop. Without a checker it does nothing.
-func (e *E1000) PollChecks() {
-	if e.check != nil {
-		e.check.poll(e)
-	}
-}

@@ -205,5 +205,5 @@ func TestCheckerOffCostsNothing(t *testing.T) {
 	r.initLikeXv6()
 	r.wr(regTDLEN, 16)
 	r.nic.PollChecks()
-	assert.Nil(t, r.nic.check)
+	assert.Empty(t, r.nic.watch)
 }

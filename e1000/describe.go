@@ -9,37 +9,11 @@ import (
 // Descriptions of registers, rings and descriptors in the words of the
 // Intel manual and the lab, shared by the driver checker and --trace e1000.
 
-// regNames names the registers a lab driver writes; the rest are shown by
-// offset (or as an array element, see RegName).
-var regNames = map[uint32]string{
-	regCTRL: "CTRL", regSTATUS: "STATUS", regEECD: "EECD", regEERD: "EERD",
-	regCTRLEXT: "CTRL_EXT", regMDIC: "MDIC", regICR: "ICR", regITR: "ITR",
-	regICS: "ICS", regIMS: "IMS", regIMC: "IMC", regRCTL: "RCTL", regTCTL: "TCTL",
-	regTIPG: "TIPG", regRDBAL: "RDBAL", regRDBAH: "RDBAH", regRDLEN: "RDLEN",
-	regRDH: "RDH", regRDT: "RDT", regRDTR: "RDTR", regRADV: "RADV",
-	regTDBAL: "TDBAL", regTDBAH: "TDBAH", regTDLEN: "TDLEN", regTDH: "TDH",
-	regTDT: "TDT", regTIDV: "TIDV", regTADV: "TADV",
-}
-
 // RegName names the BAR0 register at byte offset off ("RDT", "MTA[3]",
 // "RAH0"), or gives the offset in hex.
 func RegName(off uint32) string {
-	if n, ok := regNames[off]; ok {
-		return n
-	}
-	switch {
-	case off >= regMTA && off < regMTA+128*4:
-		return fmt.Sprintf("MTA[%d]", (off-regMTA)/4)
-	case off >= regRA && off < regRA+32*4:
-		i := (off - regRA) / 4
-		if i%2 == 0 {
-			return fmt.Sprintf("RAL%d", i/2)
-		}
-		return fmt.Sprintf("RAH%d", i/2)
-	case off >= regVFTA && off < regVFTA+128*4:
-		return fmt.Sprintf("VFTA[%d]", (off-regVFTA)/4)
-	case off >= regStats && off < regStats+64*4:
-		return fmt.Sprintf("STAT[%#x]", off)
+	if r := registerAt(off); r != nil && off%4 == 0 {
+		return r.nameAt(off)
 	}
 	return fmt.Sprintf("reg %#x", off)
 }
@@ -83,26 +57,44 @@ func (b bitNames) format(v uint32) string {
 // short decoding helps ("EN|BAM|SECRC BSIZE=2048"); "" when plain hex says
 // it all.
 func DescribeWrite(off, v uint32) string {
-	switch off {
-	case regCTRL:
-		return ctrlBits.format(v)
-	case regICR, regICS, regIMS, regIMC:
-		if v == 0xFFFF_FFFF {
-			return "all"
-		}
-		return intBits.format(v)
-	case regRCTL:
-		return fmt.Sprintf("%s BSIZE=%d", rctlBits.format(v&^(rctlBSIZE|rctlRDMTS|rctlMO)), bufferSize(v))
-	case regTCTL:
-		return fmt.Sprintf("%s CT=%#x COLD=%#x", tctlBits.format(v&(tctlEN|tctlPSP)), v>>4&0xFF, v>>12&0x3FF)
-	case regTDLEN, regRDLEN:
-		if v%descSize == 0 {
-			return fmt.Sprintf("%d descriptors", v/descSize)
-		}
-	case regRA + 4:
-		if v&raValid != 0 {
-			return "AV"
-		}
+	if r := registerAt(off); r != nil && r.show != nil && off%4 == 0 {
+		return r.show(off, v)
+	}
+	return ""
+}
+
+// The table's decoders (register.show).
+
+func showCTRL(_, v uint32) string { return ctrlBits.format(v) }
+
+// showCauses decodes ICR, ICS, IMS and IMC.
+func showCauses(_, v uint32) string {
+	if v == 0xFFFF_FFFF {
+		return "all"
+	}
+	return intBits.format(v)
+}
+
+func showRCTL(_, v uint32) string {
+	return fmt.Sprintf("%s BSIZE=%d", rctlBits.format(v&^(rctlBSIZE|rctlRDMTS|rctlMO)), bufferSize(v))
+}
+
+func showTCTL(_, v uint32) string {
+	return fmt.Sprintf("%s CT=%#x COLD=%#x", tctlBits.format(v&(tctlEN|tctlPSP)), v>>4&0xFF, v>>12&0x3FF)
+}
+
+// showRingLength: TDLEN and RDLEN in descriptors.
+func showRingLength(_, v uint32) string {
+	if v%descSize == 0 {
+		return fmt.Sprintf("%d descriptors", v/descSize)
+	}
+	return ""
+}
+
+// showRAH0: the address-valid bit of the lab's one station address.
+func showRAH0(off, v uint32) string {
+	if off == regRA+4 && v&raValid != 0 {
+		return "AV"
 	}
 	return ""
 }

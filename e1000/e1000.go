@@ -65,8 +65,7 @@ type E1000 struct {
 	logged   map[string]bool
 
 	mac    [6]byte
-	regs   [BAR0Size / 4]uint32 // plain register storage
-	table  map[uint32]register
+	regs   [BAR0Size / 4]uint32 // register storage; the table (table.go) says what accesses do
 	eeprom eeprom
 	phy    [32]uint16
 
@@ -76,15 +75,9 @@ type E1000 struct {
 	rxLimit int
 	stats   Stats
 
-	check *checker // nil unless the driver checker is on
-	trace *tracer  // nil unless --trace e1000
-}
-
-// register is one entry of the BAR0 table. A nil read returns the stored
-// value; a nil write stores the value.
-type register struct {
-	read  func(e *E1000, off uint32) uint32
-	write func(e *E1000, off uint32, v uint32)
+	// watch are the driver checker and the tracer, in that order; empty
+	// unless --check e1000 or --trace e1000 (watch.go).
+	watch []watcher
 }
 
 // New returns a NIC that DMAs through b. Attach its PCI() config to a host.
@@ -99,8 +92,12 @@ func New(b *bus.Bus, c Config) *E1000 {
 	if e.rxLimit <= 0 {
 		e.rxLimit = DefaultRxQueue
 	}
-	e.check = newChecker(c.Check)
-	e.trace = newTracer(c.Trace)
+	if c := newChecker(c.Check); c != nil {
+		e.watch = append(e.watch, c)
+	}
+	if t := newTracer(c.Trace); t != nil {
+		e.watch = append(e.watch, t)
+	}
 	e.mac = c.MAC
 	if e.mac == [6]byte{} {
 		e.mac = DefaultMAC
@@ -116,7 +113,6 @@ func New(b *bus.Bus, c Config) *E1000 {
 		CommandChanged: func(uint16) { e.deliverWaiting() },
 	}
 	e.eeprom.load(e.mac)
-	e.table = buildTable()
 	e.reset()
 	return e
 }
@@ -187,67 +183,46 @@ func (e *E1000) Write(off uint64, size int, v uint64) {
 		shift := (off & 3) * 8
 		mask := uint32(1<<(8*size)-1) << shift
 		val = uint32(v) << shift & mask
-		if !bitwiseRegister(aligned) {
+		if r := registerAt(aligned); r == nil || r.acc != w1 {
 			val |= e.reg(aligned) &^ mask
 		}
 	}
 	e.write32(aligned, val)
 }
 
-// bitwiseRegister: writes set or clear the bits written as 1 (ICR, ICS,
-// IMS, IMC), so a narrow write must not replay the other bytes.
-func bitwiseRegister(off uint32) bool {
-	return off == regICR || off == regICS || off == regIMS || off == regIMC
-}
-
+// read32 is a guest read of the dword at off, as the table says.
 func (e *E1000) read32(off uint32) uint32 {
-	r, ok := e.table[off]
-	if !ok {
+	r := registerAt(off)
+	if r == nil {
 		e.logOnce(fmt.Sprintf("read %#x", off), "read of unknown register %#x", off)
 		return 0
 	}
-	if r.read == nil {
-		return e.reg(off)
+	v := e.reg(off)
+	if r.read != nil {
+		v = r.read(e, off)
 	}
-	if off == regICR && (e.check != nil || e.trace != nil) {
-		return e.readICRWatched(off)
-	}
-	return r.read(e, off)
-}
-
-// readICRWatched is the ICR read seen by the checker (an acknowledgement)
-// and the trace (which causes the driver saw).
-func (e *E1000) readICRWatched(off uint32) uint32 {
-	if e.check != nil {
-		e.check.icrTouched()
-	}
-	v := e.readICR(off)
-	if e.trace != nil {
-		e.trace.read(off, v)
-	}
+	e.notify(event{kind: evRead, reg: r, off: off, v: v})
 	return v
 }
 
+// write32 is a guest write of the dword at off, as the table says.
 func (e *E1000) write32(off uint32, v uint32) {
-	r, ok := e.table[off]
-	if !ok {
+	r := registerAt(off)
+	if r == nil {
 		e.logOnce(fmt.Sprintf("write %#x", off), "write of unknown register %#x", off)
 		return
 	}
-	if e.check != nil {
-		e.check.beforeWrite(e, off, v)
-	}
-	if e.trace != nil {
-		e.trace.write(off, v)
-	}
-	if r.write == nil {
-		e.setReg(off, v)
-	} else {
+	e.notify(event{kind: evWrite, reg: r, off: off, v: v})
+	switch {
+	case r.write != nil:
 		r.write(e, off, v)
+	case r.acc != ro:
+		e.setReg(off, v&^r.reserved)
 	}
-	if e.trace != nil {
-		e.trace.rings(e)
+	if r.then != nil {
+		r.then(e)
 	}
+	e.notify(event{kind: evWritten, reg: r, off: off, v: v})
 }
 
 // raise sets interrupt causes and re-evaluates the line.
@@ -260,9 +235,7 @@ func (e *E1000) raise(cause uint32) {
 func (e *E1000) updateIRQ() {
 	level := e.reg(regICR)&e.reg(regIMS) != 0
 	e.cfg.SetINTx(level)
-	if e.check != nil {
-		e.check.lineChanged(level)
-	}
+	e.notify(event{kind: evLine, level: level})
 }
 
 // String is a one-line summary for the end of a run.

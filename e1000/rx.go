@@ -43,9 +43,7 @@ func (e *E1000) Receive(frame []byte) {
 	if len(e.rxWait) == 1 {
 		e.deliverWaiting()
 	}
-	if e.trace != nil {
-		e.trace.rings(e)
-	}
+	e.notify(event{kind: evRxFrame})
 	if len(e.rxWait) > 0 {
 		e.count(statRNBC, 1)
 	}

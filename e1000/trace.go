@@ -24,16 +24,29 @@ func newTracer(out func(string)) *tracer {
 	return &tracer{out: out}
 }
 
-func (t *tracer) write(off, v uint32) {
-	s := fmt.Sprintf("e1000: write %s <- %#x", RegName(off), v)
-	if d := DescribeWrite(off, v); d != "" {
-		s += " (" + d + ")"
+// observe: a line per register write, the ICR read (the causes the
+// driver saw), and ring snapshots after writes and arriving frames.
+func (t *tracer) observe(e *E1000, ev event) {
+	switch ev.kind {
+	case evWrite:
+		t.write(ev.reg, ev.off, ev.v)
+	case evRead:
+		if ev.off == regICR {
+			t.out(fmt.Sprintf("e1000: read  %s -> %#x (%s)", ev.reg.nameAt(ev.off), ev.v, intBits.format(ev.v)))
+		}
+	case evWritten, evRxFrame:
+		t.rings(e)
 	}
-	t.out(s)
 }
 
-func (t *tracer) read(off, v uint32) {
-	t.out(fmt.Sprintf("e1000: read  %s -> %#x (%s)", RegName(off), v, intBits.format(v)))
+func (t *tracer) write(r *register, off, v uint32) {
+	s := fmt.Sprintf("e1000: write %s <- %#x", r.nameAt(off), v)
+	if r.show != nil {
+		if d := r.show(off, v); d != "" {
+			s += " (" + d + ")"
+		}
+	}
+	t.out(s)
 }
 
 // rings prints a snapshot of each ring whose head or tail moved since the

@@ -23,6 +23,8 @@ func TestRegisterNamesAndValues(t *testing.T) {
 		{regRA + 4, 0x8000_5634, "RAH0", "AV"},
 		{regMTA + 12, 0, "MTA[3]", ""},
 		{regTDT, 5, "TDT", ""},
+		{0x0028, 0, "FCAL", ""},
+		{regStats + 0x10, 0, "STAT[0x4010]", ""},
 		{0x5B00, 1, "reg 0x5b00", ""},
 	}
 	for _, tt := range tests {

@@ -115,8 +115,8 @@ func (e *E1000) finishTxFrame() {
 	frame := e.txFrame
 	bad := e.txBad
 	e.txFrame, e.txBad = nil, false
-	if e.check != nil && !bad {
-		e.check.txFrame(e, len(frame))
+	if !bad {
+		e.notify(event{kind: evTxFrame, length: len(frame)})
 	}
 	if bad || len(frame) == 0 {
 		e.stats.TxDropped++
