@@ -7,6 +7,7 @@ import (
 
 	"github.com/rvemu/rvemu/cpu"
 	"github.com/rvemu/rvemu/e1000"
+	"github.com/rvemu/rvemu/trace"
 )
 
 // Check is a set of driver checkers ("--check e1000").
@@ -58,7 +59,7 @@ func (m *Machine) accessWhere() string {
 		return ""
 	}
 	s := fmt.Sprintf("hart %d pc %#x", h.ID, h.PC)
-	if sym := m.kernelSymbol(h.PC, h.Priv); sym != "" {
+	if sym := trace.CodeName(m.syms, h.PC, h.Priv); sym != "" {
 		s += " <" + sym + ">"
 	}
 	return s

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rvemu/rvemu/trace"
 )
 
 // VirtioMode picks the virtio-mmio interface generation of the disk.
@@ -70,7 +72,8 @@ type Config struct {
 	RAM    uint64 // bytes, default DefaultRAMSize
 	// Timeout stops the run with ExitTimeout; 0 means none.
 	Timeout time.Duration
-	Trace   Trace
+	// Trace: the --trace categories (trace.ParseList reads the flag).
+	Trace trace.Set
 	// TraceInsn limits "--trace insn" to a code range: a kernel symbol
 	// ("e1000_recv"), "0xLO-0xHI" (HI exclusive) or one address; "" traces
 	// every instruction.

@@ -38,34 +38,6 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
-func TestParseTrace(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    Trace
-		wantErr bool
-	}{
-		{"", 0, false},
-		{"trap", TraceTrap, false},
-		{"trap,mmio", TraceTrap | TraceMMIO, false},
-		{" MMIO , trap ", TraceTrap | TraceMMIO, false},
-		{"e1000,net,virtio,plic,insn", TraceE1000 | TraceNet | TraceVirtio | TracePLIC | TraceInsn, false},
-		{"all", TraceTrap | TraceMMIO | TraceVirtio | TracePLIC | TraceE1000 | TraceNet | TraceInsn, false},
-		{"bogus", 0, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			got, err := ParseTrace(tc.in)
-			if tc.wantErr {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), "mmio")
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-		})
-	}
-}
-
 func TestParseModes(t *testing.T) {
 	v, err := ParseVirtioMode("legacy")
 	require.NoError(t, err)

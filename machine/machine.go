@@ -17,6 +17,7 @@ import (
 	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
 	"github.com/rvemu/rvemu/symtab"
+	"github.com/rvemu/rvemu/trace"
 	"github.com/rvemu/rvemu/uart"
 	"github.com/rvemu/rvemu/virtio"
 )
@@ -74,7 +75,7 @@ type Machine struct {
 	// syms names kernel code in traces (nil: none loaded); insn is the
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
-	insn *insnTracer
+	insn *trace.InsnTracer
 	// cur is the hart running now: the driver checker names its pc.
 	cur *cpu.Hart
 	// rec logs external input (--record); script replays a log (--replay).
@@ -184,8 +185,8 @@ func (m *Machine) wireDevices() {
 // mapDevice maps d, counted (for spin detection) and wrapped in a tracer
 // when MMIO tracing is on.
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
-	if m.cfg.Trace.Has(TraceMMIO) {
-		d = &mmioTracer{name: name, base: base, dev: d, log: m.cfg.TraceOut}
+	if m.cfg.Trace.Has(trace.MMIO) {
+		d = trace.MMIODevice(name, base, d, m.cfg.TraceOut)
 	}
 	if m.cfg.Parallel {
 		m.bus.Map(name, base, size, &lockedDevice{dev: d, mu: &m.devMu})

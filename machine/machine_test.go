@@ -16,6 +16,7 @@ import (
 
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/internal/rvasm"
+	"github.com/rvemu/rvemu/trace"
 )
 
 // Guest snippets shared by the tests. Register use: t0-t6 scratch.
@@ -379,7 +380,7 @@ func TestIdleSleepsUntilTimer(t *testing.T) {
 }
 
 func TestTraceMMIO(t *testing.T) {
-	r := boot(t, "\t.globl _start\n_start:\n\tli a0, 'x'\n\tcall putc\n\tj poweroff\n"+asmPutc+asmPoweroff, Config{Trace: TraceMMIO})
+	r := boot(t, "\t.globl _start\n_start:\n\tli a0, 'x'\n\tcall putc\n\tj poweroff\n"+asmPutc+asmPoweroff, Config{Trace: trace.MMIO})
 	require.NoError(t, r.err)
 	assert.Contains(t, r.log, "mmio: write uart     0x10000000/1 <- 0x78")
 	assert.Contains(t, r.log, "mmio: write finisher 0x00100000/4 <- 0x5555")

@@ -64,3 +64,18 @@ var nicIRQ = pcieIRQ(nicSlot, pinINTA)
 // pcieIRQ is the PLIC source that pin (1..4) of a function in slot
 // raises: the PCI host's swizzle onto its four lines, from pcieIRQBase.
 func pcieIRQ(slot int, pin uint8) int { return pcieIRQBase + pci.IRQIndex(slot, pin) }
+
+// irqName names an interrupt source of this board for traces.
+func irqName(src uint32) string {
+	switch int(src) {
+	case 0:
+		return "none"
+	case uartIRQ:
+		return "uart"
+	case virtioIRQ:
+		return "virtio"
+	case nicIRQ:
+		return "e1000"
+	}
+	return "?"
+}

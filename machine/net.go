@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/rvemu/rvemu/e1000"
-	"github.com/rvemu/rvemu/framefmt"
 	"github.com/rvemu/rvemu/pcap"
+	"github.com/rvemu/rvemu/trace"
 	"github.com/rvemu/rvemu/usernet"
 )
 
@@ -63,9 +63,9 @@ func (m *Machine) wireNet() error {
 		n.dump = w
 		toGuest, fromGuest = w.Tap(toGuest), w.Tap(fromGuest)
 	}
-	if m.cfg.Trace.Has(TraceNet) {
-		toGuest = traceFrames(m.cfg.TraceOut, "net->guest", toGuest)
-		fromGuest = traceFrames(m.cfg.TraceOut, "guest->net", fromGuest)
+	if m.cfg.Trace.Has(trace.Net) {
+		toGuest = trace.Frames(m.cfg.TraceOut, "net->guest", toGuest)
+		fromGuest = trace.Frames(m.cfg.TraceOut, "guest->net", fromGuest)
 	}
 	if m.script != nil {
 		// Replay: the recording is the host side. Frames for the guest
@@ -73,14 +73,14 @@ func (m *Machine) wireNet() error {
 		// host socket is opened.
 		m.script.frame = toGuest
 		fromGuest = func([]byte) {}
-		if m.cfg.Trace.Has(TraceNet) {
-			fromGuest = traceFrames(m.cfg.TraceOut, "guest->net", fromGuest)
+		if m.cfg.Trace.Has(trace.Net) {
+			fromGuest = trace.Frames(m.cfg.TraceOut, "guest->net", fromGuest)
 		}
 	} else if m.rec != nil {
 		toGuest = m.holdFrames(toGuest)
 	}
 	nicCfg := e1000.Config{MAC: c.MAC, Transmit: fromGuest, Log: logf, Check: m.e1000Check()}
-	if m.cfg.Trace.Has(TraceE1000) {
+	if m.cfg.Trace.Has(trace.E1000) {
 		out := m.cfg.TraceOut
 		nicCfg.Trace = func(line string) { io.WriteString(out, line+"\n") }
 	}
@@ -140,13 +140,4 @@ func (m *Machine) closeNet() error {
 		}
 	}
 	return nil
-}
-
-// traceFrames logs one decoded line per frame crossing the cable
-// ("--trace net"): ARP, IPv4, UDP ports, DNS names and addresses.
-func traceFrames(log io.Writer, dir string, next func([]byte)) func([]byte) {
-	return func(f []byte) {
-		fmt.Fprintf(log, "net: %s %d bytes %s\n", dir, len(f), framefmt.Format(f))
-		next(f)
-	}
 }

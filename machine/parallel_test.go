@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/trace"
 )
 
 // asmAtomics: every hart hammers shared counters with amoadd.w/.d, with
@@ -184,7 +186,7 @@ func TestParallelRefusesRepeatableOptions(t *testing.T) {
 		{"virtual clock", Config{Clock: ClockVirtual}, "--clock virtual"},
 		{"record", Config{Clock: ClockVirtual, Record: &strings.Builder{}}, "--clock virtual"},
 		{"gdb", Config{GDBListen: "127.0.0.1:0"}, "gdb"},
-		{"trace", Config{Trace: TraceTrap}, "--trace"},
+		{"trace", Config{Trace: trace.Trap}, "--trace"},
 		{"trace insn", Config{TraceInsn: "0x80000000"}, "--trace"},
 		{"check", Config{Check: CheckE1000}, "--check"},
 	}

@@ -170,3 +170,20 @@ func TestXv6Addresses(t *testing.T) {
 	assert.Equal(t, uint64(10), p.Read(0x201004, 4))
 	p.Write(0x201004, 4, 10)
 }
+
+func TestClaimContext(t *testing.T) {
+	for _, tc := range []struct {
+		off uint64
+		ctx int
+		ok  bool
+	}{
+		{claimReg(0), 0, true},
+		{claimReg(3), 3, true},
+		{thresholdReg(3), 0, false},
+		{0x2000, 0, false},
+	} {
+		ctx, ok := ClaimContext(tc.off)
+		assert.Equal(t, tc.ok, ok, "%#x", tc.off)
+		assert.Equal(t, tc.ctx, ctx, "%#x", tc.off)
+	}
+}

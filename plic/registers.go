@@ -8,6 +8,7 @@ const (
 	enableStride  = 0x80
 	contextBase   = 0x200000 // threshold, then claim/complete
 	contextStride = 0x1000
+	claimOffset   = 4 // claim/complete, after the threshold
 )
 
 // Read implements bus.Device. Registers are 32 bits; an 8-byte access reads
@@ -52,7 +53,7 @@ func (p *PLIC) read32(off uint64) uint32 {
 		switch reg {
 		case 0:
 			return p.threshold[ctx]
-		case 4:
+		case claimOffset:
 			return p.claim(int(ctx))
 		}
 	}
@@ -83,8 +84,18 @@ func (p *PLIC) write32(off uint64, val uint32) {
 		switch reg {
 		case 0:
 			p.threshold[ctx] = val & maxPriority
-		case 4:
+		case claimOffset:
 			p.complete(val)
 		}
 	}
+}
+
+// ClaimContext reports whether off is a context's claim/complete register,
+// and which context (2*hart for M-mode, 2*hart+1 for S-mode): for tracers,
+// so that the register layout is described here only.
+func ClaimContext(off uint64) (ctx int, ok bool) {
+	if off < contextBase || (off-contextBase)%contextStride != claimOffset {
+		return 0, false
+	}
+	return int((off - contextBase) / contextStride), true
 }

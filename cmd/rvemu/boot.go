@@ -14,6 +14,7 @@ import (
 
 	"github.com/rvemu/rvemu/console"
 	"github.com/rvemu/rvemu/machine"
+	"github.com/rvemu/rvemu/trace"
 )
 
 const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw binary loaded at
@@ -56,7 +57,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
-			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(machine.TraceNames(), ", ") +
+			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(trace.Names(), ", ") +
 				"; insn:SYMBOL or insn:0xLO-0xHI traces only that code"},
 			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
 			&cli.StringFlag{Name: "check", Value: "none", Usage: "driver `CHECKER` warning on stderr when the guest's driver breaks the device's rules: e1000 or none"},
@@ -106,7 +107,7 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}
-	if cfg.Trace, cfg.TraceInsn, err = machine.ParseTraceList(c.String("trace")); err != nil {
+	if cfg.Trace, cfg.TraceInsn, err = trace.ParseList(c.String("trace")); err != nil {
 		return cfg, usageError("%v", err)
 	}
 	if cfg.Check, err = machine.ParseCheck(c.String("check")); err != nil {

@@ -1,10 +1,9 @@
-package machine
+package trace
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestFormatTrap(t *testing.T) {
@@ -22,24 +21,7 @@ func TestFormatTrap(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, formatTrap(2, tc.cause, tc.epc, tc.tval, tc.from, tc.to, tc.sym))
+			assert.Equal(t, tc.want, TrapLine(2, tc.cause, tc.epc, tc.tval, tc.from, tc.to, tc.sym))
 		})
 	}
-}
-
-func TestTraceTrapEndToEnd(t *testing.T) {
-	// ecall from M-mode into a handler that powers off.
-	src := `
-	.globl _start
-_start:
-	la t0, handler
-	csrw mtvec, t0
-	ecall
-	.balign 4
-handler:
-	j poweroff
-` + asmPoweroff
-	r := boot(t, src, Config{Trace: TraceTrap})
-	require.NoError(t, r.err)
-	assert.Regexp(t, `^trap: hart 0 M->M cause 0xb \(ecall from M\) epc 0x800000(0c|10) <_start\+0x(c|10)> tval 0x0\n$`, r.log)
 }

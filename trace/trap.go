@@ -1,6 +1,11 @@
-package machine
+package trace
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+
+	"github.com/rvemu/rvemu/symtab"
+)
 
 var (
 	exceptionNames = map[uint64]string{
@@ -33,12 +38,20 @@ func trapName(cause uint64) string {
 	return "exception"
 }
 
-// formatTrap is one trace line; sym names the code at epc ("" for none).
-func formatTrap(hart int, cause, epc, tval uint64, from, to uint8, sym string) string {
+// TrapLine is one --trace trap line; sym names the code at epc ("" for none).
+func TrapLine(hart int, cause, epc, tval uint64, from, to uint8, sym string) string {
 	where := ""
 	if sym != "" {
 		where = " <" + sym + ">"
 	}
 	return fmt.Sprintf("trap: hart %d %s->%s cause %#x (%s) epc %#x%s tval %#x\n",
 		hart, privNames[from&3], privNames[to&3], cause, trapName(cause), epc, where, tval)
+}
+
+// TrapHook is a hart's trap hook (cpu.Hart.SetTrapHook) that writes a
+// TrapLine per trap to out, the epc named from syms.
+func TrapHook(out io.Writer, hart int, syms *symtab.Table) func(cause, epc, tval uint64, from, to uint8) {
+	return func(cause, epc, tval uint64, from, to uint8) {
+		io.WriteString(out, TrapLine(hart, cause, epc, tval, from, to, CodeName(syms, epc, from)))
+	}
 }
