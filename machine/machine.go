@@ -16,6 +16,7 @@ import (
 	"github.com/rvemu/rvemu/loader"
 	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
+	"github.com/rvemu/rvemu/replay"
 	"github.com/rvemu/rvemu/symtab"
 	"github.com/rvemu/rvemu/trace"
 	"github.com/rvemu/rvemu/uart"
@@ -77,13 +78,8 @@ type Machine struct {
 	syms *symtab.Table
 	insn *trace.InsnTracer
 	// cur is the hart running now: the driver checker names its pc.
-	cur *cpu.Hart
-	// rec logs external input (--record); script replays a log (--replay).
-	rec    *recorder
-	script *script
-	// heldFrames wait for the next feed point while recording (record.go).
-	heldFrames   [][]byte
-	deliverFrame func([]byte)
+	cur       *cpu.Hart
+	recording // --record/--replay (record.go)
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -111,12 +107,12 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	if c.Replay != nil {
-		if m.script, err = newScript(c.Replay, c.Log); err != nil {
+		if m.script, err = replay.NewScript(c.Replay, c.Log); err != nil {
 			return nil, err
 		}
 	}
 	if c.Record != nil {
-		if m.rec, err = newRecorder(c.Record, c.Log, c.Kernel); err != nil {
+		if m.rec, err = replay.NewRecorder(c.Record, c.Log, "kernel "+c.Kernel); err != nil {
 			return nil, err
 		}
 	}

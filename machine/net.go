@@ -71,7 +71,7 @@ func (m *Machine) wireNet() error {
 		// Replay: the recording is the host side. Frames for the guest
 		// come from it at their points; the guest's own go nowhere, and no
 		// host socket is opened.
-		m.script.frame = toGuest
+		m.script.DeliverFrames(toGuest)
 		fromGuest = func([]byte) {}
 		if m.cfg.Trace.Has(trace.Net) {
 			fromGuest = trace.Frames(m.cfg.TraceOut, "guest->net", fromGuest)

@@ -45,7 +45,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	in.rec, in.point = m.rec, m.point
 	m.in = in
 	if m.rec != nil {
-		defer func() { m.rec.end(m.point()) }()
+		defer func() { m.rec.End(m.point()) }()
 	}
 	if m.cfg.Parallel {
 		return m.runParallel(ctx, in)
@@ -69,7 +69,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		m.runPosted()
 		m.pollNet()
 		m.feedInput()
-		if m.script != nil && m.script.ended(m.point()) {
+		if m.script != nil && m.script.Ended(m.point()) {
 			fmt.Fprintf(m.cfg.Log, "rvemu: replay: end of the recording at %d instructions\n", m.clock.retired)
 			return 0, nil
 		}
@@ -279,7 +279,7 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 		m.clock.idleUntil(deadline) // jump; nothing to wait for
 		return
 	}
-	if in.script != nil && in.script.remaining() {
+	if in.script != nil && in.script.Remaining() {
 		// A recording waited here for the input that comes next.
 		return
 	}
@@ -355,20 +355,14 @@ type input struct {
 
 	// rec logs each delivered byte at point() (--record); script replaces
 	// the host side altogether (--replay).
-	rec    *recorder
-	script *script
+	rec    *replay.Recorder
+	script *replay.Script
 	point  func() replay.Point
 }
 
 // holding reports whether input waits for room in the UART.
 func (in *input) holding() bool {
-	return len(in.pending) > 0 || (in.script != nil && in.script.remaining())
-}
-
-// receiver is the UART side of console input.
-type receiver interface {
-	RxRoom() bool
-	Receive(b byte)
+	return len(in.pending) > 0 || (in.script != nil && in.script.Remaining())
 }
 
 func startInput(r io.Reader, done <-chan struct{}) *input {
@@ -416,9 +410,9 @@ func (in *input) accept(chunk []byte, ok bool) {
 
 // feed moves held bytes into the UART while it has room, fetching the next
 // chunk from the reader without blocking.
-func (in *input) feed(u receiver) {
+func (in *input) feed(u replay.Receiver) {
 	if in.script != nil {
-		in.script.feed(in.point(), u)
+		in.script.Feed(in.point(), u)
 		return
 	}
 	for {
@@ -436,7 +430,7 @@ func (in *input) feed(u receiver) {
 		for len(in.pending) > 0 && u.RxRoom() {
 			u.Receive(in.pending[0])
 			if in.rec != nil {
-				in.rec.console(in.point(), in.pending[0])
+				in.rec.Console(in.point(), in.pending[0])
 			}
 			in.pending = in.pending[1:]
 		}
