@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rvemu/rvemu/debugtarget"
 	"github.com/rvemu/rvemu/gdbstub"
 	"github.com/rvemu/rvemu/internal/rvasm"
 )
@@ -19,12 +20,12 @@ func BenchmarkDebugger(b *testing.B) {
 	cases := []struct {
 		name  string
 		gdb   bool
-		setup func(d *debugger)
+		setup func(d *debugtarget.Target)
 	}{
 		{"no stub", false, nil},
 		{"stub, nothing set", true, nil},
-		{"breakpoint never hit", true, func(d *debugger) { d.SetBreakpoint(0x9000_0000, true) }},
-		{"watchpoint never hit", true, func(d *debugger) {
+		{"breakpoint never hit", true, func(d *debugtarget.Target) { d.SetBreakpoint(0x9000_0000, true) }},
+		{"watchpoint never hit", true, func(d *debugtarget.Target) {
 			d.SetWatchpoint(gdbstub.Watchpoint{Kind: gdbstub.WatchAccess, Addr: 0x9000_0000, Len: 8}, true)
 		}},
 	}

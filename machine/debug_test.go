@@ -256,7 +256,7 @@ func TestDebugMemoryThroughPageTable(t *testing.T) {
 	r.do(func(d gdbstub.Target) { d.Halt() })
 	r.stop()
 	require.Equal(t, uint64(1), r.reg(0, gdbstub.RegPriv), "in S-mode")
-	require.NotZero(t, r.reg(0, gdbstub.RegCSR(csrSatp)), "paging on")
+	require.NotZero(t, r.reg(0, gdbstub.RegCSR(0x180)), "paging on (satp)")
 
 	const off = 0x10
 	read := func(va uint64) ([]byte, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/rvemu/rvemu/bus"
 	"github.com/rvemu/rvemu/clint"
 	"github.com/rvemu/rvemu/cpu"
+	"github.com/rvemu/rvemu/debugtarget"
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/loader"
 	"github.com/rvemu/rvemu/pci"
@@ -71,8 +72,8 @@ type Machine struct {
 	// lastNet: when a frame last crossed the cable either way (wall clock
 	// only); an idle sleep soon after it busy-polls first (see netSpin).
 	lastNet time.Time
-	// dbg is the GDB stub's view of the board; nil without --gdb.
-	dbg *debugger
+	// dbg is the GDB stub's target; nil without --gdb.
+	dbg *debugtarget.Target
 	// syms names kernel code in traces (nil: none loaded); insn is the
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table

@@ -83,8 +83,8 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		// ran: some hart had its turn (spinning harts included: the board
 		// never sleeps just because every hart spins).
 		ran := false
-		if m.dbg.on() {
-			ran = m.debugTurn()
+		if m.dbg != nil && m.dbg.Active() {
+			ran = m.dbg.Turn()
 		} else if m.insn != nil {
 			ran = m.insnTurn()
 		} else {
@@ -258,7 +258,7 @@ func (m *Machine) sampleIRQs(h *cpu.Hart) {
 
 // exited checks the two ways a guest ends the run: the finisher and HTIF.
 func (m *Machine) exited() (int, bool) {
-	if m.dbg != nil && m.dbg.killed {
+	if m.dbg != nil && m.dbg.Killed() {
 		return 0, true
 	}
 	if code, done := m.fin.exited(); done {

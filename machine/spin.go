@@ -85,29 +85,12 @@ func (m *Machine) probe(h *cpu.Hart) (used, period int, r probeResult) {
 	return used, 0, probeNoCycle
 }
 
-// CSR numbers and bits for the interrupt-enable test below.
-const (
-	csrSstatus = 0x100
-	csrMstatus = 0x300
-	statusSIE  = 1 << 1
-	statusMIE  = 1 << 3
-)
-
 // quiescent reports that h can take interrupts in its current mode. Kernels
 // disable interrupts while they hold a spinlock, so a spinning hart paused
 // here holds none: pausing it elsewhere in its loop could leave a lock held
 // for all of the other harts' turns (a spinner's turn always ends at the
 // same point of its cycle).
-func quiescent(h *cpu.Hart) bool {
-	switch h.Priv {
-	case cpu.PrivU:
-		return true
-	case cpu.PrivS:
-		return h.ReadCSR(csrSstatus)&statusSIE != 0
-	default:
-		return h.ReadCSR(csrMstatus)&statusMIE != 0
-	}
-}
+func quiescent(h *cpu.Hart) bool { return h.InterruptsOn() }
 
 // alignSpin single-steps a hart that was just found spinning to a point of
 // its cycle where interrupts are enabled, if the cycle has one. It reports

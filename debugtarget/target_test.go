@@ -1,0 +1,141 @@
+package debugtarget
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/bus"
+	"github.com/rvemu/rvemu/cpu"
+	"github.com/rvemu/rvemu/gdbstub"
+)
+
+// fakeBoard is the smallest Board: harts on a bus, Post runs at once, Run
+// is the hart's own.
+type fakeBoard struct {
+	bus   *bus.Bus
+	harts []*cpu.Hart
+	runs  int
+}
+
+func (b *fakeBoard) Harts() []*cpu.Hart { return b.harts }
+func (b *fakeBoard) Bus() *bus.Bus      { return b.bus }
+func (b *fakeBoard) Post(fn func())     { fn() }
+func (b *fakeBoard) Run(h *cpu.Hart, n int) (int, bool) {
+	b.runs++
+	return h.Run(n), false
+}
+
+const (
+	ramBase = 0x8000_0000
+	loopPC  = ramBase      // addi s0, s0, 1
+	storePC = ramBase + 4  // sd s0, 0(t0)
+	loadPC  = ramBase + 8  // ld t1, 0(t0)
+	jumpPC  = ramBase + 12 // j loopPC
+	counter = ramBase + 0x1000
+	regS0   = gdbstub.Reg(8)
+)
+
+func newFakeBoard(t *testing.T, harts int) *fakeBoard {
+	t.Helper()
+	b := bus.New(ramBase, 1<<20)
+	for i, w := range []uint32{0x00140413, 0x0082b023, 0x0002b303, 0xff5ff06f} {
+		binary.LittleEndian.PutUint32(b.RAM[4*i:], w)
+	}
+	sys := cpu.NewSystem(b, func() uint64 { return 0 })
+	fb := &fakeBoard{bus: b}
+	for i := 0; i < harts; i++ {
+		h := sys.NewHart(i)
+		h.PC = ramBase
+		h.X[5] = counter // t0
+		fb.harts = append(fb.harts, h)
+	}
+	return fb
+}
+
+// attach returns a halted, attached target and the stops it reports.
+func attach(t *testing.T, b Board) (*Target, *[]gdbstub.Stop) {
+	t.Helper()
+	tg := New(b, true, 100)
+	var stops []gdbstub.Stop
+	tg.Attach(func(s gdbstub.Stop) { stops = append(stops, s) })
+	require.True(t, tg.Active())
+	return tg, &stops
+}
+
+func TestBreakpointStepWatch(t *testing.T) {
+	b := newFakeBoard(t, 1)
+	tg, stops := attach(t, b)
+	assert.False(t, tg.Turn(), "halted: no hart runs")
+
+	tg.SetBreakpoint(storePC, true)
+	tg.Continue()
+	assert.True(t, tg.Turn())
+	assert.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopBreakpoint}}, *stops)
+	pc, _ := tg.ReadRegister(0, gdbstub.RegPC)
+	assert.Equal(t, uint64(storePC), pc)
+
+	// A resume skips the breakpoint it stands on once.
+	tg.Continue()
+	tg.Turn()
+	s0, _ := tg.ReadRegister(0, regS0)
+	assert.Equal(t, uint64(2), s0, "one more round to the same breakpoint")
+
+	tg.SetBreakpoint(storePC, false)
+	tg.Step(0)
+	tg.Turn()
+	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
+	assert.Equal(t, uint64(loadPC), pc)
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[len(*stops)-1])
+
+	// The watchpoint fires after the load that reads the counter (the
+	// CPU's decoder tells the access), the pc past it.
+	w := gdbstub.Watchpoint{Kind: gdbstub.WatchRead, Addr: counter, Len: 8}
+	tg.SetWatchpoint(w, true)
+	tg.Continue()
+	tg.Turn()
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopWatch, Watch: w}, (*stops)[len(*stops)-1])
+	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
+	assert.Equal(t, uint64(jumpPC), pc)
+
+	tg.Detach()
+	assert.False(t, tg.Active(), "nothing set: the board runs its own quanta")
+}
+
+func TestStepRunsOnlyTheSteppedHart(t *testing.T) {
+	b := newFakeBoard(t, 2)
+	tg, stops := attach(t, b)
+	tg.Step(1)
+	tg.Turn()
+	assert.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopStep, Hart: 1}}, *stops)
+	assert.Equal(t, uint64(loopPC), b.harts[0].PC)
+	assert.Equal(t, uint64(storePC), b.harts[1].PC)
+	assert.Equal(t, 1, b.runs, "one instruction through the board")
+	tg.Step(7)
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[1], "no such hart: reported at once")
+}
+
+func TestRegistersAndMemory(t *testing.T) {
+	b := newFakeBoard(t, 1)
+	tg, _ := attach(t, b)
+	assert.True(t, tg.WriteRegister(0, regS0, 41))
+	assert.True(t, tg.WriteRegister(0, 0, 5), "x0 ignores writes")
+	assert.True(t, tg.WriteRegister(0, gdbstub.RegPriv, cpu.PrivS))
+	assert.False(t, tg.WriteRegister(0, gdbstub.RegPriv, 2), "reserved privilege")
+	assert.False(t, tg.WriteRegister(1, regS0, 1), "no hart 1")
+	v, _ := tg.ReadRegister(0, regS0)
+	assert.Equal(t, uint64(41), v)
+	v, _ = tg.ReadRegister(0, 0)
+	assert.Zero(t, v)
+	v, _ = tg.ReadRegister(0, gdbstub.RegPriv)
+	assert.Equal(t, uint64(cpu.PrivS), v)
+
+	require.NoError(t, tg.WriteMemory(0, counter, []byte{1, 2, 3}))
+	got := make([]byte, 3)
+	require.NoError(t, tg.ReadMemory(0, counter, got))
+	assert.Equal(t, []byte{1, 2, 3}, got)
+	assert.Error(t, tg.ReadMemory(0, 0x1000, got), "not RAM")
+	assert.Error(t, tg.WriteMemory(0, ramBase+1<<20-1, got), "runs off the end of RAM")
+}
