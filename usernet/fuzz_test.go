@@ -7,24 +7,26 @@ import (
 	"net"
 	"net/netip"
 	"testing"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 // The parsers see whatever the guest puts on the wire: they must never
 // panic, and what they accept must be self-consistent.
 func FuzzParsers(f *testing.F) {
-	f.Add(udpFrame(2000, netip.MustParseAddrPort("10.0.2.2:25099"), []byte("a message from xv6!"))[etherHeader:])
-	f.Add(ipFrame(GatewayIP, protoICMP, echoRequest(1))[etherHeader:])
-	f.Add(arpPacket{op: arpReply, senderIP: GuestIP, targetIP: GatewayIP}.bytes())
+	f.Add(udpFrame(2000, netip.MustParseAddrPort("10.0.2.2:25099"), []byte("a message from xv6!"))[wire.EtherHeaderLen:])
+	f.Add(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(1))[wire.EtherHeaderLen:])
+	f.Add(wire.ARP{Op: wire.ARPReply, SenderIP: GuestIP, TargetIP: GatewayIP}.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		parseARP(b)
-		ip, why := parseIPv4(b)
+		wire.ParseARP(b)
+		ip, why := checkIPv4(b)
 		if why != "" {
 			return
 		}
-		if len(ip.payload) > len(b) {
+		if len(ip.Payload()) > len(b) {
 			t.Fatalf("payload longer than the packet")
 		}
-		parseUDP(ip)
+		checkUDP(ip)
 	})
 }
 
@@ -99,9 +101,8 @@ func FuzzNet(f *testing.F) {
 				for len(icmp) < 8 {
 					icmp = append(icmp, 0)
 				}
-				icmp[2], icmp[3] = 0, 0
-				binary.BigEndian.PutUint16(icmp[2:], checksum(icmp, 0))
-				n.FromGuest(ipFrame(addr(0), protoICMP, icmp))
+				wire.ICMP(icmp).SetChecksum()
+				n.FromGuest(ipFrame(addr(0), wire.ProtoICMP, icmp))
 			case 3:
 				n.Poll()
 			case 4: // host datagram: source address, port, guest port, through the forward or NAT
@@ -111,8 +112,8 @@ func FuzzNet(f *testing.F) {
 				}
 				n.fromHost(d)
 			case 5: // ARP from the guest
-				a := arpPacket{op: uint16(field(4) & 3), senderMAC: guestMAC, senderIP: addr(0), targetIP: addr(5)}
-				n.FromGuest(ethernet(broadcast, guestMAC, etherARP, a.bytes()))
+				a := wire.ARP{Op: uint16(field(4) & 3), SenderMAC: guestMAC, SenderIP: addr(0), TargetIP: addr(5)}
+				n.FromGuest(wire.BuildEthernet(wire.BroadcastMAC, guestMAC, wire.EtherTypeARP, a.Bytes()))
 			}
 			if n.NATFlows() > natLimit {
 				t.Fatalf("%d NAT flows open, limit %d", n.NATFlows(), natLimit)
@@ -128,21 +129,21 @@ func FuzzNet(f *testing.F) {
 			}
 		}
 		for _, fr := range frames {
-			if len(fr) < etherHeader {
+			if len(fr) < wire.EtherHeaderLen {
 				t.Fatalf("runt frame to the guest: %x", fr)
 			}
 			switch binary.BigEndian.Uint16(fr[12:]) {
-			case etherARP:
-				if _, ok := parseARP(fr[etherHeader:]); !ok {
+			case wire.EtherTypeARP:
+				if _, err := wire.ParseARP(fr[wire.EtherHeaderLen:]); err != nil {
 					t.Fatalf("malformed ARP to the guest: %x", fr)
 				}
-			case etherIPv4:
-				ip, why := parseIPv4(fr[etherHeader:])
+			case wire.EtherTypeIPv4:
+				ip, why := checkIPv4(fr[wire.EtherHeaderLen:])
 				if why != "" {
 					t.Fatalf("bad IPv4 to the guest (%s): %x", why, fr)
 				}
-				if ip.proto == protoUDP {
-					if _, why := parseUDP(ip); why != "" {
+				if ip.Protocol() == wire.ProtoUDP {
+					if _, why := checkUDP(ip); why != "" {
 						t.Fatalf("bad UDP to the guest (%s): %x", why, fr)
 					}
 				}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 var guestMAC = [6]byte{0x52, 0x54, 0x00, 0x12, 0x34, 0x56}
@@ -39,14 +41,14 @@ func (g *fakeGuest) take() [][]byte {
 	got := g.frames
 	g.frames = nil
 	for _, f := range got {
-		if binary.BigEndian.Uint16(f[12:]) != etherARP || g.answered {
+		if binary.BigEndian.Uint16(f[12:]) != wire.EtherTypeARP || g.answered {
 			continue
 		}
-		a, ok := parseARP(f[etherHeader:])
-		if ok && a.op == arpRequest && a.targetIP == GuestIP {
+		a, err := wire.ParseARP(f[wire.EtherHeaderLen:])
+		if err == nil && a.Op == wire.ARPRequest && a.TargetIP == GuestIP {
 			g.answered = true
-			reply := arpPacket{op: arpReply, senderMAC: g.mac, senderIP: GuestIP, targetMAC: a.senderMAC, targetIP: a.senderIP}
-			g.n.FromGuest(ethernet(a.senderMAC, g.mac, etherARP, reply.bytes()))
+			reply := wire.ARP{Op: wire.ARPReply, SenderMAC: g.mac, SenderIP: GuestIP, TargetMAC: a.SenderMAC, TargetIP: a.SenderIP}
+			g.n.FromGuest(wire.BuildEthernet(a.SenderMAC, g.mac, wire.EtherTypeARP, reply.Bytes()))
 		}
 	}
 	return got
@@ -78,17 +80,17 @@ func (g *fakeGuest) waitFor(pred func(f []byte) bool) []byte {
 // ipFrame wraps an IP payload from the guest, checksum right, with the
 // broadcast destination MAC old lab kernels use.
 func ipFrame(dst netip.Addr, proto byte, payload []byte) []byte {
-	return ethernet(broadcast, guestMAC, etherIPv4, buildIPv4(1, GuestIP, dst, proto, payload))
+	return wire.BuildEthernet(wire.BroadcastMAC, guestMAC, wire.EtherTypeIPv4, wire.BuildIPv4(1, GuestIP, dst, proto, payload))
 }
 
 // udpFrame is a guest UDP datagram without a UDP checksum, as xv6 sends.
 func udpFrame(srcPort uint16, dst netip.AddrPort, payload []byte) []byte {
-	u := make([]byte, udpHeader+len(payload))
+	u := make([]byte, wire.UDPHeaderLen+len(payload))
 	binary.BigEndian.PutUint16(u[0:], srcPort)
 	binary.BigEndian.PutUint16(u[2:], dst.Port())
 	binary.BigEndian.PutUint16(u[4:], uint16(len(u)))
-	copy(u[udpHeader:], payload)
-	return ipFrame(dst.Addr(), protoUDP, u)
+	copy(u[wire.UDPHeaderLen:], payload)
+	return ipFrame(dst.Addr(), wire.ProtoUDP, u)
 }
 
 // guestUDP decodes a frame to the guest as UDP, verifying both checksums.
@@ -98,21 +100,21 @@ type guestDatagram struct {
 }
 
 func asUDP(t *testing.T, f []byte) (guestDatagram, bool) {
-	if len(f) < etherHeader || binary.BigEndian.Uint16(f[12:]) != etherIPv4 {
+	if len(f) < wire.EtherHeaderLen || binary.BigEndian.Uint16(f[12:]) != wire.EtherTypeIPv4 {
 		return guestDatagram{}, false
 	}
-	ip, why := parseIPv4(f[etherHeader:])
+	ip, why := checkIPv4(f[wire.EtherHeaderLen:])
 	require.Empty(t, why, "IP header from the network must be valid")
-	if ip.proto != protoUDP {
+	if ip.Protocol() != wire.ProtoUDP {
 		return guestDatagram{}, false
 	}
-	u, why := parseUDP(ip)
+	u, why := checkUDP(ip)
 	require.Empty(t, why, "UDP checksum from the network must be valid")
 	require.Equal(t, guestMAC[:], f[:6], "sent to the learned MAC")
 	return guestDatagram{
-		src:     netip.AddrPortFrom(ip.src, u.srcPort),
-		dst:     netip.AddrPortFrom(ip.dst, u.dstPort),
-		payload: u.payload,
+		src:     netip.AddrPortFrom(ip.Src(), u.SrcPort()),
+		dst:     netip.AddrPortFrom(ip.Dst(), u.DstPort()),
+		payload: u.Payload(),
 	}, true
 }
 

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 // hostDatagram is what a socket reader hands to the machine loop.
@@ -198,13 +200,13 @@ func (n *Net) ForwardAddrs() []netip.AddrPort {
 // replyThroughForward sends a guest datagram back to a hostfwd client when
 // it answers one (guest port is the forward's, destination port a known
 // client's). The client then sees the reply come from the port it used.
-func (n *Net) replyThroughForward(u udp) bool {
+func (n *Net) replyThroughForward(u wire.UDP) bool {
 	for _, f := range n.fwds {
-		if f.spec.GuestPort != u.srcPort {
+		if f.spec.GuestPort != u.SrcPort() {
 			continue
 		}
-		if client, ok := f.clients[u.dstPort]; ok {
-			n.hostSend(f.conn, client, u.payload)
+		if client, ok := f.clients[u.DstPort()]; ok {
+			n.hostSend(f.conn, client, u.Payload())
 			return true
 		}
 	}
@@ -234,5 +236,5 @@ func (n *Net) fromHost(d hostDatagram) {
 		n.stats.drop(dropTooBig) // would need fragmenting
 		return
 	}
-	n.toGuest(src.Addr(), protoUDP, buildUDP(src, netip.AddrPortFrom(GuestIP, d.guestPort), d.payload))
+	n.toGuest(src.Addr(), wire.ProtoUDP, wire.BuildUDP(src, netip.AddrPortFrom(GuestIP, d.guestPort), d.payload))
 }

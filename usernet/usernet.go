@@ -10,13 +10,14 @@
 package usernet
 
 import (
-	"encoding/binary"
 	"fmt"
 	"log"
 	"net"
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 // The addresses of slirp's default network.
@@ -27,7 +28,6 @@ var (
 	Loopback  = netip.MustParseAddr("127.0.0.1")
 	// GatewayMAC answers for every service address.
 	GatewayMAC = [6]byte{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}
-	broadcast  = [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 	network    = netip.MustParsePrefix("10.0.2.0/24")
 )
 
@@ -62,14 +62,14 @@ const (
 	DefaultNATRate = 64
 	// DefaultMaxDatagram: one Ethernet frame's UDP payload. The network
 	// never fragments, and no lab sends more.
-	DefaultMaxDatagram = 1500 - ipv4Header - udpHeader
+	DefaultMaxDatagram = 1500 - wire.IPv4HeaderLen - wire.UDPHeaderLen
 	hostQueue          = 256 // datagrams waiting for the machine loop
 	arpQueue           = 64  // frames waiting for the guest's MAC
 	arpRetry           = 500 * time.Millisecond
 	arpTries           = 4
 	maxDatagram        = 65535
 	sweepEvery         = time.Second
-	maxToGuest         = 1500 - ipv4Header - udpHeader // no fragmentation toward the guest
+	maxToGuest         = 1500 - wire.IPv4HeaderLen - wire.UDPHeaderLen // no fragmentation toward the guest
 )
 
 // Config sets up the network.
@@ -269,25 +269,25 @@ func (n *Net) armSweep() {
 // FromGuest takes a frame the guest transmitted.
 func (n *Net) FromGuest(frame []byte) {
 	n.stats.add(func() { n.stats.fromGuest++ })
-	if len(frame) < etherHeader {
+	if len(frame) < wire.EtherHeaderLen {
 		n.stats.drop(dropMalformed)
 		return
 	}
 	// Any destination MAC is accepted: old lab kernels send IP to broadcast.
-	body := frame[etherHeader:]
-	switch binary.BigEndian.Uint16(frame[12:]) {
-	case etherARP:
-		n.arpFromGuest(body)
-	case etherIPv4:
-		ip, why := parseIPv4(body)
+	f := wire.Ethernet(frame)
+	switch f.Type() {
+	case wire.EtherTypeARP:
+		n.arpFromGuest(f.Payload())
+	case wire.EtherTypeIPv4:
+		ip, why := checkIPv4(f.Payload())
 		if why != "" {
 			n.stats.drop(why)
 			return
 		}
-		switch ip.proto {
-		case protoUDP:
+		switch ip.Protocol() {
+		case wire.ProtoUDP:
 			n.udpFromGuest(ip)
-		case protoICMP:
+		case wire.ProtoICMP:
 			n.icmpFromGuest(ip)
 		default:
 			n.stats.drop(dropUnsupported)
@@ -304,24 +304,24 @@ func (n *Net) FromGuest(frame []byte) {
 // announces itself is never asked). The first learned MAC is kept: some lab
 // kernels answer only the first request they see.
 func (n *Net) arpFromGuest(b []byte) {
-	a, ok := parseARP(b)
-	if !ok {
+	a, err := wire.ParseARP(b)
+	if err != nil {
 		n.stats.drop(dropMalformed)
 		return
 	}
-	switch a.op {
-	case arpRequest:
-		if a.senderIP == GuestIP {
-			n.learnGuestMAC(a.senderMAC)
+	switch a.Op {
+	case wire.ARPRequest:
+		if a.SenderIP == GuestIP {
+			n.learnGuestMAC(a.SenderMAC)
 		}
-		if a.targetIP != GatewayIP && a.targetIP != DNSIP {
+		if a.TargetIP != GatewayIP && a.TargetIP != DNSIP {
 			return // not ours to answer (or the guest announcing itself)
 		}
-		reply := arpPacket{op: arpReply, senderMAC: GatewayMAC, senderIP: a.targetIP, targetMAC: a.senderMAC, targetIP: a.senderIP}
-		n.deliver(ethernet(a.senderMAC, GatewayMAC, etherARP, reply.bytes()))
-	case arpReply:
-		if a.senderIP == GuestIP {
-			n.learnGuestMAC(a.senderMAC)
+		reply := wire.ARP{Op: wire.ARPReply, SenderMAC: GatewayMAC, SenderIP: a.TargetIP, TargetMAC: a.SenderMAC, TargetIP: a.SenderIP}
+		n.deliver(wire.BuildEthernet(a.SenderMAC, GatewayMAC, wire.EtherTypeARP, reply.Bytes()))
+	case wire.ARPReply:
+		if a.SenderIP == GuestIP {
+			n.learnGuestMAC(a.SenderMAC)
 		}
 	}
 }
@@ -338,7 +338,7 @@ func (n *Net) learnGuestMAC(mac [6]byte) {
 	pending := n.arpPending
 	n.arpPending = nil
 	for _, p := range pending {
-		n.deliver(ethernet(n.guestMAC, GatewayMAC, etherIPv4, p))
+		n.deliver(wire.BuildEthernet(n.guestMAC, GatewayMAC, wire.EtherTypeIPv4, p))
 	}
 }
 
@@ -346,8 +346,8 @@ func (n *Net) learnGuestMAC(mac [6]byte) {
 func (n *Net) sendWhoHas(now time.Time) {
 	n.arpTries++
 	n.arpLast = now
-	req := arpPacket{op: arpRequest, senderMAC: GatewayMAC, senderIP: GatewayIP, targetIP: GuestIP}
-	n.deliver(ethernet(broadcast, GatewayMAC, etherARP, req.bytes()))
+	req := wire.ARP{Op: wire.ARPRequest, SenderMAC: GatewayMAC, SenderIP: GatewayIP, TargetIP: GuestIP}
+	n.deliver(wire.BuildEthernet(wire.BroadcastMAC, GatewayMAC, wire.EtherTypeARP, req.Bytes()))
 	if n.arpTimer != nil {
 		n.arpTimer.Stop()
 	}
@@ -357,9 +357,9 @@ func (n *Net) sendWhoHas(now time.Time) {
 // toGuest sends an IP packet to the guest, resolving its MAC first.
 func (n *Net) toGuest(src netip.Addr, proto byte, payload []byte) {
 	n.ipID++
-	p := buildIPv4(n.ipID, src, GuestIP, proto, payload)
+	p := wire.BuildIPv4(n.ipID, src, GuestIP, proto, payload)
 	if n.macKnown {
-		n.deliver(ethernet(n.guestMAC, GatewayMAC, etherIPv4, p))
+		n.deliver(wire.BuildEthernet(n.guestMAC, GatewayMAC, wire.EtherTypeIPv4, p))
 		return
 	}
 	if len(n.arpPending) >= arpQueue {
@@ -380,59 +380,58 @@ func (n *Net) deliver(frame []byte) {
 }
 
 // icmpFromGuest answers echo requests to the service addresses.
-func (n *Net) icmpFromGuest(ip ipv4) {
-	b := ip.payload
-	if len(b) < 8 || checksum(b, 0) != 0 {
+func (n *Net) icmpFromGuest(ip wire.IPv4) {
+	m := wire.ICMP(ip.Payload())
+	if len(m) < wire.ICMPHeaderLen || !m.ChecksumOK() {
 		n.stats.drop(dropMalformed)
 		return
 	}
-	if ip.dst != GatewayIP && ip.dst != DNSIP {
-		if network.Contains(ip.dst) || n.cfg.Egress == EgressLoopback {
+	if dst := ip.Dst(); dst != GatewayIP && dst != DNSIP {
+		if network.Contains(dst) || n.cfg.Egress == EgressLoopback {
 			n.stats.drop(dropEgress)
 		} else {
 			n.stats.drop(dropUnsupported) // no raw sockets for real pings
 		}
 		return
 	}
-	if b[0] != icmpEcho {
+	if m.Type() != wire.ICMPEchoRequest {
 		n.stats.drop(dropUnsupported)
 		return
 	}
-	reply := append([]byte(nil), b...)
-	reply[0] = icmpReply
-	reply[2], reply[3] = 0, 0
-	binary.BigEndian.PutUint16(reply[2:], checksum(reply, 0))
-	n.toGuest(ip.dst, protoICMP, reply)
+	reply := append(wire.ICMP(nil), m...)
+	reply[0] = wire.ICMPEchoReply
+	reply.SetChecksum()
+	n.toGuest(ip.Dst(), wire.ProtoICMP, reply)
 }
 
 // udpFromGuest routes a guest datagram: DNS inside, the gateway to the
 // host's loopback, other addresses by the egress policy.
-func (n *Net) udpFromGuest(ip ipv4) {
-	u, why := parseUDP(ip)
+func (n *Net) udpFromGuest(ip wire.IPv4) {
+	u, why := checkUDP(ip)
 	if why != "" {
 		n.stats.drop(why)
 		return
 	}
-	guest := netip.AddrPortFrom(ip.src, u.srcPort)
-	dst := netip.AddrPortFrom(ip.dst, u.dstPort)
+	guest := netip.AddrPortFrom(ip.Src(), u.SrcPort())
+	dst := netip.AddrPortFrom(ip.Dst(), u.DstPort())
 	switch {
-	case u.dstPort == 53 && (ip.dst == DNSIP || n.cfg.Egress == EgressLoopback):
-		resp, ok := n.cfg.DNS.answer(u.payload)
+	case dst.Port() == 53 && (dst.Addr() == DNSIP || n.cfg.Egress == EgressLoopback):
+		resp, ok := n.cfg.DNS.answer(u.Payload())
 		if !ok {
 			n.stats.drop(dropMalformed)
 			return
 		}
 		n.stats.add(func() { n.stats.dnsAnswered++ })
-		n.toGuest(ip.dst, protoUDP, buildUDP(dst, guest, resp))
-	case ip.dst == GatewayIP:
+		n.toGuest(dst.Addr(), wire.ProtoUDP, wire.BuildUDP(dst, guest, resp))
+	case dst.Addr() == GatewayIP:
 		if n.replyThroughForward(u) {
 			return
 		}
-		n.natSend(u.srcPort, netip.AddrPortFrom(Loopback, u.dstPort), u.payload)
-	case network.Contains(ip.dst):
+		n.natSend(guest.Port(), netip.AddrPortFrom(Loopback, dst.Port()), u.Payload())
+	case network.Contains(dst.Addr()):
 		n.stats.drop(dropNoService)
-	case n.cfg.Egress == EgressAll && ip.dst.IsGlobalUnicast():
-		n.natSend(u.srcPort, dst, u.payload)
+	case n.cfg.Egress == EgressAll && dst.Addr().IsGlobalUnicast():
+		n.natSend(guest.Port(), dst, u.Payload())
 	default:
 		n.stats.drop(dropEgress)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 // echoServer answers every datagram on 127.0.0.1 with "echo:" + payload.
@@ -69,23 +71,23 @@ func TestGuestEchoThroughGateway(t *testing.T) {
 
 func TestWhoHasBeforeFirstFrame(t *testing.T) {
 	g := newGuest(t, Config{})
-	g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(7)))
+	g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(7)))
 	require.Len(t, g.frames, 1, "the reply waits for ARP")
 	f := g.frames[0]
-	assert.Equal(t, broadcast[:], f[:6])
-	a, ok := parseARP(f[etherHeader:])
-	require.True(t, ok)
-	assert.Equal(t, arpPacket{op: arpRequest, senderMAC: GatewayMAC, senderIP: GatewayIP, targetIP: GuestIP}, a)
+	assert.Equal(t, wire.BroadcastMAC[:], f[:6])
+	a, err := wire.ParseARP(f[wire.EtherHeaderLen:])
+	require.NoError(t, err)
+	assert.Equal(t, wire.ARP{Op: wire.ARPRequest, SenderMAC: GatewayMAC, SenderIP: GatewayIP, TargetIP: GuestIP}, a)
 
 	g.take() // the guest answers
 	require.Len(t, g.frames, 1, "the queued reply follows the ARP answer")
 	assert.Equal(t, guestMAC[:], g.frames[0][:6])
 
 	// A second, different answer does not move the MAC.
-	other := arpPacket{op: arpReply, senderMAC: [6]byte{2, 2, 2, 2, 2, 2}, senderIP: GuestIP, targetMAC: GatewayMAC, targetIP: GatewayIP}
-	g.n.FromGuest(ethernet(GatewayMAC, other.senderMAC, etherARP, other.bytes()))
+	other := wire.ARP{Op: wire.ARPReply, SenderMAC: [6]byte{2, 2, 2, 2, 2, 2}, SenderIP: GuestIP, TargetMAC: GatewayMAC, TargetIP: GatewayIP}
+	g.n.FromGuest(wire.BuildEthernet(GatewayMAC, other.SenderMAC, wire.EtherTypeARP, other.Bytes()))
 	g.frames = nil
-	g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(8)))
+	g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(8)))
 	require.Len(t, g.frames, 1)
 	assert.Equal(t, guestMAC[:], g.frames[0][:6])
 }
@@ -94,8 +96,8 @@ func TestWhoHasRetriedThenGivesUp(t *testing.T) {
 	var logs []string
 	g := newGuest(t, Config{Log: func(f string, a ...any) { logs = append(logs, f) }})
 	g.n.arpRetry = 5 * time.Millisecond
-	g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(1)))
-	g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(2)))
+	g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(1)))
+	g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(2)))
 	deadline := time.Now().Add(2 * time.Second)
 	for g.n.Stats().Drops["arp-timeout"] == 0 && time.Now().Before(deadline) {
 		<-g.n.Wake()
@@ -103,7 +105,7 @@ func TestWhoHasRetriedThenGivesUp(t *testing.T) {
 	}
 	requests := 0
 	for _, f := range g.frames { // never answered: the guest ignores them
-		if binary.BigEndian.Uint16(f[12:]) == etherARP {
+		if binary.BigEndian.Uint16(f[12:]) == wire.EtherTypeARP {
 			requests++
 		}
 	}
@@ -116,28 +118,28 @@ func TestGuestMACLearnedFromWhatTheGuestSays(t *testing.T) {
 	announced := [6]byte{2, 0, 0, 0, 0, 0x15}
 	tests := []struct {
 		name  string
-		arp   arpPacket
+		arp   wire.ARP
 		learn bool
 	}{
-		{"gratuitous ARP", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: GuestIP}, true},
-		{"who-has for the gateway", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: GatewayIP}, true},
-		{"who-has for DNS", arpPacket{op: arpRequest, senderMAC: announced, senderIP: GuestIP, targetIP: DNSIP}, true},
-		{"reply for the guest", arpPacket{op: arpReply, senderMAC: announced, senderIP: GuestIP, targetMAC: GatewayMAC, targetIP: GatewayIP}, true},
-		{"another address announcing itself", arpPacket{op: arpRequest, senderMAC: announced, senderIP: netip.MustParseAddr("10.0.2.99"), targetIP: netip.MustParseAddr("10.0.2.99")}, false},
+		{"gratuitous ARP", wire.ARP{Op: wire.ARPRequest, SenderMAC: announced, SenderIP: GuestIP, TargetIP: GuestIP}, true},
+		{"who-has for the gateway", wire.ARP{Op: wire.ARPRequest, SenderMAC: announced, SenderIP: GuestIP, TargetIP: GatewayIP}, true},
+		{"who-has for DNS", wire.ARP{Op: wire.ARPRequest, SenderMAC: announced, SenderIP: GuestIP, TargetIP: DNSIP}, true},
+		{"reply for the guest", wire.ARP{Op: wire.ARPReply, SenderMAC: announced, SenderIP: GuestIP, TargetMAC: GatewayMAC, TargetIP: GatewayIP}, true},
+		{"another address announcing itself", wire.ARP{Op: wire.ARPRequest, SenderMAC: announced, SenderIP: netip.MustParseAddr("10.0.2.99"), TargetIP: netip.MustParseAddr("10.0.2.99")}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newGuest(t, Config{})
-			g.n.FromGuest(ethernet(broadcast, announced, etherARP, tt.arp.bytes()))
+			g.n.FromGuest(wire.BuildEthernet(wire.BroadcastMAC, announced, wire.EtherTypeARP, tt.arp.Bytes()))
 			g.frames = nil
-			g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(3)))
+			g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(3)))
 			require.Len(t, g.frames, 1)
 			if tt.learn {
 				assert.Equal(t, announced[:], g.frames[0][:6], "the reply goes straight to the MAC the guest gave")
-				assert.Equal(t, uint16(etherIPv4), binary.BigEndian.Uint16(g.frames[0][12:]))
+				assert.Equal(t, uint16(wire.EtherTypeIPv4), binary.BigEndian.Uint16(g.frames[0][12:]))
 				return
 			}
-			assert.Equal(t, broadcast[:], g.frames[0][:6], "nothing learned: the network asks who-has first")
+			assert.Equal(t, wire.BroadcastMAC[:], g.frames[0][:6], "nothing learned: the network asks who-has first")
 		})
 	}
 }
@@ -156,16 +158,16 @@ func TestARPAnswersServiceAddresses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			g := newGuest(t, Config{})
-			req := arpPacket{op: arpRequest, senderMAC: guestMAC, senderIP: GuestIP, targetIP: netip.MustParseAddr(tt.target)}
-			g.n.FromGuest(ethernet(broadcast, guestMAC, etherARP, req.bytes()))
+			req := wire.ARP{Op: wire.ARPRequest, SenderMAC: guestMAC, SenderIP: GuestIP, TargetIP: netip.MustParseAddr(tt.target)}
+			g.n.FromGuest(wire.BuildEthernet(wire.BroadcastMAC, guestMAC, wire.EtherTypeARP, req.Bytes()))
 			if !tt.answer {
 				assert.Empty(t, g.frames)
 				return
 			}
 			require.Len(t, g.frames, 1)
-			a, ok := parseARP(g.frames[0][etherHeader:])
-			require.True(t, ok)
-			assert.Equal(t, arpPacket{op: arpReply, senderMAC: GatewayMAC, senderIP: req.targetIP, targetMAC: guestMAC, targetIP: GuestIP}, a)
+			a, err := wire.ParseARP(g.frames[0][wire.EtherHeaderLen:])
+			require.NoError(t, err)
+			assert.Equal(t, wire.ARP{Op: wire.ARPReply, SenderMAC: GatewayMAC, SenderIP: req.TargetIP, TargetMAC: guestMAC, TargetIP: GuestIP}, a)
 			assert.Equal(t, guestMAC[:], g.frames[0][:6])
 		})
 	}
@@ -173,26 +175,26 @@ func TestARPAnswersServiceAddresses(t *testing.T) {
 
 func echoRequest(seq uint16) []byte {
 	b := make([]byte, 16)
-	b[0] = icmpEcho
+	b[0] = wire.ICMPEchoRequest
 	binary.BigEndian.PutUint16(b[6:], seq)
 	copy(b[8:], "pingdata")
-	binary.BigEndian.PutUint16(b[2:], checksum(b, 0))
+	wire.ICMP(b).SetChecksum()
 	return b
 }
 
 func TestICMPEchoAnsweredLocally(t *testing.T) {
 	var sent sendLog
 	g := newGuest(t, Config{OnHostSend: sent.hook})
-	g.n.FromGuest(ipFrame(GatewayIP, protoICMP, echoRequest(42)))
+	g.n.FromGuest(ipFrame(GatewayIP, wire.ProtoICMP, echoRequest(42)))
 	g.take()
 	require.Len(t, g.frames, 1)
-	ip, why := parseIPv4(g.frames[0][etherHeader:])
+	ip, why := checkIPv4(g.frames[0][wire.EtherHeaderLen:])
 	require.Empty(t, why)
-	assert.Equal(t, GatewayIP, ip.src)
-	assert.Equal(t, byte(protoICMP), ip.proto)
-	assert.Equal(t, byte(icmpReply), ip.payload[0])
-	assert.Zero(t, checksum(ip.payload, 0))
-	assert.Equal(t, uint16(42), binary.BigEndian.Uint16(ip.payload[6:]))
+	assert.Equal(t, GatewayIP, ip.Src())
+	assert.Equal(t, byte(wire.ProtoICMP), ip.Protocol())
+	assert.Equal(t, byte(wire.ICMPEchoReply), ip.Payload()[0])
+	assert.Zero(t, wire.Checksum(ip.Payload(), 0))
+	assert.Equal(t, uint16(42), binary.BigEndian.Uint16(ip.Payload()[6:]))
 	assert.Empty(t, sent.all())
 }
 
@@ -289,7 +291,7 @@ func TestPublicDestinationsDroppedNotSent(t *testing.T) {
 		{"udp to a public address", udpFrame(2000, netip.MustParseAddrPort("8.8.8.8:9"), []byte("x")), "egress"},
 		{"udp to a private address", udpFrame(2000, netip.MustParseAddrPort("192.168.1.1:7"), []byte("x")), "egress"},
 		{"udp to guest loopback", udpFrame(2000, netip.MustParseAddrPort("127.0.0.1:7"), []byte("x")), "egress"},
-		{"ping to a public address", ipFrame(netip.MustParseAddr("1.1.1.1"), protoICMP, echoRequest(1)), "egress"},
+		{"ping to a public address", ipFrame(netip.MustParseAddr("1.1.1.1"), wire.ProtoICMP, echoRequest(1)), "egress"},
 		{"udp to an unserved 10.0.2.x", udpFrame(2000, netip.MustParseAddrPort("10.0.2.77:7"), []byte("x")), "no-service"},
 	}
 	for _, tt := range tests {
@@ -308,19 +310,19 @@ func TestPublicDestinationsDroppedNotSent(t *testing.T) {
 
 func TestMalformedFramesCounted(t *testing.T) {
 	badSum := udpFrame(1, netip.AddrPortFrom(GatewayIP, 9), []byte("x"))
-	badSum[etherHeader+10] ^= 0xFF
+	badSum[wire.EtherHeaderLen+10] ^= 0xFF
 	frag := udpFrame(1, netip.AddrPortFrom(GatewayIP, 9), []byte("x"))
-	ip := frag[etherHeader:]
-	binary.BigEndian.PutUint16(ip[6:], ipFlagMF)
+	ip := frag[wire.EtherHeaderLen:]
+	binary.BigEndian.PutUint16(ip[6:], 0x2000) // more fragments
 	binary.BigEndian.PutUint16(ip[10:], 0)
-	binary.BigEndian.PutUint16(ip[10:], checksum(ip[:ipv4Header], 0))
+	binary.BigEndian.PutUint16(ip[10:], wire.Checksum(ip[:wire.IPv4HeaderLen], 0))
 	later := append([]byte(nil), frag...)
-	ip = later[etherHeader:]
+	ip = later[wire.EtherHeaderLen:]
 	binary.BigEndian.PutUint16(ip[6:], 185)
 	binary.BigEndian.PutUint16(ip[10:], 0)
-	binary.BigEndian.PutUint16(ip[10:], checksum(ip[:ipv4Header], 0))
+	binary.BigEndian.PutUint16(ip[10:], wire.Checksum(ip[:wire.IPv4HeaderLen], 0))
 	udpSum := udpFrame(1, netip.AddrPortFrom(GatewayIP, 9), []byte("x"))
-	binary.BigEndian.PutUint16(udpSum[etherHeader+ipv4Header+6:], 0x1234)
+	binary.BigEndian.PutUint16(udpSum[wire.EtherHeaderLen+wire.IPv4HeaderLen+6:], 0x1234)
 
 	tests := []struct {
 		name  string
@@ -332,8 +334,8 @@ func TestMalformedFramesCounted(t *testing.T) {
 		{"later fragment", later, "fragment"},
 		{"bad UDP checksum", udpSum, "udp-checksum"},
 		{"runt", []byte{1, 2, 3}, "malformed"},
-		{"truncated IP", ipFrame(GatewayIP, protoUDP, nil)[:etherHeader+10], "malformed"},
-		{"IPv6", ethernet(broadcast, guestMAC, 0x86DD, make([]byte, 40)), "unsupported"},
+		{"truncated IP", ipFrame(GatewayIP, wire.ProtoUDP, nil)[:wire.EtherHeaderLen+10], "malformed"},
+		{"IPv6", wire.BuildEthernet(wire.BroadcastMAC, guestMAC, 0x86DD, make([]byte, 40)), "unsupported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
