@@ -5,8 +5,8 @@ package machine
 
 import (
 	"bufio"
+	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/rvemu/rvemu/bus"
@@ -25,14 +25,31 @@ import (
 )
 
 // Machine is one booted board. Create it with New, start it with Run.
-// Everything guest-visible belongs to the goroutine running Run.
+// Everything guest-visible belongs to the goroutine running Run. Its state
+// is grouped by owner: what New wires, the run loop, network timing,
+// debugging, recording and the parallel board.
 type Machine struct {
 	cfg Config
 
+	wiring    // the address space, the harts and the devices (New)
+	loop      // the run loop: clock, turn strategy, spins, host work (run.go, turns.go)
+	netTiming // when frames crossed and what that changes in the loop (net.go, netspin.go)
+	debugging // the GDB target, traces that name code, the checker's hart (debug.go, tracing.go, check.go)
+	recording // --record/--replay (record.go)
+	parallel  // --parallel: one goroutine per hart (parallel.go)
+
+	// Image is what the loader found (entry point, HTIF symbols).
+	Image *loader.Image
+	// FDTAddress is where the device tree blob sits (passed in a1).
+	FDTAddress uint64
+}
+
+// wiring is the board as New builds it: the address space, the harts and
+// every device at its address (memmap.go).
+type wiring struct {
 	bus   *bus.Bus
 	sys   *cpu.System
 	harts []*cpu.Hart
-	clock *clock
 
 	clint *clint.CLINT
 	plic  *plic.PLIC
@@ -49,18 +66,29 @@ type Machine struct {
 	out *bufio.Writer
 	// watch sees the console output for the virtio-mode hint.
 	watch *panicWatch
+}
+
+// loop is the run loop's state.
+type loop struct {
+	clock *clock
+	// run is the loop itself, serial or parallel; turn gives the harts
+	// one turn each in the serial loop (ordinary quanta, the debugger's
+	// or the instruction tracer's single steps). Both are chosen once, in
+	// New (chooseLoop).
+	run  func(ctx context.Context, in *input) (int, error)
+	turn func() (ran bool)
 
 	stats stats
 	in    *input // console input, held until the UART has room
 	spin  []spinTrack
 	// mmioCount counts device register accesses (spin detection).
 	mmioCount uint64
-	// devMu serialises the devices in parallel mode (parallel.go): hart
-	// goroutines take it for MMIO, the board for its device work.
-	devMu sync.Mutex
-	par   *parallelBoard
 	// posted carries work from host goroutines onto the machine loop.
 	posted chan func()
+}
+
+// netTiming is what the network changes in the loop's timing.
+type netTiming struct {
 	// netWake is the user network's wake channel (nil without one): the
 	// loop polls it itself (pollNet).
 	netWake <-chan struct{}
@@ -72,6 +100,10 @@ type Machine struct {
 	// lastNet: when a frame last crossed the cable either way (wall clock
 	// only); an idle sleep soon after it busy-polls first (see netSpin).
 	lastNet time.Time
+}
+
+// debugging is the state of the debugger and the diagnostics.
+type debugging struct {
 	// dbg is the GDB stub's target; nil without --gdb.
 	dbg *debugtarget.Target
 	// syms names kernel code in traces (nil: none loaded); insn is the
@@ -79,13 +111,7 @@ type Machine struct {
 	syms *symtab.Table
 	insn *trace.InsnTracer
 	// cur is the hart running now: the driver checker names its pc.
-	cur       *cpu.Hart
-	recording // --record/--replay (record.go)
-
-	// Image is what the loader found (entry point, HTIF symbols).
-	Image *loader.Image
-	// FDTAddress is where the device tree blob sits (passed in a1).
-	FDTAddress uint64
+	cur *cpu.Hart
 }
 
 // New builds the board described by cfg and loads the kernel. Errors are
@@ -96,7 +122,8 @@ func New(cfg Config) (*Machine, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	m := &Machine{cfg: c, clock: newClock(c.Clock)}
+	m := &Machine{cfg: c}
+	m.clock = newClock(c.Clock)
 	m.bus = bus.New(RAMBase, c.RAM)
 
 	img, err := loader.LoadFile(c.Kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})
@@ -161,6 +188,7 @@ func New(cfg Config) (*Machine, error) {
 		m.Close()
 		return nil, err
 	}
+	m.chooseLoop()
 	return m, nil
 }
 

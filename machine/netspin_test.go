@@ -23,7 +23,8 @@ func spinBoard(t *testing.T, kind ClockKind) (*Machine, *net.UDPConn) {
 	client, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(user.ForwardAddrs()[0]))
 	require.NoError(t, err)
 	t.Cleanup(func() { client.Close() })
-	m := &Machine{clock: newClock(kind), net: &network{user: user}, netWake: user.Wake()}
+	m := &Machine{}
+	m.clock, m.net, m.netWake = newClock(kind), &network{user: user}, user.Wake()
 	return m, client
 }
 
@@ -59,6 +60,7 @@ func TestSpinForNet(t *testing.T) {
 }
 
 func TestSpinForNetWithoutNetwork(t *testing.T) {
-	m := &Machine{clock: newClock(ClockWall), lastNet: time.Now()}
+	m := &Machine{}
+	m.clock, m.lastNet = newClock(ClockWall), time.Now()
 	assert.False(t, m.spinForNet(context.Background(), &input{}, time.Second))
 }

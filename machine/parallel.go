@@ -34,6 +34,14 @@ import (
 // Not repeatable: which hart gets to a lock first depends on the host. So
 // the options that need a repeatable run are refused (validateParallel).
 
+// parallel is the parallel board's part of Machine.
+type parallel struct {
+	// devMu serialises the devices in parallel mode: hart goroutines take
+	// it for MMIO, the board for its device work.
+	devMu sync.Mutex
+	par   *parallelBoard
+}
+
 // parallelBoard is the state of a parallel run shared by the goroutines.
 type parallelBoard struct {
 	stop atomic.Bool

@@ -3,11 +3,9 @@ package machine
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/rvemu/rvemu/cpu"
-	"github.com/rvemu/rvemu/replay"
 )
 
 // Interrupt-pending bits the board drives (mip layout).
@@ -47,9 +45,37 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	if m.rec != nil {
 		defer func() { m.rec.End(m.point()) }()
 	}
+	return m.run(ctx, in)
+}
+
+// chooseLoop picks, once, the loop Run runs (serial or parallel) and how
+// the serial loop gives the harts their turns: ordinary quanta, the
+// instruction tracer's single steps (--trace insn), and with a GDB stub the
+// debugger's single steps while it has something set.
+func (m *Machine) chooseLoop() {
 	if m.cfg.Parallel {
-		return m.runParallel(ctx, in)
+		m.run = m.runParallel // refuses --trace and gdb (validateParallel)
+		return
 	}
+	m.run = m.runSerial
+	turn := m.serialTurn
+	if m.insn != nil {
+		turn = m.insnTurn
+	}
+	if dbg := m.dbg; dbg != nil {
+		quanta := turn
+		turn = func() bool {
+			if dbg.Active() {
+				return dbg.Turn()
+			}
+			return quanta()
+		}
+	}
+	m.turn = turn
+}
+
+// runSerial is Run's loop with the harts taking turns on this goroutine.
+func (m *Machine) runSerial(ctx context.Context, in *input) (int, error) {
 	idle := newIdler()
 	defer idle.stop()
 
@@ -82,33 +108,7 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		}
 		// ran: some hart had its turn (spinning harts included: the board
 		// never sleeps just because every hart spins).
-		ran := false
-		if m.dbg != nil && m.dbg.Active() {
-			ran = m.dbg.Turn()
-		} else if m.insn != nil {
-			ran = m.insnTurn()
-		} else {
-			for i, h := range m.harts {
-				if m.clock.kind == ClockWall && (len(m.posted) > 0 || len(m.netWake) > 0) {
-					m.runPostedNow()
-				}
-				if h.Waiting() {
-					m.spin[i].spinning = false
-					continue
-				}
-				ran = true
-				m.setCurrent(h)
-				quantum := m.cfg.Quantum
-				if m.rxTurn {
-					m.rxTurn = false
-					quantum *= rxTurnQuantum
-				}
-				m.runHart(h, &m.spin[i], quantum)
-				if _, done := m.fin.exited(); done {
-					break
-				}
-			}
-		}
+		ran := m.turn()
 		m.pollChecks()
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
@@ -134,106 +134,6 @@ func (m *Machine) runPostedNow() {
 	m.pollNet()
 	for _, h := range m.harts {
 		m.sampleIRQs(h)
-	}
-}
-
-// rxTurnQuantum multiplies the quantum of the first hart turn after a
-// frame reached the NIC. Every hart takes the NIC's interrupt (the PLIC
-// raises it on all enabled contexts); interleaved in ordinary quanta, the
-// harts that lose the claim run their scheduler scans and contend for the
-// same locks in between the one that handles the frame, and measured, the
-// echo left after ~45000 guest instructions instead of ~17000. A hart
-// that goes idle ends its turn early, so this costs nothing then.
-const rxTurnQuantum = 10
-
-// runHart gives h a turn of quantum instructions. Run returns early after MMIO, so device
-// state is re-sampled right away: an interrupt raised by a register write
-// is seen before the hart runs on. A spinning hart's turn is one replay of
-// its cycle; other harts are probed for spins now and then (spin.go).
-func (m *Machine) runHart(h *cpu.Hart, spin *spinTrack, quantum int) {
-	left := quantum
-	if spin.spinning {
-		used, ok := m.stillSpinning(h, spin)
-		if ok {
-			return
-		}
-		spin.spinning, spin.skip, spin.backoff = false, 0, 0
-		left -= used
-		if h.Waiting() {
-			return
-		}
-		m.afterMMIO(h)
-	} else if m.shareTurns() && spin.skip > 0 {
-		spin.skip--
-	} else if m.shareTurns() {
-		used, period, r := m.probe(h)
-		spin.afterProbe(r)
-		if spin.spinning {
-			spin.period = period
-			spin.found++
-			if !m.alignSpin(h, period) {
-				spin.spinning, spin.skip, spin.backoff = false, 0, 0
-			}
-			return
-		}
-		left -= used
-		if r == probeStopped {
-			if h.Waiting() {
-				return
-			}
-			m.afterMMIO(h)
-		}
-	}
-	for left > 0 {
-		mmio := m.mmioCount
-		spin.before.capture(h)
-		n := h.Run(left)
-		m.clock.advance(n)
-		// A whole budget that ends where it began, without device
-		// access, is a loop whose period divides it: probe next turn.
-		if n == left && mmio == m.mmioCount && spin.before.same(h) {
-			spin.skip, spin.backoff = 0, 0
-		}
-		left -= n
-		if n == 0 || h.Waiting() {
-			return
-		}
-		if _, done := m.fin.exited(); done {
-			return
-		}
-		m.afterMMIO(h)
-	}
-	if m.shareTurns() {
-		m.leaveQuiescent(h)
-	}
-	return
-}
-
-// shareTurns: spin detection and lock-holder care only matter when harts
-// share the host thread.
-func (m *Machine) shareTurns() bool { return len(m.harts) > 1 && !m.cfg.NoSpinDetect }
-
-// Lock-holder preemption: a hart switched out inside a critical section
-// leaves the others spinning on its lock for their whole turns. Kernels
-// hold spinlocks with interrupts disabled, so a hart whose turn ends with
-// interrupts off runs on in short steps until they are on again, within a
-// bound (a hart may legitimately run long with interrupts off).
-const (
-	lhpStep  = 32
-	lhpSteps = 16
-)
-
-func (m *Machine) leaveQuiescent(h *cpu.Hart) {
-	for i := 0; i < lhpSteps && !quiescent(h); i++ {
-		n := h.Run(lhpStep)
-		m.clock.advance(n)
-		if n == 0 || h.Waiting() {
-			return
-		}
-		if _, done := m.fin.exited(); done {
-			return
-		}
-		m.afterMMIO(h)
 	}
 }
 
@@ -342,100 +242,3 @@ func (i *idler) arm(d time.Duration) <-chan time.Time {
 }
 
 func (i *idler) stop() { i.t.Stop() }
-
-// console input ---------------------------------------------------------
-
-// input carries host console bytes to the machine loop. A goroutine reads
-// the host side and hands over chunks; the loop holds the current chunk
-// until the UART has room, so no byte is ever dropped, and reads the next
-// chunk only when the last one is delivered (back-pressure to the host).
-type input struct {
-	ch      chan []byte
-	pending []byte
-
-	// rec logs each delivered byte at point() (--record); script replaces
-	// the host side altogether (--replay).
-	rec    *replay.Recorder
-	script *replay.Script
-	point  func() replay.Point
-}
-
-// holding reports whether input waits for room in the UART.
-func (in *input) holding() bool {
-	return len(in.pending) > 0 || (in.script != nil && in.script.Remaining())
-}
-
-func startInput(r io.Reader, done <-chan struct{}) *input {
-	in := &input{}
-	if r == nil {
-		return in // nil channel: never ready
-	}
-	in.ch = make(chan []byte)
-	go func() {
-		defer close(in.ch)
-		for {
-			buf := make([]byte, 512)
-			n, err := r.Read(buf)
-			if n > 0 {
-				select {
-				case in.ch <- buf[:n]:
-				case <-done:
-					return
-				}
-			}
-			if err != nil {
-				return // EOF does not stop the machine: input just ends
-			}
-		}
-	}()
-	return in
-}
-
-// wake is the channel the idle sleep listens on; nil (never ready) while a
-// chunk is still undelivered.
-func (in *input) wake() <-chan []byte {
-	if len(in.pending) > 0 {
-		return nil
-	}
-	return in.ch
-}
-
-func (in *input) accept(chunk []byte, ok bool) {
-	if !ok {
-		in.ch = nil // host side ended; keep running
-		return
-	}
-	in.pending = chunk
-}
-
-// feed moves held bytes into the UART while it has room, fetching the next
-// chunk from the reader without blocking.
-func (in *input) feed(u replay.Receiver) {
-	if in.script != nil {
-		in.script.Feed(in.point(), u)
-		return
-	}
-	for {
-		if len(in.pending) == 0 {
-			select {
-			case chunk, ok := <-in.wake():
-				in.accept(chunk, ok)
-				if !ok || len(in.pending) == 0 {
-					return
-				}
-			default:
-				return
-			}
-		}
-		for len(in.pending) > 0 && u.RxRoom() {
-			u.Receive(in.pending[0])
-			if in.rec != nil {
-				in.rec.Console(in.point(), in.pending[0])
-			}
-			in.pending = in.pending[1:]
-		}
-		if len(in.pending) > 0 {
-			return
-		}
-	}
-}
