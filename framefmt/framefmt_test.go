@@ -2,10 +2,15 @@ package framefmt
 
 import (
 	"encoding/hex"
+	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/rvemu/rvemu/internal/wire"
 )
 
 // Frames captured (--pcap) from our xv6 running nettests on rvemu.
@@ -86,4 +91,61 @@ func FuzzFormat(f *testing.F) {
 			t.Fatal("empty description")
 		}
 	})
+}
+
+// dnsFrame wraps a DNS message in a frame from slirp's resolver to the
+// guest (decoded text only: nothing is sent).
+func dnsFrame(t *testing.T, build func(b *dnsmessage.Builder)) []byte {
+	t.Helper()
+	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{ID: 7, Response: true})
+	build(&b)
+	msg, err := b.Finish()
+	require.NoError(t, err)
+	src, dst := netip.MustParseAddrPort("10.0.2.3:53"), netip.MustParseAddrPort("10.0.2.15:10000")
+	ip := wire.BuildIPv4(1, src.Addr(), dst.Addr(), wire.ProtoUDP, wire.BuildUDP(src, dst, msg))
+	return wire.BuildEthernet([6]byte{0x52, 0x54, 0, 0x12, 0x34, 0x56}, [6]byte{0x52, 0x55, 0x0a, 0, 2, 2}, wire.EtherTypeIPv4, ip)
+}
+
+func TestFormatDNSRecords(t *testing.T) {
+	name := dnsmessage.MustNewName("lab.test.")
+	hdr := func(typ dnsmessage.Type) dnsmessage.ResourceHeader {
+		return dnsmessage.ResourceHeader{Name: name, Type: typ, Class: dnsmessage.ClassINET}
+	}
+	tests := []struct {
+		name  string
+		build func(b *dnsmessage.Builder)
+		want  string
+	}{
+		{"AAAA", func(b *dnsmessage.Builder) {
+			b.StartAnswers()
+			b.AAAAResource(hdr(dnsmessage.TypeAAAA), dnsmessage.AAAAResource{AAAA: netip.MustParseAddr("fe80::1").As16()})
+		}, "DNS answer id 0x0007 rcode 0 lab.test. AAAA fe80::1"},
+		{"CNAME", func(b *dnsmessage.Builder) {
+			b.StartAnswers()
+			b.CNAMEResource(hdr(dnsmessage.TypeCNAME), dnsmessage.CNAMEResource{CNAME: dnsmessage.MustNewName("other.test.")})
+		}, "DNS answer id 0x0007 rcode 0 lab.test. CNAME other.test."},
+		{"another type by its size", func(b *dnsmessage.Builder) {
+			b.StartAnswers()
+			b.MXResource(hdr(dnsmessage.TypeMX), dnsmessage.MXResource{Pref: 1, MX: dnsmessage.MustNewName("mx.")})
+		}, "DNS answer id 0x0007 rcode 0 lab.test. MX (6 bytes)"},
+		{"at most four answers", func(b *dnsmessage.Builder) {
+			b.StartAnswers()
+			for i := byte(1); i <= 5; i++ {
+				b.AResource(hdr(dnsmessage.TypeA), dnsmessage.AResource{A: [4]byte{10, 0, 0, i}})
+			}
+		}, "DNS answer id 0x0007 rcode 0 lab.test. A 10.0.0.1 lab.test. A 10.0.0.2 lab.test. A 10.0.0.3 lab.test. A 10.0.0.4 ..."},
+		{"control characters escaped", func(b *dnsmessage.Builder) {
+			b.StartQuestions()
+			b.Question(dnsmessage.Question{Name: dnsmessage.MustNewName("a\x1bb."), Type: dnsmessage.TypeA, Class: dnsmessage.ClassINET})
+		}, `DNS answer id 0x0007 rcode 0 A a\027b.?`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Format(dnsFrame(t, tt.build))
+			_, dns, ok := strings.Cut(got, " len ")
+			require.True(t, ok, got)
+			_, dns, _ = strings.Cut(dns, " ")
+			assert.Equal(t, tt.want, dns)
+		})
+	}
 }
