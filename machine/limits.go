@@ -2,10 +2,6 @@ package machine
 
 import "net/netip"
 
-// HostSendHook sees the destination of every datagram the user network
-// writes to a host socket (NetConfig.OnHostSend).
-type HostSendHook = func(dst netip.AddrPort)
-
 // DecodeCacheBytes is the size of the harts' decoded-instruction cache, a
 // bounded cache that grows with the code pages the guest has run (for
 // --stats: a soak run's RSS growth is judged without it). Call it after Run.

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-
-	"github.com/rvemu/rvemu/usernet"
 )
 
 // No goroutine outlives a finished run: the network's socket readers and
@@ -16,11 +14,11 @@ import (
 // signalled its end may still be returning, hence the short wait). Looked
 // up by name, since other tests' goroutines may come and go.
 func TestRunLeavesNoGoroutines(t *testing.T) {
-	fwd, err := usernet.ParseHostFwd("udp::0-:2000")
+	fwd, err := ParseHostFwd("udp::0-:2000")
 	assert.NoError(t, err)
 	for i := 0; i < 5; i++ {
 		r := boot(t, "\t.globl _start\n_start:\n\tli t2, 200000\n1:\taddi t2, t2, -1\n\tbnez t2, 1b\n"+asmPoweroff, Config{
-			Net:       NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}},
+			Net:       NetConfig{Enabled: true, HostFwd: []HostFwd{fwd}},
 			GDBListen: "127.0.0.1:0",
 			Timeout:   10 * time.Second,
 		})

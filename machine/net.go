@@ -11,20 +11,6 @@ import (
 	"github.com/rvemu/rvemu/usernet"
 )
 
-// NetConfig describes the guest's network: an E1000 at 00:01.0 wired to a
-// user-mode network like QEMU's "-netdev user" (10.0.2.0/24).
-type NetConfig struct {
-	Enabled bool
-	MAC     [6]byte // zero: 52:54:00:12:34:56
-	HostFwd []usernet.HostFwd
-	DNS     usernet.DNSTable
-	Egress  usernet.Egress
-	PCAP    string // capture of every frame, "" for none
-	// OnHostSend sees the destination of every datagram the network
-	// writes to a host socket (tests check where guest traffic goes).
-	OnHostSend HostSendHook
-}
-
 // network is the board's part of the net: the NIC, the user network on the
 // other end of its cable, and the optional capture between them.
 type network struct {
@@ -87,7 +73,7 @@ func (m *Machine) wireNet() error {
 	n.nic = e1000.New(m.bus, nicCfg)
 	if m.script == nil {
 		user, err := usernet.New(usernet.Config{
-			ToGuest: toGuest, HostFwd: c.HostFwd, DNS: c.DNS, Egress: c.Egress, Log: logf,
+			ToGuest: toGuest, HostFwd: c.userHostFwd(), DNS: c.userDNS(), Egress: c.Egress.user(), Log: logf,
 			OnHostSend: c.OnHostSend,
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rvemu/rvemu/internal/rvasm"
-	"github.com/rvemu/rvemu/usernet"
 )
 
 // TestNICWiring probes the E1000 the way lab kernels do, enables its BAR
@@ -66,7 +66,7 @@ func TestNetConfigErrors(t *testing.T) {
 	busy, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	require.NoError(t, err)
 	defer busy.Close()
-	fwd, err := usernet.ParseHostFwd("udp::" + portOf(busy) + "-:2000")
+	fwd, err := ParseHostFwd("udp::" + portOf(busy) + "-:2000")
 	require.NoError(t, err)
 	kernel := rvasm.Build(t, "\t.globl _start\n_start:\n"+asmPoweroff, rvasm.Options{})
 	tests := []struct {
@@ -74,7 +74,7 @@ func TestNetConfigErrors(t *testing.T) {
 		net  NetConfig
 		want string
 	}{
-		{"hostfwd port taken", NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}}, "net:"},
+		{"hostfwd port taken", NetConfig{Enabled: true, HostFwd: []HostFwd{fwd}}, "net:"},
 		{"pcap unwritable", NetConfig{Enabled: true, PCAP: filepath.Join(t.TempDir(), "no", "dir", "x.pcap")}, "pcap:"},
 	}
 	for _, tt := range tests {
@@ -128,4 +128,36 @@ bad_tdlen:
 			assert.Contains(t, r.log, tt.want)
 		})
 	}
+}
+
+func TestNetConfigVocabulary(t *testing.T) {
+	h, err := ParseHostFwd("udp:127.0.0.2:25999-:2000")
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.2", h.HostAddr.String())
+	assert.Equal(t, uint16(25999), h.HostPort)
+	assert.Equal(t, uint16(2000), h.GuestPort)
+	_, err = ParseHostFwd("tcp::1-:2")
+	assert.ErrorContains(t, err, "only udp")
+
+	e, err := ParseEgress("all")
+	require.NoError(t, err)
+	assert.Equal(t, EgressAll, e)
+	_, err = ParseEgress("some")
+	assert.Error(t, err)
+
+	dns := DNSTable{}
+	require.NoError(t, dns.ParseDNSHost("Example.TEST=10.1.2.3"))
+	assert.Error(t, dns.ParseDNSHost("nothing"))
+	c := NetConfig{DNS: DNSTable{"Mixed.Case": netip.MustParseAddr("10.0.0.1")}}
+	for name, addr := range dns {
+		c.DNS[name] = addr
+	}
+	assert.Equal(t, map[string]string{"mixed.case.": "10.0.0.1", "example.test.": "10.1.2.3"},
+		func() map[string]string {
+			out := map[string]string{}
+			for n, a := range c.userDNS() {
+				out[n] = a.String()
+			}
+			return out
+		}(), "names reach usernet in its canonical form")
 }

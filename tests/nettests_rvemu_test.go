@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rvemu/rvemu/machine"
-	"github.com/rvemu/rvemu/usernet"
 )
 
 // TestNettestsRvemu runs the net lab on our board, in process: E1000 at
@@ -42,9 +41,9 @@ func bootRvemuNetOn(t *testing.T, build string, parallel bool) *netGuest {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(disk, img, 0o644))
 
-	fwd, err := usernet.ParseHostFwd("udp::25999-:2000")
+	fwd, err := machine.ParseHostFwd("udp::25999-:2000")
 	require.NoError(t, err)
-	dns := usernet.DNSTable{}
+	dns := machine.DNSTable{}
 	require.NoError(t, dns.ParseDNSHost("pdos.csail.mit.edu=128.52.129.126"))
 
 	var sendsMu sync.Mutex
@@ -63,7 +62,7 @@ func bootRvemuNetOn(t *testing.T, build string, parallel bool) *netGuest {
 		Virtio:   machine.VirtioModern,
 		Harts:    3,
 		Parallel: parallel,
-		Net: machine.NetConfig{Enabled: true, HostFwd: []usernet.HostFwd{fwd}, DNS: dns, PCAP: pcap,
+		Net: machine.NetConfig{Enabled: true, HostFwd: []machine.HostFwd{fwd}, DNS: dns, PCAP: pcap,
 			OnHostSend: func(dst netip.AddrPort) { sendsMu.Lock(); sends = append(sends, dst); sendsMu.Unlock() }},
 		ConsoleIn:  in,
 		ConsoleOut: console,

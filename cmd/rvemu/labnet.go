@@ -5,20 +5,19 @@ import (
 	"net/netip"
 
 	"github.com/rvemu/rvemu/machine"
-	"github.com/rvemu/rvemu/usernet"
 )
 
 // labNet is the network a lab run asks the board for: an E1000 on PCIe
 // behind the user-mode network, with host forwards (bound on 127.0.0.1),
 // DNS answered inside the emulator, and an optional pcap of every frame.
 type labNet struct {
-	HostFwd []usernet.HostFwd
-	DNS     usernet.DNSTable
+	HostFwd []machine.HostFwd
+	DNS     machine.DNSTable
 	Pcap    string
 }
 
 func newLabNet(dns map[string]netip.Addr) *labNet {
-	n := &labNet{DNS: usernet.DNSTable{}}
+	n := &labNet{DNS: machine.DNSTable{}}
 	for name, addr := range dns {
 		n.DNS.Add(name, addr)
 	}
@@ -27,7 +26,7 @@ func newLabNet(dns map[string]netip.Addr) *labNet {
 
 // addForward adds hostfwd=udp::HOST-:GUEST on 127.0.0.1.
 func (n *labNet) addForward(spec string) error {
-	h, err := usernet.ParseHostFwd(spec)
+	h, err := machine.ParseHostFwd(spec)
 	if err != nil {
 		return err
 	}
@@ -46,5 +45,5 @@ func applyLabNet(cfg *machine.Config, n *labNet) {
 		return
 	}
 	cfg.Net = machine.NetConfig{Enabled: true, HostFwd: n.HostFwd, DNS: n.DNS, PCAP: n.Pcap,
-		Egress: usernet.EgressLoopback}
+		Egress: machine.EgressLoopback}
 }

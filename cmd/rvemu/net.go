@@ -6,7 +6,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rvemu/rvemu/machine"
-	"github.com/rvemu/rvemu/usernet"
 )
 
 // labDNSHost is the name the xv6 net lab resolves; answering it inside
@@ -36,13 +35,13 @@ func netConfigFromFlags(c *cli.Context) (machine.NetConfig, error) {
 		return cfg, usageError("--net %q: want user or none", c.String("net"))
 	}
 	for _, s := range c.StringSlice("hostfwd") {
-		h, err := usernet.ParseHostFwd(s)
+		h, err := machine.ParseHostFwd(s)
 		if err != nil {
 			return cfg, usageError("--hostfwd: %v", err)
 		}
 		cfg.HostFwd = append(cfg.HostFwd, h)
 	}
-	cfg.DNS = usernet.DNSTable{}
+	cfg.DNS = machine.DNSTable{}
 	if err := cfg.DNS.ParseDNSHost(labDNSHost); err != nil {
 		return cfg, err
 	}
@@ -59,7 +58,7 @@ func netConfigFromFlags(c *cli.Context) (machine.NetConfig, error) {
 		return cfg, usageError("--mac %q: want a unicast MAC like 52:54:00:12:34:56", c.String("mac"))
 	}
 	cfg.MAC = [6]byte(mac)
-	if cfg.Egress, err = usernet.ParseEgress(c.String("net-egress")); err != nil {
+	if cfg.Egress, err = machine.ParseEgress(c.String("net-egress")); err != nil {
 		return cfg, usageError("--net-egress: %v", err)
 	}
 	cfg.PCAP = c.String("pcap")
