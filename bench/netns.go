@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/rvemu/rvemu/grade"
+	"github.com/rvemu/rvemu/usernet"
 )
 
 // Network safety: every workload with a NIC runs, on rvemu and on QEMU
@@ -105,7 +106,7 @@ func sealNamespace() (*hostSide, error) {
 		return nil, fmt.Errorf("a resolv.conf for the namespace: %w", err)
 	}
 	h := &hostSide{dir: dir}
-	h.dns, err = startDNS(netip.MustParseAddrPort("127.0.0.1:53"), labDNS)
+	h.dns, err = startDNS(netip.MustParseAddrPort("127.0.0.1:53"), usernet.LabDNS())
 	if err != nil {
 		return nil, fmt.Errorf("DNS table on 127.0.0.1:53: %w", err)
 	}

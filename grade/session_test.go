@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/usernet"
 )
 
 // fakeGuest plays an xv6 shell whose net traffic goes to the host server
@@ -147,7 +149,7 @@ func TestSession(t *testing.T) {
 			require.Len(t, g.boots, tt.boots)
 			last := g.boots[len(g.boots)-1]
 			assert.Equal(t, tt.legacy, last.Legacy)
-			assert.Equal(t, DNSAddr, last.Net.DNS[DNSName].String())
+			assert.Equal(t, map[string]netip.Addr(usernet.LabDNS()), last.Net.DNS)
 			assert.Equal(t, ports.Forward[0], last.Net.Forwards[0].HostPort)
 			assert.Equal(t, uint16(2000), last.Net.Forwards[0].GuestPort)
 		})

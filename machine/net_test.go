@@ -161,3 +161,11 @@ func TestNetConfigVocabulary(t *testing.T) {
 			return out
 		}(), "names reach usernet in its canonical form")
 }
+
+func TestLabDNSTable(t *testing.T) {
+	lab := LabDNS()
+	assert.Equal(t, "pdos.csail.mit.edu=128.52.129.126", lab.String())
+	require.NoError(t, lab.ParseDNSHost("b.test=10.0.0.2"))
+	assert.Equal(t, "b.test=10.0.0.2, pdos.csail.mit.edu=128.52.129.126", lab.String())
+	assert.Equal(t, "pdos.csail.mit.edu=128.52.129.126", LabDNS().String(), "each call is a fresh table")
+}

@@ -2,6 +2,8 @@ package machine
 
 import (
 	"net/netip"
+	"sort"
+	"strings"
 
 	"github.com/rvemu/rvemu/usernet"
 )
@@ -59,6 +61,21 @@ func (t DNSTable) ParseDNSHost(s string) error { return usernet.DNSTable(t).Pars
 // LoadHostsFile adds the IPv4 entries of a hosts(5) file; entries already
 // in t win. A missing file adds nothing.
 func (t DNSTable) LoadHostsFile(path string) error { return usernet.DNSTable(t).LoadHostsFile(path) }
+
+// LabDNS returns the table the lab front ends start from: the one name
+// the xv6 net lab's DNS test looks up (usernet.LabDNS defines it),
+// answered inside so that the test's query never leaves.
+func LabDNS() DNSTable { return DNSTable(usernet.LabDNS()) }
+
+// String lists the entries as NAME=IP, sorted by name.
+func (t DNSTable) String() string {
+	entries := make([]string, 0, len(t))
+	for name, addr := range t {
+		entries = append(entries, strings.TrimSuffix(name, ".")+"="+addr.String())
+	}
+	sort.Strings(entries)
+	return strings.Join(entries, ", ")
+}
 
 // Egress decides where guest traffic may go besides the gateway.
 type Egress int

@@ -416,7 +416,7 @@ func (n *Net) udpFromGuest(ip wire.IPv4) {
 	dst := netip.AddrPortFrom(ip.Dst(), u.DstPort())
 	switch {
 	case dst.Port() == 53 && (dst.Addr() == DNSIP || n.cfg.Egress == EgressLoopback):
-		resp, ok := n.cfg.DNS.answer(u.Payload())
+		resp, ok := n.cfg.DNS.Answer(u.Payload())
 		if !ok {
 			n.stats.drop(dropMalformed)
 			return

@@ -33,7 +33,7 @@ Labs (--lab):
 
 Host side for your uid (%d), as the lab Makefiles compute it:
    UDP server 127.0.0.1:%d; forwards 127.0.0.1:%d -> guest 2000, 127.0.0.1:%d -> guest 2001
-DNS answered offline (nothing leaves the machine): %s=%s
+DNS answered offline (nothing leaves the machine): %s
 
 time.txt: the lab gives 1 point for a time.txt holding one integer. rvemu
 checks the one it finds (--time-file, else ./time.txt, else next to the
@@ -51,7 +51,7 @@ The E1000 driver checker is on (--check none turns it off): when the
 driver breaks the NIC's rules (a ring length in descriptors, a reused TX
 slot, RDT moved over an unread frame, ICR never acknowledged, ...) it says
 so once per mistake on stderr, with the pc and the ring state.`,
-		os.Getuid(), p.Server, p.Forward[0], p.Forward[1], grade.DNSName, grade.DNSAddr)
+		os.Getuid(), p.Server, p.Forward[0], p.Forward[1], machine.LabDNS())
 }
 
 func gradeCommand(stdout, stderr io.Writer) *cli.Command {

@@ -8,15 +8,12 @@ import (
 	"github.com/rvemu/rvemu/machine"
 )
 
-// labDNSHost is the name the xv6 net lab resolves; answering it inside
-// keeps the lab's DNS test offline (its query must never leave).
-const labDNSHost = "pdos.csail.mit.edu=128.52.129.126"
-
 func netFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "net", Value: "user", Usage: "network: user (E1000 at 00:01.0 on a slirp-like 10.0.2.0/24) or none"},
 		&cli.StringSliceFlag{Name: "hostfwd", Usage: "forward a host UDP port to the guest, QEMU syntax `udp:[HOSTADDR]:HOSTPORT-:GUESTPORT` (repeatable)"},
-		&cli.StringSliceFlag{Name: "dns-host", Usage: "answer DNS A queries for `NAME=IP` inside the emulator (repeatable; also /etc/hosts and " + labDNSHost + ")"},
+		&cli.StringSliceFlag{Name: "dns-host", Usage: "answer DNS A queries for `NAME=IP` inside the emulator (repeatable; also /etc/hosts and " +
+			machine.LabDNS().String() + ")"},
 		&cli.StringFlag{Name: "pcap", Usage: "write every network frame to `FILE` (libpcap, for tshark/wireshark)"},
 		&cli.StringFlag{Name: "mac", Value: "52:54:00:12:34:56", Usage: "the NIC's `MAC` address"},
 		&cli.StringFlag{Name: "net-egress", Value: "loopback", Usage: "where guest UDP may go: loopback (10.0.2.2 = host 127.0.0.1 only) or all"},
@@ -41,10 +38,9 @@ func netConfigFromFlags(c *cli.Context) (machine.NetConfig, error) {
 		}
 		cfg.HostFwd = append(cfg.HostFwd, h)
 	}
-	cfg.DNS = machine.DNSTable{}
-	if err := cfg.DNS.ParseDNSHost(labDNSHost); err != nil {
-		return cfg, err
-	}
+	// The lab's name is answered inside, so its DNS test stays offline (its
+	// query must never leave); --dns-host may override it.
+	cfg.DNS = machine.LabDNS()
 	for _, s := range c.StringSlice("dns-host") {
 		if err := cfg.DNS.ParseDNSHost(s); err != nil {
 			return cfg, usageError("--dns-host: %v", err)

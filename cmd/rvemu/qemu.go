@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/rvemu/rvemu/console"
-	"github.com/rvemu/rvemu/grade"
 	"github.com/rvemu/rvemu/machine"
 	"github.com/rvemu/rvemu/qemucli"
 )
@@ -84,7 +83,7 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		return 1
 	}
 	if o.Net != nil {
-		n := newLabNet(grade.Lab2020().DNS)
+		n := newLabNet(machine.LabDNS())
 		n.Pcap = o.Net.Pcap
 		for _, h := range o.Net.HostFwd {
 			if h.Proto != "udp" {
