@@ -77,9 +77,9 @@ const (
 	msSXL      = 2 << 34 // 64-bit S-mode, read-only
 
 	mstatusWritable = msSIE | msMIE | msSPIE | msMPIE | msSPP | msMPP |
-		msMPRV | msSUM | msMXR | msTVM | msTW | msTSR
-	sstatusVisible  = msSIE | msSPIE | msSPP | msSUM | msMXR | msUXL
-	sstatusWritable = msSIE | msSPIE | msSPP | msSUM | msMXR
+		msFS | msMPRV | msSUM | msMXR | msTVM | msTW | msTSR
+	sstatusVisible  = msSIE | msSPIE | msSPP | msFS | msSUM | msMXR | msUXL | msSD
+	sstatusWritable = msSIE | msSPIE | msSPP | msFS | msSUM | msMXR
 )
 
 // Interrupt bits of mip/mie.
@@ -103,8 +103,8 @@ const (
 	// Exceptions that S-mode may be delegated: all but ecall from M.
 	medelegWritable = 0xb3ff
 
-	misaValue = 2<<62 | 1<<('A'-'A') | 1<<('C'-'A') | 1<<('I'-'A') |
-		1<<('M'-'A') | 1<<('S'-'A') | 1<<('U'-'A')
+	misaValue = 2<<62 | 1<<('A'-'A') | 1<<('C'-'A') | 1<<('D'-'A') | 1<<('F'-'A') |
+		1<<('I'-'A') | 1<<('M'-'A') | 1<<('S'-'A') | 1<<('U'-'A')
 
 	satpModeSv39 = 8
 	satpASIDPPN  = (1<<60 - 1)
@@ -135,6 +135,8 @@ type csrState struct {
 	stimecmp   uint64
 	mcountinh  uint64
 	cycleDelta uint64 // mcycle = Instret + cycleDelta
+	fflags     uint8  // fcsr bits 4:0 (NX UF OF DZ NV)
+	frm        uint8  // fcsr bits 7:5; 5-7 may be written, and trap when used
 }
 
 // mip is the pending-interrupt word as software sees it. Under Sstc STIP is
@@ -189,6 +191,8 @@ func (h *Hart) csrAllowed(n uint16, write bool) bool {
 		if h.Priv == PrivS && h.csr.mstatus&msTVM != 0 {
 			return false
 		}
+	case n >= csrFflags && n <= csrFcsr:
+		return h.fpOn()
 	}
 	return true
 }
@@ -206,6 +210,12 @@ func (h *Hart) csrRead(n uint16) (uint64, bool) {
 		return 0, true // no triggers: type 0
 	}
 	switch n {
+	case csrFflags:
+		return uint64(c.fflags), true
+	case csrFrm:
+		return uint64(c.frm), true
+	case csrFcsr:
+		return uint64(c.frm)<<5 | uint64(c.fflags), true
 	case csrSstatus:
 		return h.mstatusValue() & sstatusVisible, true
 	case csrSie:
@@ -277,7 +287,15 @@ func (h *Hart) csrRead(n uint16) (uint64, bool) {
 	return 0, false
 }
 
-func (h *Hart) mstatusValue() uint64 { return h.csr.mstatus | msUXL | msSXL }
+// mstatusValue is mstatus as software reads it: the fixed XLEN fields,
+// and SD summarising a Dirty FS.
+func (h *Hart) mstatusValue() uint64 {
+	v := h.csr.mstatus | msUXL | msSXL
+	if v&msFS == msFSDirty {
+		v |= msSD
+	}
+	return v
+}
 
 // csrWrite stores v into a CSR, keeping only the writable (WARL) bits, and
 // performs the side effects (TLB flushes) a write implies. It reports
@@ -285,6 +303,15 @@ func (h *Hart) mstatusValue() uint64 { return h.csr.mstatus | msUXL | msSXL }
 func (h *Hart) csrWrite(n uint16, v uint64) (recheck bool) {
 	c := &h.csr
 	switch n {
+	case csrFflags:
+		c.fflags = uint8(v & 0x1f)
+		h.fpDirty()
+	case csrFrm:
+		c.frm = uint8(v & 7)
+		h.fpDirty()
+	case csrFcsr:
+		c.fflags, c.frm = uint8(v&0x1f), uint8(v>>5&7)
+		h.fpDirty()
 	case csrSstatus:
 		h.setMstatus(c.mstatus&^sstatusWritable | v&sstatusWritable)
 		return true

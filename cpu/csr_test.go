@@ -92,10 +92,16 @@ func TestCSRValues(t *testing.T) {
 		write uint64
 		want  uint64
 	}{
-		{"misa is RV64 ACIMSU", csrMisa, 0, 2<<62 | 0x141105},
-		{"mstatus keeps writable bits, FS reads 0", csrMstatus, ^uint64(0), 0x7e19aa | 2<<32 | 2<<34},
+		{"misa is RV64 ACDFIMSU", csrMisa, 0, 2<<62 | 0x14112d},
+		{"mstatus keeps writable bits, FS Dirty sets SD", csrMstatus, ^uint64(0), 0x7e79aa | 2<<32 | 2<<34 | 1<<63},
 		{"mstatus MPP=2 is kept as before", csrMstatus, 2 << 11, 3<<11 | 2<<32 | 2<<34},
-		{"sstatus view", csrSstatus, ^uint64(0), 0xc0122 | 2<<32},
+		{"mstatus FS Initial", csrMstatus, 1 << 13, 1<<13 | 2<<32 | 2<<34},
+		{"sstatus view", csrSstatus, ^uint64(0), 0xc6122 | 2<<32 | 1<<63},
+		{"fcsr keeps 8 bits", csrFcsr, ^uint64(0), 0xff},
+		{"frm view", csrFrm, 0, 7},
+		{"fflags view", csrFflags, 0, 0x1f},
+		{"fflags write", csrFflags, 0x3, 0x3},
+		{"fcsr after fflags write", csrFcsr, 0, 0xe3},
 		{"medeleg cannot delegate ecall from M", csrMedeleg, ^uint64(0), 0xb3ff},
 		{"mideleg only S interrupts", csrMideleg, ^uint64(0), 0x222},
 		{"mtvec mode 2 is not kept", csrMtvec, 0x80000002, 0x80000000},

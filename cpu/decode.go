@@ -1,7 +1,7 @@
 package cpu
 
 // decode turns a 32-bit instruction into an inst. Anything we do not
-// implement (F/D, hypervisor, reserved encodings) becomes opIllegal.
+// implement (hypervisor, vector, reserved encodings) becomes opIllegal.
 func decode(raw uint32) inst {
 	return noLinkForm(decode32(raw))
 }
@@ -152,7 +152,7 @@ func decode32(raw uint32) inst {
 		}
 		in.imm = int64(f5)
 	default:
-		return ill
+		return decodeFP(raw, in, ill)
 	}
 	return in
 }

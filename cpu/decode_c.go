@@ -1,8 +1,8 @@
 package cpu
 
-// decodeCompressed expands a 16-bit RVC instruction (RV64C, no F/D) into
-// the same inst its 32-bit equivalent decodes to, with ilen 2. Reserved
-// encodings and the F/D forms are illegal with tval = the 16 bits.
+// decodeCompressed expands a 16-bit RVC instruction (RV64C) into the same
+// inst its 32-bit equivalent decodes to, with ilen 2. Reserved encodings
+// are illegal with tval = the 16 bits.
 func decodeCompressed(c uint16) inst {
 	return noLinkForm(decode16(c))
 }
@@ -39,7 +39,7 @@ func decode16(c uint16) inst {
 			in.op, in.rs2, in.rs1 = opSD, rdp, rs1p
 			in.imm = int64(b(12, 10)<<3 | b(6, 5)<<6)
 		default: // c.fld, c.fsd, reserved
-			return ill
+			return decodeCompressedFP(c, ill)
 		}
 	case 1:
 		switch b(15, 13) {
@@ -131,7 +131,7 @@ func decode16(c uint16) inst {
 			in.op, in.rs1, in.rs2 = opSD, 2, rs2
 			in.imm = int64(b(12, 10)<<3 | b(9, 7)<<6)
 		default: // c.fldsp, c.fsdsp
-			return ill
+			return decodeCompressedFP(c, ill)
 		}
 	}
 	return in

@@ -46,10 +46,14 @@ func TestDecodeCompressed(t *testing.T) {
 		{"c.add", 0x952e, inst{op: opADD, rd: a0, rs1: a0, rs2: a1}},
 		{"c.swsp", 0xc62a, inst{op: opSW, rs1: sp, rs2: a0, imm: 12}},
 		{"c.sdsp", 0xec2a, inst{op: opSD, rs1: sp, rs2: a0, imm: 24}},
-		// Illegal: all zeros, F/D forms, reserved encodings.
+		// Double-precision loads and stores: opFP, offset in imm2.
+		{"c.fld fa0, 8(a1)", 0x2588, inst{op: opFP, rd: a0, rs1: a1, imm2: 8,
+			imm: fpFields{op: fpLoad, double: true, rm: rmNone}.pack(0x2588)}},
+		{"c.fsdsp fa0, 0(sp)", 0xa02a, inst{op: opFP, rs1: sp, rs2: a0,
+			imm: fpFields{op: fpStore, double: true, rm: rmNone}.pack(0xa02a)}},
+		// Illegal: all zeros, reserved encodings.
 		{"zero", 0x0000, inst{op: opIllegal, imm: 0}},
-		{"c.fld", 0x2588, inst{op: opIllegal, imm: 0x2588}},
-		{"c.fsdsp", 0xa02a, inst{op: opIllegal, imm: 0xa02a}},
+		{"quadrant 0 funct3 4", 0x8000, inst{op: opIllegal, imm: 0x8000}},
 		{"c.lwsp rd=0", 0x4032, inst{op: opIllegal, imm: 0x4032}},
 		{"c.jr x0", 0x8002, inst{op: opIllegal, imm: 0x8002}},
 		{"c.addi16sp 0", 0x6101, inst{op: opIllegal, imm: 0x6101}},
@@ -89,10 +93,20 @@ func TestDecodeIllegal(t *testing.T) {
 		name string
 		raw  uint32
 	}{
-		{"flw", 0x0005a507},
-		{"fsd", 0x00a5b427},
-		{"fadd.d", 0x02b57553},
-		{"fmadd.s", 0x00b57543},
+		{"flq (no Q)", 0x0005c507},
+		{"fsh (no Zfh)", 0x00a59427},
+		{"fadd.h (no Zfh)", 0x04b57553},
+		{"fadd.d rm 5", 0x02b55553},
+		{"fmadd.s rm 6", 0x00b56543},
+		{"fmadd.q", 0x06b57543},
+		{"fsqrt.d rs2 1", 0x5a157553},
+		{"fcvt.s.d rs2 0", 0x40057553},
+		{"fcvt.w.d rs2 4", 0xc2457553},
+		{"fsgnj.d funct3 3", 0x22b53553},
+		{"fmin.d funct3 2", 0x2ab52553},
+		{"feq.d funct3 3", 0xa2b53553},
+		{"fclass.d funct3 2", 0xe2052553},
+		{"fmv.d.x funct3 1", 0xf2051553},
 		{"slli bad funct6", iType(0x13, 1, 1, 2, 0x400)},
 		{"addw bad funct7", rType(0x3b, 0, 2, 1, 2, 3)},
 		{"jalr funct3", iType(0x67, 1, 1, 2, 0)},

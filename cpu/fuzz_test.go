@@ -13,15 +13,20 @@ import (
 // privilege in MPP/SPP.
 //
 // The first byte chooses the start: bits 0-1 the privilege (U, S, M), bit 2
-// delegates every exception and interrupt to S. The rest is code at the
-// start of RAM; both trap vectors point at it, so a trap runs more of the
-// input instead of ending the run.
+// delegates every exception and interrupt to S, bit 3 turns the FPU on
+// (mstatus.FS Initial) and bits 4-6 set frm (5-7 are reserved: dynamic
+// rounding traps). The rest is code at the start of RAM; both trap
+// vectors point at it, so a trap runs more of the input instead of ending
+// the run.
 func FuzzExecute(f *testing.F) {
-	f.Add([]byte{3, 0x13, 0, 0, 0})                                  // M: nop
-	f.Add([]byte{0, 0x73, 0, 0, 0})                                  // U: ecall
-	f.Add([]byte{5, 0x73, 0, 0x20, 0x10})                            // S, delegated: wfi
-	f.Add([]byte{3, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00})             // illegal word, then c.nop
-	f.Add([]byte{3, 0x93, 0x00, 0x10, 0x00, 0x23, 0x30, 0x10, 0x00}) // addi x1,x0,1; sd x1,0(x0)
+	f.Add([]byte{3, 0x13, 0, 0, 0})                                     // M: nop
+	f.Add([]byte{0, 0x73, 0, 0, 0})                                     // U: ecall
+	f.Add([]byte{5, 0x73, 0, 0x20, 0x10})                               // S, delegated: wfi
+	f.Add([]byte{3, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00})                // illegal word, then c.nop
+	f.Add([]byte{3, 0x93, 0x00, 0x10, 0x00, 0x23, 0x30, 0x10, 0x00})    // addi x1,x0,1; sd x1,0(x0)
+	f.Add([]byte{0x3b, 0x53, 0xf5, 0xb5, 0x02})                         // FS on, frm RUP: fadd.d fa0,fa1,fa1
+	f.Add([]byte{0x0b, 0x43, 0x75, 0xb5, 0x60, 0x53, 0x75, 0x05, 0x58}) // fmadd.s; fsqrt.s
+	f.Add([]byte{0x5b, 0x53, 0x75, 0x05, 0xc2, 0x88, 0x25})             // frm 5: fcvt.w.d (dynamic: illegal); c.fld
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) < 1 || len(data) > 4096 {
 			return
@@ -35,6 +40,10 @@ func FuzzExecute(f *testing.F) {
 		if mode&4 != 0 {
 			h.WriteCSR(csrMedeleg, ^uint64(0))
 			h.WriteCSR(csrMideleg, ^uint64(0))
+		}
+		if mode&8 != 0 {
+			h.WriteCSR(csrMstatus, h.ReadCSR(csrMstatus)|fsInitial<<msFSShift)
+			h.WriteCSR(csrFrm, uint64(mode>>4&7))
 		}
 		switch mode & 3 {
 		case 0:

@@ -25,8 +25,9 @@ type Hart struct {
 	ID      int
 	PC      uint64
 	X       [32]uint64
-	Priv    uint8  // 0 U, 1 S, 3 M
-	Instret uint64 // retired instructions (also minstret)
+	F       [32]uint64 // f0-f31; singles NaN-boxed (upper 32 bits all ones)
+	Priv    uint8      // 0 U, 1 S, 3 M
+	Instret uint64     // retired instructions (also minstret)
 
 	sys *System
 	ram []byte

@@ -22,7 +22,7 @@ import (
 )
 
 // isaSuites are the test families that must all pass, in -p and -v forms.
-var isaSuites = []string{"rv64ui", "rv64um", "rv64ua", "rv64uc", "rv64mi", "rv64si"}
+var isaSuites = []string{"rv64ui", "rv64um", "rv64ua", "rv64uc", "rv64uf", "rv64ud", "rv64mi", "rv64si"}
 
 const isaMaxInstructions = 50_000_000
 
@@ -55,8 +55,17 @@ func TestISA(t *testing.T) {
 	require.NotEmpty(t, files, "no riscv-tests ELF files in %s (set RISCV_TESTS_DIR)", dir)
 	sort.Strings(files)
 	passed := 0
+	type count struct{ passed, total int }
+	bySuite := map[string]*count{} // "rv64uf-v" -> passed/total
+	var suites []string
 	for _, f := range files {
 		name := filepath.Base(f)
+		suite := name[:strings.Index(name, "-")+2]
+		if bySuite[suite] == nil {
+			bySuite[suite] = &count{}
+			suites = append(suites, suite)
+		}
+		bySuite[suite].total++
 		var err error
 		t.Run(name, func(t *testing.T) {
 			_, err = runISATest(f)
@@ -69,7 +78,11 @@ func TestISA(t *testing.T) {
 		})
 		if err == nil {
 			passed++
+			bySuite[suite].passed++
 		}
+	}
+	for _, s := range suites {
+		t.Logf("%-9s %3d/%d passed", s, bySuite[s].passed, bySuite[s].total)
 	}
 	t.Logf("riscv-tests: %d/%d passed (%d expected failures)", passed, len(files), len(isaExpectedFailures))
 }

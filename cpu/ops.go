@@ -114,6 +114,9 @@ const (
 	opADDWBNE  // addw rd,rs1,rs2; bne real,imm2 to pc+imm
 	opLWLW     // lw rd,imm(rs1); lw rs2,imm2(real), real != rd
 	opSLLIADD  // slli rd,rs1,imm; add rs2,real,imm2
+
+	// Every F/D instruction (fp_decode.go): imm packs the operation.
+	opFP
 )
 
 // funct5 values of the A extension.

@@ -51,6 +51,8 @@ func (h *Hart) execSlow(in *inst) {
 		h.retire(in.ilen)
 	case opCSRRW, opCSRRS, opCSRRC, opCSRRWI, opCSRRSI, opCSRRCI:
 		h.execCSR(in)
+	case opFP:
+		h.execFP(in)
 	default:
 		h.execSystem(in)
 	}

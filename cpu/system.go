@@ -1,6 +1,7 @@
-// Package cpu is one RISC-V RV64IMAC hart (Zicsr, Zifencei, Sstc; M/S/U
-// modes; Sv39 through package mmu) plus the state its harts share: the
-// decoded-instruction cache, LR/SC reservations and the time source.
+// Package cpu is one RISC-V RV64IMAFDC hart (Zicsr, Zifencei, Sstc; M/S/U
+// modes; Sv39 through package mmu; FP arithmetic from package softfp)
+// plus the state its harts share: the decoded-instruction cache, LR/SC
+// reservations and the time source.
 package cpu
 
 import (

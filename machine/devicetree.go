@@ -7,8 +7,12 @@ import (
 )
 
 // ISA string advertised for every hart. Kernels read it to decide which
-// extensions they may use; keep it in step with what package cpu executes.
-const hartISA = "rv64imac_zicsr_zifencei"
+// extensions they may use; keep it in step with what package cpu executes
+// (and its misa). Written as QEMU 7.2 writes its own
+// ("rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"): single
+// letters, then the multi-letter extensions in QEMU's order. Zihintpause's
+// pause is a fence hint, which runs as the no-op fence it encodes.
+const hartISA = "rv64imafdc_zicsr_zifencei_zihintpause_sstc"
 
 // deviceTree describes this board for kernels that read a1 at entry
 // (Linux, OpenSBI; xv6 ignores it). It mirrors the map in memmap.go.

@@ -41,6 +41,10 @@ var guestCases = []guestCase{
 	{program: "rvc", harts: 1, lines: []string{
 		"rvc: start", "rvc: immediates ok", "rvc: alu ok", "rvc: memory ok", "rvc: branches ok",
 		"rvc: alignment ok", "rvc: ebreak ok", "rvc: reserved ok", "PASS"}},
+	{program: "fp", harts: 1, lines: []string{
+		"fp: start", "fp: fs ok", "fp: nan boxing ok", "fp: rounding ok", "fp: flags ok",
+		"fp: fused ok", "fp: conversions ok", "fp: min/max/compare ok", "fp: sqrt/class ok",
+		"fp: compressed ok", "PASS"}},
 	{program: "zicsr", harts: 1, lines: []string{
 		"zicsr: start", "zicsr: csr ops ok", "zicsr: fence.i ok", "PASS"}},
 	{program: "csr", harts: 1, lines: []string{
