@@ -27,7 +27,8 @@ func DataAccess(raw uint32, x *[32]uint64) (a Access, ok bool) {
 }
 
 // access is DataAccess for a decoded instruction (not a fused pair or a
-// page-end marker: those exist only in code pages).
+// page-end marker: those exist only in code pages). A new instruction that
+// touches memory is taught here.
 func (in *inst) access(x *[32]uint64) (a Access, ok bool) {
 	op := in.op
 	if op == opLoadToX0 {
@@ -51,6 +52,16 @@ func (in *inst) access(x *[32]uint64) (a Access, ok bool) {
 		return Access{Addr: base + uint64(in.imm), Size: 4, Store: true}, true
 	case opSD:
 		return Access{Addr: base + uint64(in.imm), Size: 8, Store: true}, true
+	case opFP: // flw, fld, fsw, fsd and the compressed c.fld(sp), c.fsd(sp)
+		f, _ := unpackFP(in.imm)
+		if f.op != fpLoad && f.op != fpStore {
+			return Access{}, false
+		}
+		a = Access{Addr: base + uint64(int64(in.imm2)), Size: 4, Load: f.op == fpLoad, Store: f.op == fpStore}
+		if f.double {
+			a.Size = 8
+		}
+		return a, true
 	case opAMOW, opAMOD:
 		a = Access{Addr: base, Size: 4, Load: in.imm != amoSC, Store: in.imm != amoLR}
 		if op == opAMOD {

@@ -18,7 +18,7 @@ func TestDataAccess(t *testing.T) {
 		t1 = 6 * 0x1000
 		a1 = 11 * 0x1000
 	)
-	// Encodings from riscv64-unknown-elf-as (-march=rv64imac_zicsr).
+	// Encodings from riscv64-unknown-elf-as (-march=rv64gc).
 	cases := []struct {
 		asm  string
 		raw  uint32
@@ -49,6 +49,12 @@ func TestDataAccess(t *testing.T) {
 		{"c.ldsp a0,504(sp)", 0x757e, Access{sp + 504, 8, true, false}, true},
 		{"c.swsp a0,252(sp)", 0xdfaa, Access{sp + 252, 4, false, true}, true},
 		{"c.sdsp ra,504(sp)", 0xff86, Access{sp + 504, 8, false, true}, true},
+		{"flw fa0,8(a1)", 0x0085a507, Access{a1 + 8, 4, true, false}, true},
+		{"fsd fa0,-8(sp)", 0xfea13c27, Access{sp - 8, 8, false, true}, true},
+		{"fsw ft0,4(a1)", 0x0005a227, Access{a1 + 4, 4, false, true}, true},
+		{"c.fld fa0,8(a1)", 0x2588, Access{a1 + 8, 8, true, false}, true},
+		{"c.fsdsp fa0,16(sp)", 0xa82a, Access{sp + 16, 8, false, true}, true},
+		{"fadd.d fa0,fa1,fa2", 0x02c5f553, Access{}, false},
 		{"add a0,a1,a2", 0x00c58533, Access{}, false},
 		{"c.addi a0,1", 0x0505, Access{}, false},
 		{"csrr a0,mstatus", 0x30002573, Access{}, false},
