@@ -1,0 +1,4 @@
+package jit
+
+//go:noescape
+func flushICache(start, end uintptr)

@@ -1,0 +1,170 @@
+package jit
+
+import (
+	"bytes"
+	"encoding/binary"
+	"runtime"
+	"runtime/pprof"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+)
+
+func newMemory(t *testing.T) *Memory {
+	t.Helper()
+	if !Supported {
+		t.Skip("no translator on this host: the interpreter is the only engine here")
+	}
+	m, err := NewMemory(1<<16, 1<<12)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	return m
+}
+
+func TestWriteAndCall(t *testing.T) {
+	m := newMemory(t)
+	addr, err := m.Write(addOne())
+	require.NoError(t, err)
+	require.True(t, m.Contains(addr))
+	state := [2]uint64{41, 0}
+	var ram [8]byte
+	reason, left := Call(addr, unsafe.Pointer(&state), unsafe.Pointer(&ram), 10)
+	require.Equal(t, uint64(7), reason)
+	require.Equal(t, uint64(9), left)
+	require.Equal(t, uint64(42), state[1])
+}
+
+func TestWriteKeepsEarlierCode(t *testing.T) {
+	m := newMemory(t)
+	first, err := m.Write(addOne())
+	require.NoError(t, err)
+	second, err := m.Write(addOne())
+	require.NoError(t, err)
+	require.NotEqual(t, first, second)
+	require.Zero(t, second%codeAlign)
+	for _, a := range []uintptr{first, second} {
+		state := [2]uint64{1, 0}
+		Call(a, unsafe.Pointer(&state), nil, 1)
+		require.Equal(t, uint64(2), state[1])
+	}
+}
+
+func TestFullAndReset(t *testing.T) {
+	m := newMemory(t)
+	big := bytes.Repeat([]byte{0xcc}, 40000)
+	_, err := m.Write(big)
+	require.NoError(t, err)
+	_, err = m.Write(big)
+	require.ErrorIs(t, err, ErrFull)
+	m.Reset()
+	_, err = m.Write(big)
+	require.NoError(t, err)
+}
+
+func TestData(t *testing.T) {
+	m := newMemory(t)
+	a, b, ok := m.Data(16)
+	require.True(t, ok)
+	require.Zero(t, a%8)
+	b[0] = 1 // writable
+	a2, _, ok := m.Data(3)
+	require.True(t, ok)
+	require.Equal(t, a+16, a2)
+	_, _, ok = m.Data(1 << 20)
+	require.False(t, ok)
+}
+
+// TestSignalsInGeneratedCode runs a long loop of generated code while the
+// garbage collector runs and the CPU profiler interrupts: preemption
+// requests and profiling signals that land in generated code must be
+// harmless, and the collector must wait for the code to come back.
+func TestSignalsInGeneratedCode(t *testing.T) {
+	m := newMemory(t)
+	addr, err := m.Write(countDown())
+	require.NoError(t, err)
+	var prof bytes.Buffer
+	require.NoError(t, pprof.StartCPUProfile(&prof))
+	defer pprof.StopCPUProfile()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+				_ = make([]byte, 1<<16)
+			}
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		state := [2]uint64{}
+		reason, left := Call(addr, unsafe.Pointer(&state), nil, 50_000_000)
+		require.Equal(t, uint64(3), reason)
+		require.Zero(t, left)
+	}
+	close(stop)
+	wg.Wait()
+}
+
+// Hand-assembled test code (the assemblers live in sub-packages, which
+// import nothing from here; their own tests check their encodings).
+
+// addOne: state[1] = state[0] + 1; left--; return 7.
+func addOne() []byte {
+	switch runtime.GOARCH {
+	case "amd64":
+		return []byte{
+			0x49, 0x8b, 0x07, // mov rax, [r15]
+			0x48, 0x83, 0xc0, 0x01, // add rax, 1
+			0x49, 0x89, 0x47, 0x08, // mov [r15+8], rax
+			0x49, 0x83, 0xed, 0x01, // sub r13, 1
+			0xb8, 0x07, 0x00, 0x00, 0x00, // mov eax, 7
+			0xc3, // ret
+		}
+	case "arm64":
+		return words(
+			0xf9400340, // ldr x0, [x26]
+			0x91000400, // add x0, x0, #1
+			0xf9000740, // str x0, [x26, #8]
+			0xd1000718, // sub x24, x24, #1
+			0xd28000e0, // mov x0, #7
+			0xd65f03c0, // ret
+		)
+	}
+	panic("unreachable")
+}
+
+// countDown: loop until left is 0; return 3.
+func countDown() []byte {
+	switch runtime.GOARCH {
+	case "amd64":
+		return []byte{
+			0x49, 0x83, 0xed, 0x01, // loop: sub r13, 1
+			0x75, 0xfa, // jnz loop
+			0xb8, 0x03, 0x00, 0x00, 0x00, // mov eax, 3
+			0xc3, // ret
+		}
+	case "arm64":
+		return words(
+			0xd1000718, // loop: sub x24, x24, #1
+			0xb5fffff8, // cbnz x24, loop
+			0xd2800060, // mov x0, #3
+			0xd65f03c0, // ret
+		)
+	}
+	panic("unreachable")
+}
+
+func words(ws ...uint32) []byte {
+	b := make([]byte, 4*len(ws))
+	for i, w := range ws {
+		binary.LittleEndian.PutUint32(b[4*i:], w)
+	}
+	return b
+}
