@@ -31,8 +31,12 @@ vet:
 # host I/O goroutines included); the end-to-end tests in tests/ boot whole
 # kernels on rvemu and QEMU and run once without it, where they take a
 # tenth of the time. `go test -race ./...` passes too, only slower.
+# The CPU's tests run twice more: on the translator, and on the translator
+# checked against the interpreter at every return from generated code.
 test-race:
 	$(GO) test -race -timeout 15m $$($(GO) list ./... | grep -v '/tests$$')
+	RVEMU_TEST_JIT=on $(GO) test -race -timeout 5m ./cpu
+	RVEMU_TEST_JIT=lockstep $(GO) test -race -timeout 5m ./cpu
 
 test-e2e: build xv6 guests
 	$(GO) test -count=1 -timeout 20m ./tests/...

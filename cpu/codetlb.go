@@ -27,6 +27,9 @@ type codeEntry struct {
 type codeTLB struct {
 	gen uint64 // current generation << codeGenShift
 	e   [codeTLBSize]codeEntry
+	// epoch counts flushes and never wraps: the translator's jump caches
+	// (jit.go) tag their entries with it, so they empty with this TLB.
+	epoch uint64
 }
 
 const codeGenShift = 64 - pageShift
@@ -34,12 +37,14 @@ const codeGenShift = 64 - pageShift
 func (t *codeTLB) reset() {
 	t.e = [codeTLBSize]codeEntry{}
 	t.gen = 1 << codeGenShift
+	t.epoch++
 }
 
 // flush forgets every entry in O(1); generations wrap every 4095 flushes,
 // and then the entries are cleared so an old one cannot match again.
 func (t *codeTLB) flush() {
 	t.gen += 1 << codeGenShift
+	t.epoch++
 	if t.gen == 0 {
 		t.reset()
 	}

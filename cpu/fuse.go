@@ -71,12 +71,17 @@ func isFused(op uint8) bool {
 // RAM, without loop, page-end or fusion forms. The caller knows the
 // instruction lies inside the page.
 func (h *Hart) plainDecode(pc uint64) inst {
-	off := h.fetchOff + pc&(pageSize-1)
-	lo := uint16(h.ram[off]) | uint16(h.ram[off+1])<<8
+	return decodeRAM(h.ram, h.fetchOff+pc&(pageSize-1))
+}
+
+// decodeRAM decodes the instruction at RAM offset off, which the caller
+// knows lies inside one page.
+func decodeRAM(ram []byte, off uint64) inst {
+	lo := uint16(ram[off]) | uint16(ram[off+1])<<8
 	if lo&3 != 3 {
 		return decodeCompressed(lo)
 	}
-	return decode(uint32(lo) | uint32(h.ram[off+2])<<16 | uint32(h.ram[off+3])<<24)
+	return decode(uint32(lo) | uint32(ram[off+2])<<16 | uint32(ram[off+3])<<24)
 }
 
 // runFirstOfPair executes only the first instruction of the fused pair at

@@ -65,6 +65,8 @@ type Hart struct {
 	trapHook func(cause, epc, tval uint64, from, to uint8)
 
 	bulk bulkCounts // what the bulk loops did (loop.go)
+
+	jit jitHart // the translator's per-hart state (jit.go)
 }
 
 // SetTrapHook installs fn to be called on every trap the hart takes (nil
@@ -84,6 +86,9 @@ func (s *System) NewHart(id int) *Hart {
 	h.htlb.Reset()
 	h.csr.stimecmp = math.MaxUint64
 	s.harts = append(s.harts, h)
+	if e := s.codeCache.jit; e != nil {
+		h.initJIT(e)
+	}
 	return h
 }
 

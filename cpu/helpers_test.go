@@ -34,6 +34,11 @@ func newTestMachine(t testing.TB) *testMachine {
 	m := &testMachine{bus: bus.New(ramBase, 1<<20), dev: &scratchDevice{regs: map[uint64]uint64{}}}
 	m.bus.Map("scratch", 0x10000000, 0x1000, m.dev)
 	m.sys = NewSystem(m.bus, func() uint64 { return m.now })
+	if testJIT != JITOff {
+		if err := m.sys.EnableJIT(testJIT); err != nil {
+			t.Fatalf("RVEMU_TEST_JIT: %v", err)
+		}
+	}
 	return m
 }
 

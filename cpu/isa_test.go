@@ -131,6 +131,9 @@ func runHTIF(path string, limit int) (instret uint64, err error) {
 	}
 	var now uint64
 	sys := NewSystem(b, func() uint64 { return now })
+	if err := sys.EnableJIT(testJIT); err != nil {
+		return 0, err
+	}
 	h := sys.NewHart(0)
 	h.PC = f.Entry
 	start, cpu0 := time.Now(), cpuTime()

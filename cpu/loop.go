@@ -128,32 +128,40 @@ func matchLoop(body []inst, br *inst) (loopShape, bool) {
 // the current code page) into opBNELoop when the bytes before it, up to
 // its target on the same page, are a loop of a known shape.
 func (h *Hart) markLoop(in *inst, pc uint64) {
+	if isLoopBranch(h.ram, h.fetchOff, in, pc) {
+		in.op = opBNELoop
+	}
+}
+
+// isLoopBranch reports whether the bne in, at pc in the RAM page at
+// pageOff, closes a loop of a shape Run finishes in bulk.
+func isLoopBranch(ram []byte, pageOff uint64, in *inst, pc uint64) bool {
 	if in.op != opBNE || in.imm >= 0 || in.imm < -4*maxLoopBody {
-		return
+		return false
 	}
 	target := pc + uint64(in.imm)
 	if target>>pageShift != pc>>pageShift {
-		return
+		return false
 	}
 	var body [maxLoopBody]inst
 	n := 0
 	for a := target; a < pc; n++ {
 		if n == maxLoopBody {
-			return
+			return false
 		}
-		body[n] = h.plainDecode(a)
+		body[n] = decodeRAM(ram, pageOff+a&(pageSize-1))
 		a += uint64(body[n].ilen)
 		if a > pc {
-			return
+			return false
 		}
 	}
-	if _, ok := matchLoop(body[:n], in); ok {
-		in.op = opBNELoop
-	}
+	_, ok := matchLoop(body[:n], in)
+	return ok
 }
 
 // loopBody collects the decoded instructions from target up to pc in the
-// current code page; false if one is not decoded or they do not end at pc.
+// current code page, decoding slots that are not (translated code ran
+// them); false if they do not end at pc.
 func (h *Hart) loopBody(target, pc uint64, body *[maxLoopBody]inst) (int, bool) {
 	if h.fetchPage == nil || target>>pageShift != h.fetchVPN || pc>>pageShift != h.fetchVPN {
 		return 0, false
@@ -165,7 +173,9 @@ func (h *Hart) loopBody(target, pc uint64, body *[maxLoopBody]inst) (int, bool) 
 		}
 		s := &h.fetchPage[(a>>1)&(slotsPerPage-1)]
 		if s.op == opUndecoded {
-			return 0, false
+			if h.decodeSlot(s, a); s.op == opUndecoded {
+				return 0, false
+			}
 		}
 		if !isFused(s.op) {
 			body[n] = *s

@@ -63,7 +63,9 @@ func TestRunOffPageEnd(t *testing.T) {
 			if c.tail[len(c.tail)-1]&3 != 3 {
 				lastLen = 2
 			}
-			assert.Equal(t, opPageEnd, m.sys.code[0][(pageSize-lastLen)/2].op, "the page's last instruction")
+			if m.sys.JIT() == JITOff { // translated code does not decode into slots
+				assert.Equal(t, opPageEnd, m.sys.code[0][(pageSize-lastLen)/2].op, "the page's last instruction")
+			}
 		})
 	}
 }

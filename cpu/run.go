@@ -29,6 +29,10 @@ func (h *Hart) Run(budget int) int {
 	h.X[0] = 0
 	h.takeInterrupt()
 
+	if h.cc.jit != nil && budget >= jitMinBudget {
+		h.runTranslated(budget) // jitrun.go
+		return int(h.Instret - h.runStart)
+	}
 	for left := budget; left > 0 && !h.stop; {
 		n, in := h.runFast(left)
 		left -= n

@@ -49,6 +49,10 @@ type codeCache struct {
 	bit   uint32  // the page flag that marks this cache's pages
 	users []*Hart // the harts executing from this cache
 
+	// jit translates this cache's pages to host code when the translator
+	// is on (jit.go); nil otherwise.
+	jit *jitEngine
+
 	// Parallel mode only: the page generation each held page was decoded
 	// at, and the pages held (with each one's index in held).
 	gens    []uint32
@@ -73,6 +77,8 @@ type System struct {
 	parallel  bool
 	gen       []uint32
 	codeEpoch atomic.Uint64
+
+	lockstepFailed func(report string) // JITLockstep's reporter (jitlockstep.go)
 }
 
 // NewSystem creates the shared state for the harts of one board. mtime is
@@ -161,6 +167,9 @@ func (s *System) dropCode(c *codeCache) {
 	clear(c.code)
 	c.codePages = 0
 	c.free = nil
+	if c.jit != nil {
+		c.jit.dropAll()
+	}
 	for _, h := range c.users {
 		h.fetchVPN = noPage
 	}
@@ -181,6 +190,9 @@ func (s *System) dropCodePage(c *codeCache, p uint64) {
 	}
 	c.codePages--
 	c.free = append(c.free, cp)
+	if c.jit != nil {
+		c.jit.dropPage(p)
+	}
 	for _, h := range c.users {
 		if h.fetchPage == cp {
 			h.fetchPage, h.fetchVPN = nil, noPage
@@ -298,5 +310,8 @@ func (c *codeCache) storedOwn(s *System, off, n uint64) {
 	}
 	for a := first; a < off+n; a += 2 {
 		cp[(a>>1)&(slotsPerPage-1)].op = opUndecoded
+	}
+	if c.jit != nil {
+		c.jit.stored(off, n)
 	}
 }

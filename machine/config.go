@@ -125,6 +125,12 @@ type Config struct {
 	// GDBWait starts with all harts halted until the debugger resumes
 	// them (QEMU's -S). It needs GDBListen.
 	GDBWait bool
+
+	// JIT chooses the execution engine (jit.go): "on" translates hot
+	// code to host code, "off" interprets everything, "lockstep" checks
+	// the translator against the interpreter as it runs (slow; for
+	// tests). Empty: $RVEMU_JIT, else DefaultJIT.
+	JIT string
 }
 
 // DefaultQuantum keeps interrupt latency small (a few microseconds of guest
@@ -211,6 +217,9 @@ func (c *Config) validate() error {
 	}
 	if c.Quantum < 1 {
 		return fmt.Errorf("quantum %d must be positive", c.Quantum)
+	}
+	if _, _, err := c.jitMode(); err != nil {
+		return err
 	}
 	return nil
 }

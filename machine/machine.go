@@ -182,6 +182,8 @@ func New(cfg Config) (*Machine, error) {
 	if c.Parallel && !m.sys.EnableParallel() {
 		return nil, fmt.Errorf("--parallel: at most %d harts", cpu.MaxParallelHarts)
 	}
+	jitMode, explicit, _ := c.jitMode() // validated
+	m.enableJIT(jitMode, explicit)
 	m.posted = make(chan func(), 64)
 	m.installTraces()
 	if err := m.startGDB(); err != nil {

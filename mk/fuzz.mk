@@ -5,7 +5,7 @@
 # Included from the top-level Makefile: include mk/fuzz.mk
 
 FUZZTIME ?= 1m
-FUZZERS  := ./cpu:FuzzExecute ./virtio:FuzzDescriptorChains ./virtio:FuzzRegisters ./gdbstub:FuzzPackets ./loader:FuzzLoad ./e1000:FuzzGuest ./usernet:FuzzParsers ./usernet:FuzzDNSAnswer ./framefmt:FuzzFormat
+FUZZERS  := ./cpu:FuzzExecute ./cpu:FuzzEngines ./virtio:FuzzDescriptorChains ./virtio:FuzzRegisters ./gdbstub:FuzzPackets ./loader:FuzzLoad ./e1000:FuzzGuest ./usernet:FuzzParsers ./usernet:FuzzDNSAnswer ./framefmt:FuzzFormat
 
 .PHONY: fuzz
 fuzz:

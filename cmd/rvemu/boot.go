@@ -69,6 +69,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
 			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
 			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
+			&cli.StringFlag{Name: "jit", Usage: "execution `ENGINE`: on (translate hot code to host code), off (interpret everything), lockstep (check the translator against the interpreter; slow); default $" + machine.JITEnv + ", else " + machine.DefaultJIT},
 		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
@@ -104,6 +105,7 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	cfg.Timeout = c.Duration("timeout")
 	cfg.NoSpinDetect = c.Bool("no-spin-detect")
 	cfg.Parallel = c.Bool("parallel")
+	cfg.JIT = c.String("jit")
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
 	}

@@ -1,0 +1,516 @@
+package cpu
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"runtime"
+
+	"github.com/rvemu/rvemu/jit"
+)
+
+// The translator. Straight-line runs of guest code (blocks: up to
+// jitMaxBlock instructions from one page, ending at a jump, at an
+// instruction the translation does not do, or at the page end; a taken
+// conditional branch leaves from the middle) are compiled to host code the
+// first time the dispatcher (jitrun.go) is asked to run from their first
+// instruction. Generated code keeps the guest registers in the Hart (the
+// hottest of a block in host registers while it runs), reaches RAM through
+// the interpreter's load and store TLBs, and leaves for Go with an exit
+// reason for everything else: a TLB miss, a device, a page-crossing
+// access, a store into a page holding code (the store TLB never holds
+// one), any SYSTEM, atomic or unknown instruction, a block longer than the
+// budget left. Go then runs exactly one instruction in the interpreter and
+// comes back. So the interpreter's semantics (traps, interrupts only where
+// Run checks them, the exact instruction budget) hold unchanged.
+//
+// Blocks are keyed by their virtual start PC and live with the decoded page
+// they were read from: a store into their bytes (the decode cache's store
+// hook), a dropped page or a dropped cache kills them. A block jumps
+// straight into a block on its own page through a slot in the code
+// memory's data area (a link, filled by the dispatcher the first time the
+// exit is taken); to any other target (another page, an indirect jump) it
+// goes through the hart's jump cache, a small table from guest PC to host
+// code, tagged with the code TLB's epoch so it empties whenever
+// translations of addresses may change (satp, privilege, sfence.vma, a
+// killed block).
+
+// JITMode selects the execution engine of a System.
+type JITMode int
+
+const (
+	// JITOff: the interpreter runs everything.
+	JITOff JITMode = iota
+	// JITOn: hot code runs translated, the interpreter does the rest.
+	JITOn
+	// JITLockstep: as JITOn, and at every return from generated code the
+	// interpreter runs the same instructions again from the same state
+	// and everything is compared (jitlockstep.go).
+	JITLockstep
+)
+
+func (m JITMode) String() string {
+	switch m {
+	case JITOn:
+		return "on"
+	case JITLockstep:
+		return "lockstep"
+	}
+	return "off"
+}
+
+// ParseJITMode reads the --jit flag's value.
+func ParseJITMode(s string) (JITMode, error) {
+	switch s {
+	case "off":
+		return JITOff, nil
+	case "on", "":
+		return JITOn, nil
+	case "lockstep":
+		return JITLockstep, nil
+	}
+	return JITOff, fmt.Errorf("--jit %q: want on, off or lockstep", s)
+}
+
+// JITAvailable reports whether this host can run translated code.
+const JITAvailable = jit.Supported && jitBackend
+
+const (
+	jcSize = 1024 // jump cache entries per hart
+	jcMask = jcSize - 1
+
+	// jitMaxBlock bounds a block's instructions. A block runs only when the
+	// budget covers all of them, so the interpreter runs at most this many
+	// before a Run ends.
+	jitMaxBlock = 64
+	// jitMinBudget: below it Run interprets (single steps, spin probes).
+	jitMinBudget = 16
+
+	jitCodeBytes = 32 << 20
+	jitDataBytes = 2 << 20
+)
+
+// Exit reasons of generated code.
+const (
+	exitSlow   = 1 + iota // the instruction at PC needs the interpreter
+	exitLookup            // continue at PC; jit.link names a slot to link
+	exitBudget            // the block at PC is longer than the budget left
+	exitYield             // lockstep: the store log is full; come back at PC
+)
+
+// jcEntry maps a guest PC to host code while epoch is the hart's code-TLB
+// epoch. Generated code probes it: the layout is fixed (jit_amd64.go).
+type jcEntry struct {
+	pc    uint64
+	epoch uint64
+	code  uintptr
+	_     uint64
+}
+
+// jitHart is the translator's state in each hart; generated code reads and
+// writes it at fixed offsets.
+type jitHart struct {
+	jc   [jcSize]jcEntry
+	link uintptr // the link slot whose exit asked for a lookup, or 0
+	// Lockstep's store log: generated code appends entries at logPos
+	// and never past logEnd.
+	logPos, logEnd uintptr
+	lock           *lockstep
+}
+
+// jitEngine translates the pages of one decode cache.
+type jitEngine struct {
+	mem      *jit.Memory
+	cache    *codeCache
+	pages    []*jitPage // by RAM page number
+	slowStub uintptr    // "interpret the instruction at the target": jump caches name it for PCs that start no block
+	lockstep bool
+	flushes  uint64 // full flushes (code memory full or cache dropped)
+	gen      jitGen // the host back end's reusable state
+	plan     blockPlan
+	stats    JITStats
+}
+
+// JITStats counts what the translator did.
+type JITStats struct {
+	Blocks      uint64 // blocks translated
+	Insts       uint64 // guest instructions in them
+	CodeBytes   uint64 // host code written
+	Killed      uint64 // blocks dropped by stores, page drops and flushes
+	Flushes     uint64 // times all translations were dropped
+	Entries     uint64 // entries into generated code from Go
+	Exits       [exitYield + 1]uint64
+	Linked      uint64 // exits linked straight to their target block
+	Translated  uint64 // instructions retired in generated code
+	Checked     uint64 // lockstep: returns from generated code checked
+	CheckedInst uint64 // lockstep: instructions compared
+}
+
+type jitPage struct {
+	blocks  map[uint64]*jitBlock // by guest virtual start PC
+	covered [slotsPerPage / 64]uint64
+}
+
+type jitBlock struct {
+	pc         uint64
+	page       uint64
+	start, end uint16  // bytes of the page it was translated from
+	code       uintptr // entry, or the engine's slowStub
+	incoming   []jitLink
+	dead       bool
+}
+
+// jitLink is a slot that jumps into a block, with what it held before.
+type jitLink struct{ slot, orig uintptr }
+
+// EnableJIT switches the system's engine. JITOff is always possible; the
+// others fail on hosts without a translator, and in parallel mode (each
+// hart would need code memory of its own; not done yet), leaving the
+// interpreter in charge. Call it before any hart runs.
+func (s *System) EnableJIT(mode JITMode) error {
+	if mode == JITOff {
+		return nil
+	}
+	if !JITAvailable {
+		return fmt.Errorf("no translator for %s/%s: the interpreter runs everything", runtime.GOOS, runtime.GOARCH)
+	}
+	if s.parallel {
+		return errors.New("the translator does not run parallel harts yet: the interpreter runs them")
+	}
+	e, err := newJITEngine(&s.codeCache, len(s.flags), mode == JITLockstep)
+	if err != nil {
+		return err
+	}
+	s.codeCache.jit = e
+	for _, h := range s.harts {
+		h.initJIT(e)
+	}
+	return nil
+}
+
+// JIT reports the engine in use.
+func (s *System) JIT() JITMode {
+	switch e := s.codeCache.jit; {
+	case e == nil:
+		return JITOff
+	case e.lockstep:
+		return JITLockstep
+	}
+	return JITOn
+}
+
+// JITStats reports what the translator did so far (zero when it is off).
+func (s *System) JITStats() JITStats {
+	if e := s.codeCache.jit; e != nil {
+		return e.stats
+	}
+	return JITStats{}
+}
+
+func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
+	mem, err := jit.NewMemory(jitCodeBytes, jitDataBytes)
+	if err != nil {
+		return nil, err
+	}
+	e := &jitEngine{mem: mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep}
+	// The mapping goes when the engine does: by then no hart can run (a
+	// hart reaches its engine only through its System).
+	runtime.AddCleanup(e, func(m *jit.Memory) { _ = m.Close() }, mem)
+	if err := e.writeStubs(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (h *Hart) initJIT(e *jitEngine) {
+	h.jit.link = 0
+	if e.lockstep {
+		h.jit.lock = newLockstep(h)
+	}
+}
+
+// writeStubs (re)writes the code every block shares, after a flush.
+func (e *jitEngine) writeStubs() error {
+	stub, err := e.gen.slowStub(e.mem)
+	if err != nil {
+		return fmt.Errorf("jit: writing the shared stubs: %w", err)
+	}
+	e.slowStub = stub
+	return nil
+}
+
+// block returns the block starting at pc in RAM page p, if translated.
+func (e *jitEngine) block(p, pc uint64) *jitBlock {
+	if jp := e.pages[p]; jp != nil {
+		return jp.blocks[pc]
+	}
+	return nil
+}
+
+// translate compiles the block starting at pc, which lies in the RAM page
+// at pageOff, and records it (a PC that can start no block gets a block
+// whose code is the slow stub, so it is not tried again).
+func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
+	e.plan.make(ram, pc, pageOff, e.lockstep)
+	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub}
+	b.end = b.start + uint16(e.plan.bytes())
+	if b.end == b.start {
+		b.end = b.start + 2 // a PC that starts nothing still depends on its bytes
+	}
+	if len(e.plan.insts) > 0 {
+		code, n, err := e.emit()
+		if err == nil {
+			b.code = code
+			e.stats.Blocks++
+			e.stats.Insts += uint64(len(e.plan.insts))
+			e.stats.CodeBytes += uint64(n)
+		}
+	}
+	e.add(b)
+	return b
+}
+
+// emit compiles e.plan into code memory, dropping every translation once
+// if memory is full.
+func (e *jitEngine) emit() (uintptr, int, error) {
+	for attempt := 0; ; attempt++ {
+		code, n, err := e.gen.compile(e, &e.plan)
+		if err == nil || !errors.Is(err, jit.ErrFull) || attempt > 0 {
+			return code, n, err
+		}
+		e.flushAll()
+	}
+}
+
+func (e *jitEngine) add(b *jitBlock) {
+	jp := e.pages[b.page]
+	if jp == nil {
+		jp = &jitPage{blocks: map[uint64]*jitBlock{}}
+		e.pages[b.page] = jp
+	}
+	if old := jp.blocks[b.pc]; old != nil {
+		e.kill(old)
+	}
+	jp.blocks[b.pc] = b
+	jp.cover(b.start, b.end)
+}
+
+func (jp *jitPage) cover(start, end uint16) {
+	for hw := start >> 1; hw < end>>1; hw++ {
+		jp.covered[hw>>6] |= 1 << (hw & 63)
+	}
+}
+
+// covers reports whether any block of the page holds a byte of [lo, hi).
+func (jp *jitPage) covers(lo, hi uint64) bool {
+	for hw := lo >> 1; hw <= (hi-1)>>1; hw++ {
+		if jp.covered[hw>>6]&(1<<(hw&63)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// link points slot (an exit of a block on the page of b) at b.
+func (e *jitEngine) link(slot uintptr, b *jitBlock) {
+	b.incoming = append(b.incoming, jitLink{slot: slot, orig: e.mem.Word(slot)})
+	e.mem.SetWord(slot, b.code)
+	e.stats.Linked++
+}
+
+// kill makes b unreachable: links into it go back to their lookup stubs.
+// The caller empties the jump caches.
+func (e *jitEngine) kill(b *jitBlock) {
+	if b.dead {
+		return
+	}
+	b.dead = true
+	for _, l := range b.incoming {
+		e.mem.SetWord(l.slot, l.orig)
+	}
+	b.incoming = nil
+	e.stats.Killed++
+}
+
+// stored is the store hook: a store of n bytes at RAM offset off (within
+// one page) kills the blocks translated from those bytes.
+func (e *jitEngine) stored(off, n uint64) {
+	jp := e.pages[off>>pageShift]
+	if jp == nil {
+		return
+	}
+	lo := off & (pageSize - 1)
+	hi := lo + n
+	if !jp.covers(lo, hi) {
+		return
+	}
+	jp.covered = [slotsPerPage / 64]uint64{}
+	for pc, b := range jp.blocks {
+		if lo < uint64(b.end) && uint64(b.start) < hi {
+			e.kill(b)
+			delete(jp.blocks, pc)
+			continue
+		}
+		jp.cover(b.start, b.end)
+	}
+	e.cache.flushCodeTLBs()
+}
+
+// dropPage kills every block of RAM page p (its decoded copy is dropped).
+func (e *jitEngine) dropPage(p uint64) {
+	jp := e.pages[p]
+	if jp == nil {
+		return
+	}
+	for _, b := range jp.blocks {
+		e.kill(b)
+	}
+	e.pages[p] = nil
+	e.cache.flushCodeTLBs()
+}
+
+// dropAll kills every block (the decode cache was dropped).
+func (e *jitEngine) dropAll() { e.flushAll() }
+
+// flushAll kills every block and starts the code memory afresh.
+func (e *jitEngine) flushAll() {
+	for p, jp := range e.pages {
+		if jp == nil {
+			continue
+		}
+		for _, b := range jp.blocks {
+			b.dead = true
+			b.incoming = nil
+		}
+		e.stats.Killed += uint64(len(jp.blocks))
+		e.pages[p] = nil
+	}
+	e.mem.Reset()
+	e.flushes++
+	e.stats.Flushes++
+	for _, h := range e.cache.users {
+		h.jit.link = 0
+	}
+	e.cache.flushCodeTLBs()
+	if err := e.writeStubs(); err != nil {
+		panic(err) // an empty code memory holds the stubs: never full
+	}
+}
+
+// blockPlan is a block chosen for translation: its instructions and how it
+// ends.
+type blockPlan struct {
+	pc    uint64
+	insts []jitInst
+	// How the block ends when its last instruction falls through (a jump
+	// ends it by itself): at next, either through a lookup (the block was
+	// long enough, or reached its page's end) or, with endSlow, by asking
+	// the interpreter for the instruction there.
+	next     uint64
+	endSlow  bool
+	endJump  bool
+	lockstep bool
+}
+
+type jitInst struct {
+	inst
+	pc uint64
+}
+
+// bytes is the length of guest code the plan covers.
+func (p *blockPlan) bytes() uint64 { return p.next - p.pc }
+
+// make chooses the block that starts at pc in the RAM page at pageOff.
+func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool) {
+	*p = blockPlan{pc: pc, insts: p.insts[:0], lockstep: lockstep}
+	for len(p.insts) < jitMaxBlock {
+		o := pc & (pageSize - 1)
+		if o == pageSize-2 && ram[pageOff+o]&3 == 3 {
+			p.endSlow = true // its upper half is on the next page
+			break
+		}
+		in := decodeRAM(ram, pageOff+o)
+		if !jitTranslatable(in.op) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
+			p.endSlow = true // a bulk loop's branch too: the interpreter runs it in bulk
+			break
+		}
+		p.insts = append(p.insts, jitInst{inst: in, pc: pc})
+		pc += uint64(in.ilen)
+		if in.op == opJAL || in.op == opJ || in.op == opJALR || in.op == opJR {
+			p.endJump = true
+			break
+		}
+		if pc&(pageSize-1) == 0 {
+			break
+		}
+	}
+	p.next = pc
+}
+
+// jitTranslatable: the operations generated code does itself.
+func jitTranslatable(op uint8) bool {
+	switch {
+	case op >= opLUI && op <= opREMUW, op == opFENCE, op == opJ, op == opJR, op == opLoadToX0:
+		return true
+	}
+	return false
+}
+
+// jitRegs returns the registers an instruction reads (a mask) and the one
+// it writes (0: none; x0 is never written).
+func jitRegs(in *inst) (uses uint32, def uint8) {
+	r1, r2 := uint32(1)<<(in.rs1&31), uint32(1)<<(in.rs2&31)
+	switch {
+	case in.op == opLUI, in.op == opAUIPC, in.op == opJAL:
+		return 0, in.rd & 31
+	case in.op == opJALR:
+		return r1, in.rd & 31
+	case in.op == opJR, in.op == opLoadToX0:
+		return r1, 0
+	case in.op >= opBEQ && in.op <= opBGEU, in.op >= opSB && in.op <= opSD:
+		return r1 | r2, 0
+	case in.op >= opLB && in.op <= opLWU, in.op >= opADDI && in.op <= opSRAI, in.op >= opADDIW && in.op <= opSRAIW:
+		return r1, in.rd & 31
+	case in.op >= opADD && in.op <= opAND, in.op >= opADDW && in.op <= opREMUW:
+		return r1 | r2, in.rd & 31
+	}
+	return 0, 0
+}
+
+// hotRegs picks up to n guest registers to keep in host registers while
+// the plan's block runs: the most used, if used more than once. It also
+// reports which of them the block reads before writing (to load on entry)
+// and which it writes anywhere.
+func (p *blockPlan) hotRegs(n int) (hot []uint8, loadIn, written uint32) {
+	var count [32]int
+	var seen uint32
+	for i := range p.insts {
+		uses, def := jitRegs(&p.insts[i].inst)
+		uses &^= 1 // x0
+		for m := uses; m != 0; m &= m - 1 {
+			r := bits.TrailingZeros32(m)
+			count[r]++
+		}
+		loadIn |= uses &^ seen
+		seen |= uses
+		if def != 0 {
+			count[def]++
+			seen |= 1 << def
+			written |= 1 << def
+		}
+	}
+	for len(hot) < n {
+		best, bestCount := 0, 1
+		for r := 1; r < 32; r++ {
+			if count[r] > bestCount {
+				best, bestCount = r, count[r]
+			}
+		}
+		if best == 0 {
+			break
+		}
+		hot = append(hot, uint8(best))
+		count[best] = 0
+	}
+	return hot, loadIn, written
+}

@@ -1,0 +1,96 @@
+package cpu
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// testJIT is the engine every test machine runs (newTestMachine): the
+// interpreter by default; RVEMU_TEST_JIT=on or lockstep runs the package's
+// whole test suite on the translator (`make test` does both).
+var testJIT = func() JITMode {
+	m, err := ParseJITMode(os.Getenv("RVEMU_TEST_JIT"))
+	if err != nil || os.Getenv("RVEMU_TEST_JIT") == "" {
+		return JITOff
+	}
+	return m
+}()
+
+// jitMachine is a test machine with the translator in the given mode.
+func jitMachine(t testing.TB, mode JITMode) *testMachine {
+	t.Helper()
+	if !JITAvailable {
+		t.Skip("no translator on this host")
+	}
+	m := newTestMachine(t)
+	if m.sys.JIT() != mode {
+		m.sys.codeCache.jit = nil
+		require.NoError(t, m.sys.EnableJIT(mode))
+	}
+	return m
+}
+
+func TestJITLoopMatchesInterpreter(t *testing.T) {
+	for _, mode := range []JITMode{JITOn, JITLockstep} {
+		t.Run(mode.String(), func(t *testing.T) {
+			ref := newTestMachineMode(t, JITOff)
+			ref.load(ramBase, loopProgram()...)
+			rh := ref.hart(ramBase)
+			rh.X[5] = ramBase + 0x80000
+
+			m := jitMachine(t, mode)
+			m.load(ramBase, loopProgram()...)
+			h := m.hart(ramBase)
+			h.X[5] = ramBase + 0x80000
+
+			for i := 0; i < 50; i++ {
+				require.Equal(t, rh.Run(1000), h.Run(1000))
+				require.Equal(t, rh.X, h.X)
+				require.Equal(t, rh.PC, h.PC)
+				require.Equal(t, rh.Instret, h.Instret)
+			}
+			st := m.sys.JITStats()
+			require.NotZero(t, st.Blocks)
+			require.Greater(t, st.Translated, uint64(40000))
+			t.Logf("%+v", st)
+		})
+	}
+}
+
+// newTestMachineMode is newTestMachine with the engine chosen here rather
+// than by RVEMU_TEST_JIT.
+func newTestMachineMode(t testing.TB, mode JITMode) *testMachine {
+	t.Helper()
+	saved := testJIT
+	testJIT = JITOff
+	m := newTestMachine(t)
+	testJIT = saved
+	if mode != JITOff {
+		require.NoError(t, m.sys.EnableJIT(mode))
+	}
+	return m
+}
+
+// TestJITCodeDecodes compiles a block of each kind of operation and checks
+// that the host code decodes completely as amd64 instructions.
+func TestJITCodeDecodes(t *testing.T) {
+	m := jitMachine(t, JITLockstep)
+	m.load(ramBase, loopProgram()...)
+	m.load(ramBase+0x100, encMULH(1, 2, 3), encDIV(4, 5, 6), encDIVW(7, 8, 9), encREMU(10, 11, 12),
+		encLB(13, 14, 3), encLWU(15, 16, -8), encSB(17, 18, 5), encSW(19, 20, 1),
+		encJALR(1, 5, 16))
+	e := m.sys.codeCache.jit
+	for _, pc := range []uint64{ramBase + 8, ramBase + 0x100} {
+		e.plan.make(m.bus.RAM, pc, 0, true)
+		addr, n, err := e.gen.compile(e, &e.plan)
+		require.NoError(t, err)
+		dump := dumpCode(e.mem.Code(addr, n))
+		require.NotContains(t, dump, "??", dump)
+		require.Contains(t, dump, "ret", dump)
+		if testing.Verbose() {
+			t.Log("\n" + dump)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package cpu
+
+import (
+	"unsafe"
+
+	"github.com/rvemu/rvemu/jit"
+)
+
+// runTranslated is Run's loop when the translator is on: generated code
+// where there is some, the interpreter for one instruction at a time
+// where there is none, and for the instruction that made generated code
+// leave. Budget accounting is the interpreter's: every instruction that
+// retires or traps counts one.
+func (h *Hart) runTranslated(budget int) {
+	e := h.cc.jit
+	mem := unsafe.Pointer(unsafe.SliceData(h.ram))
+	left := budget
+	for left > 0 && !h.stop {
+		code := h.jitLookup(e, h.PC)
+		if code == 0 || code == e.slowStub {
+			left -= h.interpStep(e, 1, left)
+			continue
+		}
+		if h.jit.lock != nil {
+			h.jit.lock.before(h)
+		}
+		e.stats.Entries++
+		reason, rest := jit.Call(code, unsafe.Pointer(h), mem, uint64(left))
+		h.Instret += uint64(left) - rest
+		e.stats.Translated += uint64(left) - rest
+		if h.jit.lock != nil {
+			h.jit.lock.after(h, int(uint64(left)-rest))
+		}
+		left = int(rest)
+		e.stats.Exits[reason]++
+		switch reason {
+		case exitLookup:
+			if slot := h.jit.link; slot != 0 {
+				h.jit.link = 0
+				h.linkTo(e, slot)
+			}
+		case exitSlow:
+			if left > 0 {
+				left -= h.interpStep(e, 1, left)
+			}
+		case exitBudget:
+			left -= h.interpStep(e, left, left)
+		case exitYield:
+		default:
+			panic("jit: generated code returned an unknown exit reason")
+		}
+	}
+	h.X[0] = 0
+}
+
+// linkTo makes the exit whose link slot is slot jump straight to the
+// block at PC from now on, when that block is translated. The exit stub
+// asks only for a target on its own block's page, which is then the same
+// physical page as long as the source block runs at all.
+func (h *Hart) linkTo(e *jitEngine, slot uintptr) {
+	flushes := e.flushes
+	code := h.jitLookup(e, h.PC)
+	if code == 0 || code == e.slowStub || e.flushes != flushes {
+		return // untranslatable, or the source block went with a flush
+	}
+	off, ok := h.codePageOff(h.PC)
+	if !ok {
+		return
+	}
+	if b := e.block(off>>pageShift, h.PC); b != nil && b.code == code && !b.dead {
+		e.link(slot, b)
+	}
+}
+
+// codePageOff finds the RAM offset of pc's page if pc may be fetched in
+// the current context without a walk: it is the page the interpreter
+// runs in, or it is in the code TLB.
+func (h *Hart) codePageOff(pc uint64) (uint64, bool) {
+	vpn := pc >> pageShift
+	if vpn == h.fetchVPN && h.fetchPage != nil {
+		return h.fetchOff, true
+	}
+	ce := &h.ctlb.e[vpn&(codeTLBSize-1)]
+	if ce.tag != vpn|h.ctlb.gen {
+		return 0, false
+	}
+	*ce.stores = 0 // executed: not a data page (as runFast does)
+	return ce.off, true
+}
+
+// jitLookup returns the host code for guest pc: a block's entry, the slow
+// stub when pc starts no block, or 0 when pc's page is not known to be
+// fetchable now (the interpreter's fetch finds out, and fills the code
+// TLB for next time).
+func (h *Hart) jitLookup(e *jitEngine, pc uint64) uintptr {
+	j := &h.jit.jc[(pc>>1)&jcMask]
+	if j.pc == pc && j.epoch == h.ctlb.epoch {
+		return j.code
+	}
+	off, ok := h.codePageOff(pc)
+	if !ok {
+		return 0
+	}
+	b := e.block(off>>pageShift, pc)
+	if b == nil {
+		b = e.translate(h.ram, pc, off)
+	}
+	j.pc, j.epoch, j.code = pc, h.ctlb.epoch, b.code
+	return b.code
+}
+
+// interpStep runs up to limit instructions in the interpreter, exactly as
+// one turn of Run's loop does (a bulk loop may use up to left), and
+// returns the budget used.
+func (h *Hart) interpStep(e *jitEngine, limit, left int) int {
+	n, in := h.runFast(limit)
+	used := n
+	if n == limit {
+		return used
+	}
+	used++ // the instruction runFast could not finish
+	if in == nil {
+		if in = h.fetch(); in == nil {
+			return used // fetch fault: trapped
+		}
+		if in != &h.oneInst {
+			return used - 1 // now decoded: runFast takes it next time
+		}
+		h.runUncached(in)
+		return used
+	}
+	if in.op == opBNELoop {
+		return used + h.runLoop(in, left-used)
+	}
+	h.execSlow(in)
+	return used
+}
