@@ -28,13 +28,13 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 		off, inRAM = o, true
 		pa = h.sys.bus.RAMBase + off
 	} else {
-		p, ok := h.translate(va, acc, h.PC)
+		p, ok := h.translate(va, size, acc, h.PC)
 		if !ok {
 			return false
 		}
 		page, isRAM := h.ramPage(p)
 		pa, off, inRAM = p, page+p&(pageSize-1), isRAM
-		if isRAM && acc == mmu.Store {
+		if isRAM && acc == mmu.Store && h.pmpPageAllowed(p, mmu.Store) {
 			h.storeTLBInsert(va, page)
 		}
 	}

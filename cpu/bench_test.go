@@ -106,7 +106,14 @@ func BenchmarkInterpreterLoopSv39(b *testing.B) {
 
 // BenchmarkTLBMissWalk measures a load that misses the TLB every time
 // (pages 256 apart alias in the direct-mapped TLB): the Sv39 walk cost.
-func BenchmarkTLBMissWalk(b *testing.B) {
+func BenchmarkTLBMissWalk(b *testing.B) { benchmarkTLBMissWalk(b, false) }
+
+// BenchmarkTLBMissWalkPMP is the same with PMP programmed as xv6's start
+// code does (one TOR entry, RWX, over the address space): each walk then
+// checks its page-table reads and the page it maps.
+func BenchmarkTLBMissWalkPMP(b *testing.B) { benchmarkTLBMissWalk(b, true) }
+
+func benchmarkTLBMissWalk(b *testing.B, pmp bool) {
 	m := newTestMachine(b)
 	pt := newPageTables(m, ramBase+0x40000)
 	pt.mapRange(0x0, ramBase, 0x1000, pteRWX)
@@ -120,6 +127,10 @@ func BenchmarkTLBMissWalk(b *testing.B) {
 		encJAL(0, -8),
 	)
 	h := m.hart(0)
+	if pmp {
+		h.WriteCSR(csrPmpaddr0, 0x3fffffffffffff)
+		h.WriteCSR(csrPmpcfg0, 0xf)
+	}
 	h.csr.satp = satpModeSv39<<60 | pt.root>>12
 	h.Priv = PrivS
 	b.ResetTimer()

@@ -1,5 +1,7 @@
 package cpu
 
+import "github.com/rvemu/rvemu/mmu"
+
 // CSR numbers this hart implements.
 const (
 	csrSstatus    = 0x100
@@ -30,9 +32,9 @@ const (
 	csrMtval         = 0x343
 	csrMip           = 0x344
 
-	csrPmpcfg0   = 0x3a0
-	csrPmpaddr0  = 0x3b0
-	csrPmpaddr63 = 0x3ef
+	csrPmpcfg0  = 0x3a0 // and pmpcfg2 = 0x3a2; RV64 has no odd pmpcfg
+	csrPmpcfg2  = 0x3a2
+	csrPmpaddr0 = 0x3b0 // to pmpaddr15 (mmu.PMPEntries)
 
 	csrTselect = 0x7a0
 	csrTdata1  = 0x7a1
@@ -201,11 +203,14 @@ func (h *Hart) csrAllowed(n uint16, write bool) bool {
 func (h *Hart) csrRead(n uint16) (uint64, bool) {
 	c := &h.csr
 	switch {
-	case n >= csrPmpcfg0 && n <= csrPmpaddr63,
-		n >= csrMhpmcounter3 && n <= csrMhpmcounter31,
+	case n == csrPmpcfg0 || n == csrPmpcfg2:
+		return h.pmp.ReadCfg(int(n - csrPmpcfg0)), true
+	case n >= csrPmpaddr0 && n < csrPmpaddr0+mmu.PMPEntries:
+		return h.pmp.ReadAddr(int(n - csrPmpaddr0)), true
+	case n >= csrMhpmcounter3 && n <= csrMhpmcounter31,
 		n >= csrMhpmevent3 && n <= csrMhpmevent31,
 		n >= csrHpmcounter3 && n <= csrHpmcounter31:
-		return 0, true // PMP with zero entries; no event counters
+		return 0, true // no event counters
 	case n >= csrTdata1 && n <= csrTdata3:
 		return 0, true // no triggers: type 0
 	}
@@ -302,6 +307,16 @@ func (h *Hart) mstatusValue() uint64 {
 // whether the write may have unmasked an interrupt.
 func (h *Hart) csrWrite(n uint16, v uint64) (recheck bool) {
 	c := &h.csr
+	switch {
+	case n == csrPmpcfg0 || n == csrPmpcfg2:
+		h.pmp.WriteCfg(int(n-csrPmpcfg0), v)
+		h.flushTLBs() // cached translations carry PMP's old verdicts
+		return false
+	case n >= csrPmpaddr0 && n < csrPmpaddr0+mmu.PMPEntries:
+		h.pmp.WriteAddr(int(n-csrPmpaddr0), v)
+		h.flushTLBs()
+		return false
+	}
 	switch n {
 	case csrFflags:
 		c.fflags = uint8(v & 0x1f)

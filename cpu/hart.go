@@ -55,6 +55,7 @@ type Hart struct {
 	runStart uint64
 
 	csr csrState
+	pmp mmu.PMP
 
 	resvValid bool
 	resvAddr  uint64 // physical, granule-aligned (serial); exact (parallel)
@@ -120,7 +121,9 @@ func (h *Hart) TimerDeadline() (uint64, bool) {
 // Translate maps va as a load from the hart's current mode would, without
 // setting A/D bits or raising anything.
 func (h *Hart) Translate(va uint64) (uint64, bool) {
-	pa, _, ok := mmu.Translate(h.sys.bus, h.dataContext(), va, mmu.Load, false)
+	ctx := h.dataContext()
+	ctx.PMP = nil // a debugger's look is not an access
+	pa, _, ok := mmu.Translate(h.sys.bus, ctx, va, mmu.Load, false)
 	return pa, ok
 }
 
@@ -145,7 +148,7 @@ func (h *Hart) setPriv(p uint8) {
 // fetchContext/dataContext describe translation for fetches (current
 // privilege) and loads/stores (MPRV applies MPP in M-mode).
 func (h *Hart) fetchContext() mmu.Context {
-	return mmu.Context{Satp: h.csr.satp, Priv: h.Priv}
+	return mmu.Context{Satp: h.csr.satp, Priv: h.Priv, PMP: h.activePMP()}
 }
 
 func (h *Hart) dataContext() mmu.Context {
@@ -154,5 +157,14 @@ func (h *Hart) dataContext() mmu.Context {
 	if p == PrivM && st&msMPRV != 0 {
 		p = uint8(st >> msMPPShift & 3)
 	}
-	return mmu.Context{Satp: h.csr.satp, Priv: p, SUM: st&msSUM != 0, MXR: st&msMXR != 0}
+	return mmu.Context{Satp: h.csr.satp, Priv: p, SUM: st&msSUM != 0, MXR: st&msMXR != 0, PMP: h.activePMP()}
+}
+
+// activePMP is the hart's PMP when it has an enabled entry (nil: nothing
+// to check).
+func (h *Hart) activePMP() *mmu.PMP {
+	if h.pmp.Active() {
+		return &h.pmp
+	}
+	return nil
 }

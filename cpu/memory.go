@@ -13,11 +13,12 @@ import (
 func (h *Hart) fetchSlow(pc uint64) *inst {
 	off, hit := h.itlb.Lookup(pc)
 	if !hit {
-		pa, ok := h.translate(pc, mmu.Fetch, pc)
+		pa, ok := h.translate(pc, 2, mmu.Fetch, pc)
 		if !ok {
 			return nil
 		}
-		if !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) {
+		if !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) || !h.pmpPageAllowed(pa, mmu.Fetch) {
+			// Devices, and pages PMP entries split: fetched one by one.
 			return h.fetchOutsideRAM(pc, pa)
 		}
 		off = pa - h.sys.bus.RAMBase
@@ -81,7 +82,7 @@ func markPageEnd(in *inst, pc uint64) {
 // fetchHalf reads one instruction halfword through translation; a fault
 // is raised for the instruction at epc.
 func (h *Hart) fetchHalf(va, epc uint64) (uint16, bool) {
-	pa, ok := h.translate(va, mmu.Fetch, epc)
+	pa, ok := h.translate(va, 2, mmu.Fetch, epc)
 	if !ok {
 		return 0, false
 	}
@@ -93,7 +94,8 @@ func (h *Hart) fetchHalf(va, epc uint64) (uint16, bool) {
 	return uint16(v), true
 }
 
-// fetchOutsideRAM runs code from a device (a boot ROM): fetched and decoded
+// fetchOutsideRAM runs code from a device (a boot ROM), or from a RAM page
+// whose PMP permissions are not the same throughout: fetched and decoded
 // every time, nothing cached.
 func (h *Hart) fetchOutsideRAM(pc, pa uint64) *inst {
 	h.fetchVPN = noPage
@@ -114,18 +116,36 @@ func (h *Hart) fetchOutsideRAM(pc, pa uint64) *inst {
 	return &h.oneInst
 }
 
-// translate maps va for an access, raising the fault (for the instruction
-// at epc) when it fails. Data accesses use the MPRV-adjusted context.
-func (h *Hart) translate(va uint64, acc mmu.Access, epc uint64) (uint64, bool) {
+// translate maps va for an access of size bytes, raising the fault (for
+// the instruction at epc) when the translation or PMP refuses it. Data
+// accesses use the MPRV-adjusted context.
+func (h *Hart) translate(va uint64, size int, acc mmu.Access, epc uint64) (uint64, bool) {
 	ctx := h.fetchContext()
 	if acc != mmu.Fetch {
 		ctx = h.dataContext()
 	}
 	pa, cause, ok := mmu.Translate(h.sys.bus, ctx, va, acc, true)
+	if ok && ctx.PMP != nil && !ctx.PMP.Check(pa, size, acc, ctx.Priv) {
+		cause, ok = acc.AccessFault(), false
+	}
 	if !ok {
 		h.trap(cause, va, epc)
 	}
 	return pa, ok
+}
+
+// pmpPageAllowed reports whether PMP lets every access of this kind by the
+// current (effective) privilege into the page at pa, so that a TLB may
+// hold it. Pages it does not allow take the slow path, checked per access.
+func (h *Hart) pmpPageAllowed(pa uint64, acc mmu.Access) bool {
+	if !h.pmp.Active() {
+		return true
+	}
+	priv := h.Priv
+	if acc != mmu.Fetch {
+		priv = h.dataContext().Priv
+	}
+	return h.pmp.PageAllowed(pa, acc, priv)
 }
 
 // ramPage reports the RAM offset of the page holding pa, if all of it is RAM.
@@ -168,12 +188,14 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 	if va&(pageSize-1) > pageSize-uint64(size) {
 		return h.loadBytes(va, size)
 	}
-	pa, ok := h.translate(va, mmu.Load, h.PC)
+	pa, ok := h.translate(va, size, mmu.Load, h.PC)
 	if !ok {
 		return 0, false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
-		h.ltlb.Insert(va, page)
+		if h.pmpPageAllowed(pa, mmu.Load) {
+			h.ltlb.Insert(va, page)
+		}
 		return readRAM(h.ram, page+pa&(pageSize-1), size), true
 	}
 	v, found := h.sys.bus.Load(pa, size)
@@ -213,10 +235,10 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 	}
 	if !inPage {
 		// Translate both pages first so a fault leaves memory untouched.
-		if _, ok := h.translate(va, mmu.Store, h.PC); !ok {
+		if _, ok := h.translate(va, 1, mmu.Store, h.PC); !ok {
 			return false
 		}
-		if _, ok := h.translate(va+uint64(size)-1, mmu.Store, h.PC); !ok {
+		if _, ok := h.translate(va+uint64(size)-1, 1, mmu.Store, h.PC); !ok {
 			return false
 		}
 		for i := 0; i < size; i++ {
@@ -226,12 +248,14 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		}
 		return true
 	}
-	pa, ok := h.translate(va, mmu.Store, h.PC)
+	pa, ok := h.translate(va, size, mmu.Store, h.PC)
 	if !ok {
 		return false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
-		h.storeTLBInsert(va, page)
+		if h.pmpPageAllowed(pa, mmu.Store) {
+			h.storeTLBInsert(va, page)
+		}
 		h.storeRAM(page+pa&(pageSize-1), size, v)
 		return true
 	}

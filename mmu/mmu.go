@@ -1,6 +1,7 @@
 // Package mmu turns RISC-V virtual addresses into physical ones: Bare and
-// Sv39 translation (with hardware-managed A/D bits) plus the small
-// direct-mapped TLBs the CPU's fast path consults before walking.
+// Sv39 translation (with hardware-managed A/D bits), physical memory
+// protection (pmp.go), plus the small direct-mapped TLBs the CPU's fast
+// path consults before walking.
 package mmu
 
 // Access is the kind of memory access being translated; it decides which
@@ -63,6 +64,7 @@ type Context struct {
 	Priv uint8 // effective privilege of the access (MPRV already applied)
 	SUM  bool  // S-mode may load/store U pages
 	MXR  bool  // loads may read execute-only pages
+	PMP  *PMP  // checks the walk's page-table reads (S-mode loads); nil: none
 }
 
 // Paged reports whether accesses in this context go through page tables.

@@ -31,6 +31,9 @@ func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa,
 	for level := levels - 1; level >= 0; level-- {
 		vpn := (va >> (pageShift + uint(level)*vpnBits)) & (1<<vpnBits - 1)
 		pteAddr := table + vpn*8
+		if ctx.PMP.Active() && !ctx.PMP.Check(pteAddr, 8, Load, PrivS) {
+			return 0, acc.AccessFault(), false
+		}
 		pte, found := loadPTE(mem, pteAddr)
 		if !found {
 			return 0, acc.AccessFault(), false

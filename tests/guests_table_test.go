@@ -45,6 +45,9 @@ var guestCases = []guestCase{
 		"fp: start", "fp: fs ok", "fp: nan boxing ok", "fp: rounding ok", "fp: flags ok",
 		"fp: fused ok", "fp: conversions ok", "fp: min/max/compare ok", "fp: sqrt/class ok",
 		"fp: compressed ok", "PASS"}},
+	{program: "pmp", harts: 1, lines: []string{
+		"pmp: start", "pmp: registers ok", "pmp: na4 ok", "pmp: tor/napot ok",
+		"pmp: page-table walk ok", "pmp: fetch ok", "pmp: locks ok", "PASS"}},
 	{program: "zicsr", harts: 1, lines: []string{
 		"zicsr: start", "zicsr: csr ops ok", "zicsr: fence.i ok", "PASS"}},
 	{program: "csr", harts: 1, lines: []string{
