@@ -5,7 +5,7 @@ GO       ?= go
 RVEMU    := bin/rvemu
 GOFILES  := $(shell find . -name '*.go' -not -path './ext/*' 2>/dev/null)
 
-.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench clean
+.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench labs clean
 
 all: build
 
@@ -56,6 +56,14 @@ BENCH_XV6 := B=build/bench NET_TESTS_PORT=25099 NET_FWD_PORT=25999 NET_DNS_SERVE
 bench: build guests setup
 	$(MAKE) -C xv6 $(BENCH_XV6) all
 	$(GO) run ./bench $(if $(BENCH),-only=$(BENCH)) $(if $(RUNS),-runs=$(RUNS))
+
+# The xv6 course on both machines: each lab tree's own `make grade` on
+# rvemu and on QEMU, alternating, each in a network namespace holding only
+# lo (docs/LABS.md). LABS="DIR..." names lab trees or directories of them;
+# REPEAT=10 grades each that many times; LABS_FLAGS passes more flags.
+labs: build
+	@$(GO) build -o bin/labs ./labs
+	@bin/labs -rvemu $(RVEMU) $(if $(REPEAT),-repeat $(REPEAT)) $(LABS_FLAGS) $(LABS)
 
 include mk/fuzz.mk
 include mk/soak.mk
