@@ -52,7 +52,10 @@ type Hart struct {
 	nowValid bool
 	stop     bool // set by slow paths to end Run early (MMIO, WFI)
 	wfi      bool // stopped in WFI until an interrupt is pending
-	runStart uint64
+	// interrupted: an interrupt trap was taken since the last WFI. The
+	// next WFI then completes at once (opWFI in system_ops.go).
+	interrupted bool
+	runStart    uint64
 
 	csr csrState
 	pmp mmu.PMP

@@ -94,6 +94,18 @@ func (h *Hart) execSystem(in *inst) {
 			return
 		}
 		h.retire(4)
+		if h.interrupted {
+			// The first WFI after an interrupt trap completes at once,
+			// as the privileged spec allows any WFI to. Kernels that
+			// scan for work with interrupts on and then wait (xv6 up to
+			// 2023: its scheduler waits in WFI whenever at most two
+			// processes exist) take a disk interrupt in mid-scan, wake
+			// the sleeper behind the scan, and would wait for the next
+			// timer tick; this one extra scan finds the sleeper.
+			h.interrupted = false
+			h.takeInterrupt()
+			return
+		}
 		if h.mipInRun()&h.csr.mie == 0 {
 			h.wfi = true
 			h.stop = true

@@ -127,6 +127,7 @@ func (h *Hart) takeInterrupt() bool {
 		return false
 	}
 	h.wfi = false
+	h.interrupted = true
 	h.trap(causeInterrupt|n, 0, h.PC)
 	return true
 }

@@ -203,6 +203,24 @@ func TestWFI(t *testing.T) {
 	assert.Equal(t, uint64(ramBase+8), h.PC)
 }
 
+// The first WFI after an interrupt trap completes at once; the next one
+// waits. xv6 up to 2023 takes a disk interrupt in the middle of its
+// scheduler's scan and then waits: the extra pass finds the woken process.
+func TestWFIAfterInterruptCompletesOnce(t *testing.T) {
+	m, h := trapHart(t)
+	m.load(mHandler, encWFI, encWFI, encNOP)
+	h.csr.mie = ipMSIP
+	h.csr.mstatus = msMIE
+	h.SetIP(ipMSIP, true)
+	require.True(t, h.takeInterrupt())
+	require.Equal(t, uint64(mHandler), h.PC)
+	h.SetIP(ipMSIP, false) // the handler's work: nothing pending any more
+
+	assert.Equal(t, 2, h.Run(100), "the first wfi completes, the second retires and waits")
+	assert.Equal(t, uint64(mHandler+8), h.PC)
+	assert.True(t, h.Waiting())
+}
+
 func TestSstcTimer(t *testing.T) {
 	m, h := trapHart(t)
 	m.load(ramBase, encJAL(0, 0))
