@@ -11,6 +11,27 @@ const EscapeKey = 0x01
 // HelpText lists the escape keys; printed by Ctrl-A H.
 const HelpText = "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a C-a  send C-a to the guest\r\n"
 
+// monitorHelp is the Ctrl-A H line added when a monitor shares the terminal.
+const monitorHelp = "C-a c    switch between console and monitor\r\n"
+
+// Monitor is what Ctrl-A C hands the keyboard to: QEMU's monitor prompt.
+// Focus says it gained or lost the keyboard; Key is one typed byte while
+// it has it. Both are called on the Escaper's reader goroutine, and Key
+// may take as long as a command runs.
+type Monitor interface {
+	Focus(on bool)
+	Key(c byte)
+}
+
+// Focus is who has the keyboard when a Mux starts.
+type Focus int
+
+const (
+	FocusGuest   Focus = iota // the guest's console; Ctrl-A C switches (QEMU -nographic)
+	FocusMonitor              // the monitor first; Ctrl-A C switches
+	MonitorOnly               // the monitor, and no console to switch to
+)
+
 // QueueLimit bounds the typed bytes held for a guest that is not reading
 // its console. Beyond it keys are dropped (and counted) rather than the
 // keyboard left unread: a reader that stopped reading the terminal would
@@ -39,6 +60,12 @@ type Escaper struct {
 	dropped int        // bytes lost to a full queue
 
 	armed bool // the previous byte was a lone Ctrl-A (reader goroutine only)
+
+	// The monitor sharing the terminal (nil: none), and whether it has
+	// the keyboard now (reader goroutine only).
+	mon       Monitor
+	monOnly   bool
+	monitored bool
 }
 
 // NewEscaper wraps r and starts reading it. help receives the key list on
@@ -46,8 +73,22 @@ type Escaper struct {
 // on Ctrl-A X, after which Read returns what was queued before it and then
 // io.EOF.
 func NewEscaper(r io.Reader, help io.Writer, quit func()) *Escaper {
-	e := &Escaper{help: help, onQuit: quit}
+	return NewMux(r, help, quit, nil, FocusGuest)
+}
+
+// NewMux is NewEscaper with a monitor sharing the terminal, as QEMU's
+// mon:stdio: Ctrl-A C moves the keyboard between the guest and mon, and
+// while mon has it, typed bytes go to mon.Key instead of the guest.
+// The guest's output is not held meanwhile (QEMU does not hold it
+// either). start says who has the keyboard first; with MonitorOnly,
+// Ctrl-A C does nothing. A nil mon makes a plain Escaper.
+func NewMux(r io.Reader, help io.Writer, quit func(), mon Monitor, start Focus) *Escaper {
+	e := &Escaper{help: help, onQuit: quit, mon: mon}
 	e.more = sync.NewCond(&e.mu)
+	if mon != nil && start != FocusGuest {
+		e.monitored, e.monOnly = true, start == MonitorOnly
+		mon.Focus(true)
+	}
 	go e.pump(r)
 	return e
 }
@@ -71,7 +112,10 @@ func (e *Escaper) pump(r io.Reader) {
 				e.mu.Unlock()
 				return
 			}
-			if ok {
+			switch {
+			case ok && e.monitored:
+				e.mon.Key(keep)
+			case ok:
 				e.enqueue(keep)
 			}
 		}
@@ -132,8 +176,8 @@ func (e *Escaper) Dropped() int {
 }
 
 // filter runs one byte through the escape state machine: ok says whether
-// a byte goes to the guest, quit that it was Ctrl-A X. It runs on the
-// reader goroutine.
+// a byte goes on (to the guest, or to the monitor while it has the
+// keyboard), quit that it was Ctrl-A X. It runs on the reader goroutine.
 func (e *Escaper) filter(c byte) (keep byte, ok, quit bool) {
 	if !e.armed {
 		if c == EscapeKey {
@@ -150,6 +194,14 @@ func (e *Escaper) filter(c byte) (keep byte, ok, quit bool) {
 		return 0, false, true
 	case 'h', 'H', '?':
 		io.WriteString(e.help, HelpText)
+		if e.mon != nil && !e.monOnly {
+			io.WriteString(e.help, monitorHelp)
+		}
+	case 'c', 'C':
+		if e.mon != nil && !e.monOnly {
+			e.monitored = !e.monitored
+			e.mon.Focus(e.monitored)
+		}
 	}
 	// Unknown commands are dropped, as QEMU does.
 	return 0, false, false

@@ -100,3 +100,68 @@ func TestEscaperQueueBoundedAndQuitNotStarved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, QueueLimit, "what was queued before the quit still arrives")
 }
+
+// fakeMonitor records what the mux hands the monitor.
+type fakeMonitor struct {
+	keys   []byte
+	focus  []bool
+	events []string
+}
+
+func (m *fakeMonitor) Focus(on bool) {
+	m.focus = append(m.focus, on)
+	if on {
+		m.events = append(m.events, "in")
+	} else {
+		m.events = append(m.events, "out")
+	}
+}
+
+func (m *fakeMonitor) Key(c byte) {
+	m.keys = append(m.keys, c)
+	m.events = append(m.events, string(c))
+}
+
+func TestMuxSwitchesTheKeyboard(t *testing.T) {
+	tests := []struct {
+		name       string
+		start      Focus
+		in         string
+		wantGuest  string
+		wantEvents []string
+	}{
+		{"ctrl-a c to the monitor and back", FocusGuest, "ls\n\x01cab\r\x01cx",
+			"ls\nx", []string{"in", "a", "b", "\r", "out"}},
+		{"ctrl-a ctrl-a in the monitor goes to the monitor", FocusGuest, "\x01c\x01\x01",
+			"", []string{"in", "\x01"}},
+		{"monitor first", FocusMonitor, "q\x01cz",
+			"z", []string{"in", "q", "out"}},
+		{"monitor only: ctrl-a c stays", MonitorOnly, "a\x01cb",
+			"", []string{"in", "a", "b"}},
+		{"ctrl-a x quits from the monitor", FocusGuest, "\x01cq\x01xafter",
+			"", []string{"in", "q"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mon := &fakeMonitor{}
+			e := NewMux(iotest.OneByteReader(bytes.NewReader([]byte(tc.in))), io.Discard, nil, mon, tc.start)
+			got, err := io.ReadAll(e)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantGuest, string(got))
+			assert.Equal(t, tc.wantEvents, mon.events)
+		})
+	}
+}
+
+func TestMuxHelpNamesCtrlAC(t *testing.T) {
+	var help bytes.Buffer
+	e := NewMux(bytes.NewReader([]byte("\x01h")), &help, nil, &fakeMonitor{}, FocusGuest)
+	io.ReadAll(e)
+	assert.Contains(t, help.String(), "C-a c    switch between console and monitor")
+
+	help.Reset()
+	e = NewEscaper(bytes.NewReader([]byte("\x01h\x01c")), &help, nil)
+	got, _ := io.ReadAll(e)
+	assert.NotContains(t, help.String(), "C-a c", "no monitor: no such key")
+	assert.Empty(t, got, "ctrl-a c without a monitor is dropped")
+}
