@@ -74,6 +74,8 @@ type Target struct {
 	killed  bool
 	// active caches "the slow path is needed" for the loop's branch.
 	active bool
+	// commands runs gdb's "monitor CMD" lines (nil: not offered).
+	commands func(hart int, line string) string
 }
 
 // New returns a target for board b whose Turn gives each hart up to
@@ -90,6 +92,27 @@ func New(b Board, halted bool, quantum int) *Target {
 // Active reports whether the board must run this turn through Turn
 // (something is set: a breakpoint, a watchpoint, a step or a halt).
 func (t *Target) Active() bool { return t.active }
+
+// Attached reports that a debugger is connected (between Attach and
+// Detach or its hang-up).
+func (t *Target) Attached() bool { return t.onStop != nil }
+
+// Halted reports that the harts are held: stopped by the debugger, or
+// from the start (QEMU's -S) until someone resumes them.
+func (t *Target) Halted() bool { return t.halted }
+
+// SetCommands offers gdb's "monitor CMD" (gdbstub.Commander): run gets
+// gdb's current hart and the line, on the machine loop, and returns the
+// output.
+func (t *Target) SetCommands(run func(hart int, line string) string) { t.commands = run }
+
+// Command implements gdbstub.Commander.
+func (t *Target) Command(hart int, line string) string {
+	if t.commands == nil {
+		return "monitor commands are not available\n"
+	}
+	return t.commands(hart, line)
+}
 
 // Killed reports that the debugger asked to end the run (status 0).
 func (t *Target) Killed() bool { return t.killed }

@@ -105,6 +105,8 @@ func (s *session) query(p string) string {
 		return "1" // the machine existed before gdb came
 	case "qSymbol":
 		return "OK" // no symbols wanted
+	case "qRcmd":
+		return s.monitorCommand(args)
 	}
 	return "" // qOffsets and everything else: not supported, a no-op
 }
@@ -131,6 +133,29 @@ func (s *session) readFeatures(args string) string {
 		return "l" + doc[off:end]
 	}
 	return "m" + doc[off:end]
+}
+
+// monitorCommand serves qRcmd,HEX: gdb's "monitor CMD". The output goes
+// back in O packets (gdb prints them as they come), then OK. A target
+// without commands answers empty: gdb says it does not support them.
+func (s *session) monitorCommand(args string) string {
+	cmd, ok := s.target.(Commander)
+	if !ok {
+		return ""
+	}
+	line, err := hex.DecodeString(args)
+	if err != nil {
+		return errBadArgs
+	}
+	var out string
+	hart := s.gHart
+	s.do(func() { out = cmd.Command(hart, string(line)) })
+	for len(out) > 0 {
+		n := min(len(out), maxPacket/2-1)
+		s.send("O" + hex.EncodeToString([]byte(out[:n])))
+		out = out[n:]
+	}
+	return "OK"
 }
 
 func (s *session) threadExtraInfo(args string) string {

@@ -25,12 +25,17 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, harts int) *harness {
+	return newHarnessWith(t, harts, func(ft *fakeTarget) Target { return ft })
+}
+
+// newHarnessWith serves the Target wrap makes of a fake.
+func newHarnessWith(t *testing.T, harts int, wrap func(*fakeTarget) Target) *harness {
 	t.Helper()
 	ft := newFakeTarget(harts)
 	server, client := net.Pipe()
 	h := &harness{t: t, target: ft, conn: client, r: bufio.NewReader(client),
 		done: make(chan struct{}), gone: make(chan struct{})}
-	s := newSession(server, ft, h.gone)
+	s := newSession(server, wrap(ft), h.gone)
 	go func() { s.serve(); close(h.done) }()
 	require.NoError(t, client.SetDeadline(time.Now().Add(10*time.Second)))
 	t.Cleanup(func() {
@@ -440,4 +445,49 @@ func TestDetachKillDisconnect(t *testing.T) {
 		assert.Equal(t, "W00", h.reply())
 		h.ended()
 	})
+}
+
+// commandTarget is a fake that runs monitor commands: it echoes the line
+// and the hart, and answers "big" with more than one packet of output.
+type commandTarget struct{ *fakeTarget }
+
+func (c commandTarget) Command(hart int, line string) string {
+	if line == "big" {
+		return strings.Repeat("0123456789abcdef", maxPacket/8)
+	}
+	if line == "" {
+		return ""
+	}
+	return fmt.Sprintf("hart %d ran %q\n", hart, line)
+}
+
+func TestMonitorCommand(t *testing.T) {
+	h := newHarnessWith(t, 2, func(ft *fakeTarget) Target { return commandTarget{ft} })
+	assert.Equal(t, "OK", h.ask("Hg2"))
+	h.send("qRcmd," + hex.EncodeToString([]byte("info mem")))
+	assert.Equal(t, "O"+hex.EncodeToString([]byte("hart 1 ran \"info mem\"\n")), h.reply())
+	assert.Equal(t, "OK", h.reply())
+
+	assert.Equal(t, "OK", h.ask("qRcmd,"), "an empty command prints nothing")
+	assert.Equal(t, "E16", h.ask("qRcmd,zz"))
+
+	h.send("qRcmd," + hex.EncodeToString([]byte("big")))
+	var out strings.Builder
+	for {
+		r := h.reply()
+		if r == "OK" {
+			break
+		}
+		require.True(t, strings.HasPrefix(r, "O"))
+		assert.LessOrEqual(t, len(r), maxPacket)
+		b, err := hex.DecodeString(r[1:])
+		require.NoError(t, err)
+		out.Write(b)
+	}
+	assert.Equal(t, strings.Repeat("0123456789abcdef", maxPacket/8), out.String())
+}
+
+func TestMonitorCommandUnsupported(t *testing.T) {
+	h := newHarness(t, 1)
+	assert.Equal(t, "", h.ask("qRcmd,"+hex.EncodeToString([]byte("info mem"))))
 }

@@ -51,6 +51,13 @@ type Target interface {
 	Kill()
 }
 
+// Commander is a Target that runs monitor commands: gdb's "monitor CMD"
+// (the qRcmd packet). Command runs on the machine loop; hart is gdb's
+// current thread. It returns the command's output (any text).
+type Commander interface {
+	Command(hart int, line string) string
+}
+
 // Reg numbers a register the way GDB's RISC-V port does internally, which
 // is also the number used in p/P packets (the target description says so).
 type Reg uint16

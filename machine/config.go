@@ -122,6 +122,9 @@ type Config struct {
 	// repeatable; it refuses the options that need a repeatable run.
 	Parallel bool
 
+	// Paused starts with every hart stopped until the monitor's cont
+	// (QEMU's -S without -gdb).
+	Paused bool
 	// GDBWait starts with all harts halted until the debugger resumes
 	// them (QEMU's -S). It needs GDBListen.
 	GDBWait bool

@@ -40,6 +40,7 @@ func (m *Machine) startGDB() error {
 	if err != nil {
 		return err
 	}
+	t.SetCommands(m.gdbCommands())
 	m.dbg = t
 	fmt.Fprintf(m.cfg.Log, "rvemu: gdb listening on %s\n", t.Addr())
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/rvemu/rvemu/debugtarget"
 	"github.com/rvemu/rvemu/fdt"
 	"github.com/rvemu/rvemu/loader"
+	"github.com/rvemu/rvemu/monitor"
 	"github.com/rvemu/rvemu/pci"
 	"github.com/rvemu/rvemu/plic"
 	"github.com/rvemu/rvemu/replay"
@@ -106,6 +107,14 @@ type netTiming struct {
 type debugging struct {
 	// dbg is the GDB stub's target; nil without --gdb.
 	dbg *debugtarget.Target
+	// The QEMU monitor (monitor.go): the console's monitor (made at its
+	// first command), paused (its stop, or -S without a debugger: no hart
+	// runs), quit (its quit: Run returns 0). ended is closed when Run
+	// returns, so commands stop waiting for the loop.
+	mon    *monitor.Monitor
+	paused bool
+	quit   bool
+	ended  chan struct{}
 	// syms names kernel code in traces (nil: none loaded); insn is the
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
@@ -124,6 +133,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m := &Machine{cfg: c}
 	m.clock = newClock(c.Clock)
+	m.paused, m.ended = c.Paused, make(chan struct{})
 	m.bus = bus.New(RAMBase, c.RAM)
 
 	img, err := loader.LoadFile(c.Kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})

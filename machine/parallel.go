@@ -80,6 +80,8 @@ func (c *Config) validateParallel() error {
 		with = "--record/--replay"
 	case c.GDBListen != "":
 		with = "gdb (-s/-S, --gdb)"
+	case c.Paused:
+		with = "-S"
 	case c.Trace != 0 || c.TraceInsn != "":
 		with = "--trace"
 	case c.Check != 0:

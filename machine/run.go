@@ -21,6 +21,7 @@ const (
 // (ctx.Err()). It may be called once.
 func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	m.stats.start = time.Now()
+	defer close(m.ended)
 	defer func() {
 		m.stats.wall = time.Since(m.stats.start)
 		if cerr := m.Close(); err == nil && cerr != nil {
@@ -108,7 +109,8 @@ func (m *Machine) runSerial(ctx context.Context, in *input) (int, error) {
 		}
 		// ran: some hart had its turn (spinning harts included: the board
 		// never sleeps just because every hart spins).
-		ran := m.turn()
+		// (Stopped from the monitor, the harts wait for its cont.)
+		ran := !m.paused && m.turn()
 		m.pollChecks()
 		if m.out.Buffered() > 0 {
 			m.out.Flush()
@@ -117,6 +119,9 @@ func (m *Machine) runSerial(ctx context.Context, in *input) (int, error) {
 		// meanwhile: a replay, which has no host side, jumps there too.
 		hostWork := len(m.posted) > 0 || len(m.netWake) > 0
 		if !ran && (!hostWork || m.clock.kind == ClockVirtual) {
+			if _, done := m.exited(); done {
+				continue // posted work ended the run (monitor quit, gdb kill)
+			}
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
@@ -158,7 +163,7 @@ func (m *Machine) sampleIRQs(h *cpu.Hart) {
 
 // exited checks the two ways a guest ends the run: the finisher and HTIF.
 func (m *Machine) exited() (int, bool) {
-	if m.dbg != nil && m.dbg.Killed() {
+	if m.dbg != nil && m.dbg.Killed() || m.quit {
 		return 0, true
 	}
 	if code, done := m.fin.exited(); done {

@@ -2,8 +2,11 @@ package mmu
 
 // Leaf is one leaf entry of an Sv39 page table, as Walk finds it.
 type Leaf struct {
-	VA   uint64 // first virtual address it maps, sign-extended from bit 38
-	PA   uint64 // its PPN as an address (a misaligned superpage keeps its low bits)
+	VA uint64 // first virtual address it maps, sign-extended from bit 38
+	// PA is bits 63:10 of the entry as an address: the PPN, with any
+	// reserved bits above it carried along as QEMU's info mem shows them
+	// (a misaligned superpage keeps its low bits).
+	PA   uint64
 	Size uint64 // 4 KiB, 2 MiB or 1 GiB
 	PTE  uint64 // the entry itself
 	// Table numbers the visits of page-table pages in walk order: leaves
@@ -57,7 +60,7 @@ func (w *walker) table(base, va uint64, level int) {
 		if !ok || pte&pteV == 0 {
 			continue
 		}
-		pa := (pte >> ptePPNShift & ptePPNMask) << pageShift
+		pa := pte >> ptePPNShift << pageShift
 		if pte&(pteR|pteW|pteX) == 0 {
 			if level > 0 {
 				w.table(pa, va, level-1)

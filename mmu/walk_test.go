@@ -16,6 +16,10 @@ func TestWalkListsLeavesInAddressOrder(t *testing.T) {
 	m[l0+2*8] = pte(l1, PTEV)
 	// W without R is reserved for a hart, but it is what the table holds.
 	m[l0+3*8] = pte(0x8040_0000, PTEV|PTEW)
+	// Reserved bits stay in PA, as QEMU shows them; a pointer with one
+	// leads nowhere.
+	m[l0+4*8] = pte(0x8050_0000, PTEV|PTER) | 1<<60
+	m[l1+3*8] = pte(l0, PTEV) | 1<<61
 
 	var got []Leaf
 	complete := Walk(m, sv39(PrivS).Satp, func(l Leaf) bool { got = append(got, l); return true })
@@ -23,6 +27,7 @@ func TestWalkListsLeavesInAddressOrder(t *testing.T) {
 	assert.Equal(t, []Leaf{
 		{VA: 0x1000, PA: 0x8010_0000, Size: 4 << 10, PTE: pte(0x8010_0000, PTEV|PTER|PTEU), Table: 3},
 		{VA: 0x3000, PA: 0x8040_0000, Size: 4 << 10, PTE: pte(0x8040_0000, PTEV|PTEW), Table: 3},
+		{VA: 0x4000, PA: 1<<62 | 0x8050_0000, Size: 4 << 10, PTE: pte(0x8050_0000, PTEV|PTER) | 1<<60, Table: 3},
 		{VA: 0x20_0000, PA: 0x8020_0000, Size: 2 << 20, PTE: pte(0x8020_0000, rwx), Table: 2},
 		{VA: 0x40_0000, PA: 0x8030_1000, Size: 2 << 20, PTE: pte(0x8030_1000, PTEV|PTER|PTEW|PTEA|PTED), Table: 2},
 		{VA: 0x4000_0000, PA: 0x8000_0000, Size: 1 << 30, PTE: pte(0x8000_0000, rwx), Table: 1},

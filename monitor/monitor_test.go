@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -292,19 +293,26 @@ func TestVirtualReads(t *testing.T) {
 	assert.Contains(t, exec(m, "info mem"), "rwx-gad", "info mem shows satp's table whatever the mode")
 }
 
-// A table whose every entry points at the root would list 512^2 table
-// pages; the monitor stops with a note instead of hanging the console.
-func TestInfoMemBounded(t *testing.T) {
+// A table can map millions of pages; the listings stop at maxMapLines
+// with a note instead of flooding the console. (mmu.Walk's own bound on
+// table visits is tested in package mmu.)
+func TestMapListingsBounded(t *testing.T) {
 	b := newFakeBoard(1)
-	for i := uint64(0); i < 512; i++ {
-		b.put64(0x8001_0000+i*8, 0x8001_0000>>12<<10|1)
+	const root, l1, l0 = 0x8001_0000, 0x8001_1000, 0x8001_2000
+	b.put64(root, l1>>12<<10|1)
+	tables := maxMapLines/512 + 1
+	for i := 0; i < tables; i++ {
+		table := uint64(l0 + i*4096)
+		b.put64(l1+uint64(i)*8, table>>12<<10|1)
+		for j := uint64(0); j < 512; j++ {
+			b.put64(table+j*8, (0x8000_0000+j*4096)>>12<<10|0x3|j%2<<6) // A on every other page
+		}
 	}
-	b.put64(0x8001_0000, 0x8002_0000>>12<<10|0xf) // one leaf, found in every visit
-	b.csrs[0][0x180] = 8<<60 | 0x8001_0000>>12
+	b.csrs[0][0x180] = 8<<60 | root>>12
 	m := New(b, nil)
 	for _, cmd := range []string{"info mem", "info tlb"} {
 		out := exec(m, cmd)
-		assert.Contains(t, out, "(stopped after ", cmd)
+		assert.True(t, strings.HasSuffix(out, fmt.Sprintf("\n(stopped after %d lines: the table maps too much to list)\n", maxMapLines)), cmd)
 	}
 }
 

@@ -146,7 +146,9 @@ func (p *Prompt) enter() {
 	}
 	p.hpos = len(p.history)
 	out, ok := p.run(line)
-	io.WriteString(p.out, out)
+	if out != "" {
+		io.WriteString(p.out, out)
+	}
 	if ok {
 		io.WriteString(p.out, PromptText)
 	}

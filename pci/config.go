@@ -75,6 +75,10 @@ func (c *Config) BusMaster() bool { return c.command&CommandBusMaster != 0 }
 // MemoryEnabled reports whether memory BARs decode.
 func (c *Config) MemoryEnabled() bool { return c.command&CommandMemory != 0 }
 
+// InterruptLine returns the INTERRUPT_LINE register (what the guest wrote;
+// the host routes by pin, not by this).
+func (c *Config) InterruptLine() uint8 { return c.intLine }
+
 // Command returns the COMMAND register.
 func (c *Config) Command() uint16 { return c.command }
 

@@ -30,6 +30,9 @@ func NewHost(windowBase uint64, irqs [4]bus.IRQLine) *Host {
 	bridge := &Config{
 		VendorID: HostBridgeVendor, DeviceID: HostBridgeDevice,
 		Class: classHostBridge,
+		// QEMU gives every function without its own subsystem IDs the
+		// Red Hat/QEMU pair; the E1000 carries the same.
+		SubsystemVendorID: 0x1af4, SubsystemID: 0x1100,
 	}
 	h.Attach(0, 0, bridge)
 	return h
@@ -60,6 +63,26 @@ func (h *Host) Attach(slot, fn int, c *Config) {
 			}
 		}
 	}
+}
+
+// Function is a function on the bus and where it sits.
+type Function struct {
+	Slot, Func int
+	Config     *Config
+}
+
+// Functions lists the attached functions in address order (for a
+// monitor's info pci).
+func (h *Host) Functions() []Function {
+	var fs []Function
+	for slot := range h.funcs {
+		for fn, c := range h.funcs[slot] {
+			if c != nil {
+				fs = append(fs, Function{Slot: slot, Func: fn, Config: c})
+			}
+		}
+	}
+	return fs
 }
 
 // IRQIndex returns which of the host's four INTx lines pin (1..4 = INTA..

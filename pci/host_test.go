@@ -177,3 +177,15 @@ func TestINTxSwizzleAndDisable(t *testing.T) {
 	h.ECAM().Write(cfgAddr(1, 0, 4), 2, 0)
 	assert.True(t, lines[1].level)
 }
+
+func TestFunctionsListsAttached(t *testing.T) {
+	h := NewHost(0x4000_0000, [4]bus.IRQLine{})
+	nic := &Config{VendorID: 0x8086, DeviceID: 0x100e, InterruptPin: 1}
+	h.Attach(1, 0, nic)
+	fs := h.Functions()
+	require.Len(t, fs, 2)
+	assert.Equal(t, 0, fs[0].Slot, "the host bridge first")
+	assert.Equal(t, Function{Slot: 1, Func: 0, Config: nic}, fs[1])
+	h.ECAM().Write(1<<15|0x3c, 1, 11)
+	assert.Equal(t, uint8(11), nic.InterruptLine())
+}

@@ -33,6 +33,12 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -accel tcg[,thread=single|multi]
                  thread=multi runs each hart on its own host thread (rvemu --parallel)
 -nographic       console on stdin/stdout (always; Ctrl-A X quits)
+-serial mon:stdio
+                 console and monitor share the terminal, Ctrl-A C switches (the default)
+-serial stdio|none|null
+                 the console alone on the terminal, or nowhere
+-monitor stdio|none
+                 the monitor on the terminal, or none (Ctrl-A C then does nothing)
 -global virtio-mmio.force-legacy=false
                  modern virtio-mmio (version 2); legacy is the default, as in QEMU 7.2
 -drive file=FILE,if=none,format=raw,id=ID
@@ -44,11 +50,12 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
                  user-mode network; host ports bind on 127.0.0.1
 -device e1000,netdev=NET,bus=pcie.0
                  Intel E1000 NIC at PCI 00:01.0
+-nic none        no network card (the default unless -device e1000 is given)
 -object filter-dump,id=ID,netdev=NET,file=FILE
                  write every frame of NET to a pcap file
 -gdb tcp::PORT   accept a gdb connection on PORT
 -s               shorthand for -gdb tcp::1234
 -p PORT          with -s: the port (old QEMU syntax)
--S               do not start the harts until the debugger continues
+-S               do not start the harts until the debugger or the monitor's cont
 `)
 }

@@ -36,8 +36,13 @@ type Options struct {
 	// the command line has no NIC.
 	Net *Net
 
-	// Debugging: -S (stop at the first instruction until a debugger
-	// says go) and -gdb / -s / -p (where the stub listens).
+	// Serial and Monitor are -serial and -monitor as given ("" when
+	// absent); Stdio is what they and -nographic put on the terminal.
+	Serial, Monitor string
+	Stdio           Stdio
+
+	// Debugging: -S (stop at the first instruction until a debugger or
+	// the monitor says go) and -gdb / -s / -p (where the stub listens).
 	StopAtStart bool
 	GDB         string // "tcp::26000", "tcp:127.0.0.1:1234"; "" for none
 
@@ -47,6 +52,20 @@ type Options struct {
 	nicDev  string            // netdev id the e1000 uses
 	oldPort string            // -p PORT (QEMU before 0.11, with -s)
 	gdbS    bool              // -s
+}
+
+// Stdio says what shares the terminal, resolved as QEMU 7.2 does: with
+// -nographic and neither -serial nor -monitor, both (mon:stdio); a
+// -serial mon:... counts as the monitor; an explicit -serial or -monitor
+// leaves the other on stdio; two of them on stdio without mon: is an
+// error. rvemu has no window, so what QEMU would show in one (no
+// -nographic: the "vc" default) shares the terminal too.
+type Stdio struct {
+	Serial  bool // the guest's console (the UART)
+	Monitor bool // the monitor; with Serial, Ctrl-A C switches between them
+	// MonitorFirst: both, and the monitor has the keyboard first (it was
+	// asked for with -monitor stdio; the console waits behind Ctrl-A C).
+	MonitorFirst bool
 }
 
 // Net is a -netdev user backend with the options xv6 labs set.

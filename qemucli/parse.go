@@ -22,6 +22,7 @@ var takesValue = map[string]bool{
 	"machine": true, "M": true, "bios": true, "kernel": true, "m": true,
 	"smp": true, "global": true, "drive": true, "device": true,
 	"netdev": true, "object": true, "gdb": true, "p": true, "accel": true,
+	"serial": true, "monitor": true, "nic": true,
 }
 
 // flags are the options without a value.
@@ -83,6 +84,16 @@ func Parse(args []string) (*Options, error) {
 			o.oldPort = val
 		case "accel":
 			o.Parallel, err = parseAccel(val)
+		case "serial":
+			o.Serial = val
+		case "monitor":
+			o.Monitor = val
+		case "nic":
+			// Only "none": the board has no NIC unless -netdev and
+			// -device e1000 ask for one.
+			if val != "none" {
+				err = errorf("-nic %s: only -nic none is supported (use -netdev user and -device e1000)", val)
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -128,6 +139,9 @@ func (o *Options) finish() error {
 	if o.GDB != "" && !strings.HasPrefix(o.GDB, "tcp:") {
 		return errorf("-gdb %s: only tcp::PORT is supported", o.GDB)
 	}
+	if err := o.resolveStdio(); err != nil {
+		return err
+	}
 	if o.nicDev != "" {
 		n := o.netdevs[o.nicDev]
 		n.Pcap = o.dumps[o.nicDev]
@@ -143,6 +157,63 @@ func (o *Options) finish() error {
 	}
 	if o.Kernel == "" {
 		return errorf("no -kernel given (rvemu boots a kernel image directly)")
+	}
+	return nil
+}
+
+// resolveStdio fills Stdio from -nographic, -serial and -monitor (see
+// Stdio), with QEMU's error when two devices claim stdio.
+func (o *Options) resolveStdio() error {
+	serial, monitor := o.Serial, o.Monitor
+	defaultSerial := serial == ""
+	defaultMonitor := monitor == "" && !strings.HasPrefix(serial, "mon:")
+	switch {
+	case !o.NoGraphic:
+		// QEMU shows both in a window ("vc"); rvemu has none.
+		if defaultSerial {
+			serial = "vc"
+		}
+		if defaultMonitor {
+			monitor = "vc"
+		}
+	case defaultSerial && defaultMonitor:
+		serial = "mon:stdio"
+	default:
+		if defaultSerial {
+			serial = "stdio"
+		}
+		if defaultMonitor {
+			monitor = "stdio"
+		}
+	}
+	var st Stdio
+	switch serial {
+	case "mon:stdio":
+		st.Serial, st.Monitor = true, true
+	case "stdio", "vc":
+		st.Serial = true
+	case "none", "null":
+	default:
+		return errorf("-serial %s: only stdio, mon:stdio, none and null are supported", serial)
+	}
+	switch monitor {
+	case "", "none", "null":
+	case "stdio", "vc":
+		if st.Monitor || st.Serial && serial != "vc" && monitor != "vc" {
+			where := ""
+			if !defaultSerial {
+				where = "-serial " + o.Serial + ": "
+			}
+			return errorf("%scannot use stdio by multiple character devices", where)
+		}
+		st.Monitor = true
+		st.MonitorFirst = st.Serial && monitor == "stdio"
+	default:
+		return errorf("-monitor %s: only stdio and none are supported", monitor)
+	}
+	o.Stdio = st
+	if o.StopAtStart && o.GDB == "" && !st.Monitor {
+		return errorf("-S: with neither -gdb nor a monitor on the terminal, nothing could start the harts")
 	}
 	return nil
 }

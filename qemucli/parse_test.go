@@ -81,6 +81,7 @@ func TestParseLabMakefiles(t *testing.T) {
 			}
 			got := *o
 			got.Net, got.drives, got.netdevs, got.dumps, got.nicDev, got.oldPort, got.gdbS = nil, nil, nil, nil, "", "", false
+			got.Stdio = Stdio{} // TestStdio
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -88,7 +89,13 @@ func TestParseLabMakefiles(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ line, msg string }{
-		{"-kernel k -serial mon:stdio", "-serial: invalid option"},
+		{"-kernel k -serial file:out.txt", "-serial file:out.txt: only stdio, mon:stdio, none and null"},
+		{"-kernel k -monitor telnet::4444", "-monitor telnet::4444: only stdio and none"},
+		{"-kernel k -nic user", "-nic user: only -nic none"},
+		{"-kernel k -nographic -monitor stdio", "cannot use stdio by multiple character devices"},
+		{"-kernel k -nographic -serial stdio", "-serial stdio: cannot use stdio by multiple character devices"},
+		{"-kernel k -nographic -serial mon:stdio -monitor stdio", "-serial mon:stdio: cannot use stdio"},
+		{"-kernel k -nographic -S -monitor none", "-S: with neither -gdb nor a monitor"},
 		{"-kernel k -foo", "-foo: invalid option"},
 		{"-kernel", "-kernel: requires an argument"},
 		{"-machine sifive_u -kernel k", "only the virt board"},
@@ -159,4 +166,35 @@ func TestHostFwdAddresses(t *testing.T) {
 	assert.Equal(t, netip.MustParseAddr("127.0.0.1"), h.HostAddr)
 	assert.Equal(t, netip.MustParseAddr("10.0.2.15"), h.GuestAddr)
 	assert.Equal(t, uint16(5555), h.HostPort)
+}
+
+// What shares the terminal, as QEMU 7.2 resolves -nographic, -serial and
+// -monitor (each line below was tried on it; rvemu has no window, so the
+// cases without -nographic, where QEMU opens one, share the terminal).
+func TestStdio(t *testing.T) {
+	both := Stdio{Serial: true, Monitor: true}
+	tests := []struct {
+		line string
+		want Stdio
+	}{
+		{"-nographic", both},
+		{"-nographic -serial mon:stdio", both},
+		{"-nographic -monitor none -serial mon:stdio", both},
+		{"-nographic -monitor none", Stdio{Serial: true}},
+		{"-nographic -serial none", Stdio{Monitor: true}},
+		{"-nographic -serial null -monitor stdio", Stdio{Monitor: true}},
+		{"-nographic -serial none -monitor none", Stdio{}},
+		{"", both},
+		{"-monitor stdio", Stdio{Serial: true, Monitor: true, MonitorFirst: true}},
+		{"-serial mon:stdio", both},
+		{"-nographic -S", both},
+		{"-nographic -S -monitor none -s", Stdio{Serial: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			o, err := Parse(append([]string{"-kernel", "k"}, strings.Fields(tt.line)...))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, o.Stdio)
+		})
+	}
 }

@@ -28,7 +28,9 @@ reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
 /etc/hosts), and nothing else leaves unless --net-egress all.
 
 Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
-Ctrl-A sends Ctrl-A. Piped input is fed to the guest as it reads it.
+Ctrl-A sends Ctrl-A, Ctrl-A C switches to the QEMU monitor, "(qemu) ",
+and back (info mem, info registers, x /4xw ADDR, stop, cont, quit; help
+lists them). Piped input is fed to the guest as it reads it.
 
 Exit status: the guest's (SiFive test device or HTIF), 124 on --timeout,
 2 for usage errors (missing kernel, not a RISC-V ELF, unopenable disk,
@@ -70,6 +72,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
 			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
 			&cli.StringFlag{Name: "jit", Usage: "execution `ENGINE`: on (translate hot code to host code), off (interpret everything), lockstep (check the translator against the interpreter; slow); default $" + machine.JITEnv + ", else " + machine.DefaultJIT},
+			monitorFlag,
 		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
 		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
 	}
@@ -156,7 +159,12 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	ctx, quit := context.WithCancel(c.Context)
 	defer quit()
 	var esc *console.Escaper
+	var shared *terminal
 	if cfg.Replay == nil { // a replay takes no host input: the terminal stays as it is
+		st, err := bootStdio(c)
+		if err != nil {
+			return err
+		}
 		term, err := console.MakeRaw(stdin)
 		if err != nil {
 			return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
@@ -164,14 +172,14 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		// Restored on every way out of here, before run prints any error;
 		// signals cancel the context (see run), so they come back this way too.
 		defer term.Restore()
-		cfg.ConsoleIn = stdin
-		if term != nil {
-			esc = console.NewEscaper(stdin, stderr, quit)
-			cfg.ConsoleIn = esc
-		}
+		shared = shareTerminal(&cfg, st, term != nil, stdin, stdout, stderr, quit)
+		esc = shared.esc
 	}
 
 	m, err := machine.New(cfg)
+	if shared != nil {
+		shared.bind(m)
+	}
 	if err != nil {
 		return usageError("%v", err)
 	}

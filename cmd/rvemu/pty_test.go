@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -11,23 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/rvemu/rvemu/internal/ptytest"
 	"github.com/rvemu/rvemu/internal/rvasm"
 )
 
-// openPTY returns a pseudo-terminal pair: the controlling side (what a
-// terminal emulator holds) and the terminal the child uses as stdin.
-func openPTY(t *testing.T) (ctrl, tty *os.File) {
-	t.Helper()
-	ctrl, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	require.NoError(t, err)
-	require.NoError(t, unix.IoctlSetPointerInt(int(ctrl.Fd()), unix.TIOCSPTLCK, 0))
-	n, err := unix.IoctlGetInt(int(ctrl.Fd()), unix.TIOCGPTN)
-	require.NoError(t, err)
-	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { ctrl.Close(); tty.Close() })
-	return ctrl, tty
-}
+// openPTY returns a pseudo-terminal pair: the controlling side and the
+// terminal the child uses as stdin.
+func openPTY(t *testing.T) (ctrl, tty *os.File) { return ptytest.Open(t) }
 
 // TestTerminalCtrlAXQuits: on a terminal, rvemu switches to raw mode,
 // Ctrl-A X ends the run with status 0, and the terminal settings are

@@ -58,12 +58,6 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		qemucli.WriteVersion(stdout, prog, Version)
 		return 0
 	}
-	// -S without a debugger address would wait for nobody (QEMU starts
-	// its monitor instead, which rvemu does not have).
-	if o.StopAtStart && o.GDB == "" {
-		fmt.Fprintf(stderr, "%s: -S needs -gdb tcp::PORT or -s (rvemu has no monitor to resume from)\n", prog)
-		return 1
-	}
 	if o.RAM > machine.MaxRAMSize {
 		// The 2019 lab Makefile asks for 3G; xv6 uses only its first
 		// 128 MiB (PHYSTOP), and the board maps at most 2 GiB of RAM.
@@ -72,7 +66,9 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		o.RAM = machine.MaxRAMSize
 	}
 	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
-		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart, Parallel: o.Parallel}
+		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart && o.GDB != "", Parallel: o.Parallel,
+		// -S without -gdb: the monitor's cont starts the harts.
+		Paused: o.StopAtStart && o.GDB == ""}
 	if o.VirtioLegacy {
 		cfg.Virtio = machine.VirtioLegacy
 	}
@@ -97,12 +93,12 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		}
 		applyLabNet(&cfg, n)
 	}
-	return bootQEMU(ctx, prog, cfg, stdin, stdout, stderr)
+	return bootQEMU(ctx, prog, cfg, o.Stdio, stdin, stdout, stderr)
 }
 
-// bootQEMU runs the board with the console on the terminal, like
-// -nographic: Ctrl-A X quits.
-func bootQEMU(ctx context.Context, prog string, cfg machine.Config, stdin *os.File, stdout, stderr io.Writer) int {
+// bootQEMU runs the board with the console and the monitor on the
+// terminal as st says (-nographic: both, Ctrl-A C switches, Ctrl-A X quits).
+func bootQEMU(ctx context.Context, prog string, cfg machine.Config, st qemucli.Stdio, stdin *os.File, stdout, stderr io.Writer) int {
 	ctx, quit := context.WithCancel(ctx)
 	defer quit()
 	term, err := console.MakeRaw(stdin)
@@ -111,12 +107,15 @@ func bootQEMU(ctx context.Context, prog string, cfg machine.Config, stdin *os.Fi
 		return 1
 	}
 	defer term.Restore()
-	cfg.ConsoleOut = stdout
-	cfg.ConsoleIn = stdin
-	if term != nil {
-		cfg.ConsoleIn = console.NewEscaper(stdin, stderr, quit)
+	if cfg.Paused && st.Serial && term == nil {
+		// Piped input goes to the guest, so no cont could ever come.
+		fmt.Fprintf(stderr, "%s: -S: the monitor is out of reach (stdin is not a terminal, and the guest's console takes it): "+
+			"add -gdb tcp::PORT, or -serial none to give stdin to the monitor\n", prog)
+		return 1
 	}
+	shared := shareTerminal(&cfg, st, term != nil, stdin, stdout, stderr, quit)
 	m, err := machine.New(cfg)
+	shared.bind(m)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1

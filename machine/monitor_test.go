@@ -1,0 +1,138 @@
+package machine
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rvemu/rvemu/gdbstub"
+	"github.com/rvemu/rvemu/internal/rvasm"
+)
+
+// countGuest counts forever in the dword at countAddr.
+const countGuest = `
+	.option norvc
+	.globl _start
+_start:
+	la t0, counter        # 0x80000000, 0x80000004
+1:	ld t1, 0(t0)          # 0x80000008
+	addi t1, t1, 1
+	sd t1, 0(t0)
+	j 1b
+	.align 3
+counter: .dword 0         # 0x80000018
+`
+
+const countAddr = 0x80000018
+
+// startMonitored runs countGuest with cfg (Kernel filled in) until the
+// test ends.
+func startMonitored(t *testing.T, cfg Config) (*Machine, chan runResult) {
+	t.Helper()
+	cfg.Kernel = rvasm.Build(t, countGuest, rvasm.Options{})
+	cfg.RAM, cfg.Timeout = 16<<20, 30*time.Second
+	m, err := New(cfg)
+	require.NoError(t, err)
+	done := make(chan runResult, 1)
+	go func() {
+		code, err := m.Run(context.Background())
+		done <- runResult{code: code, err: err}
+	}()
+	t.Cleanup(func() {
+		m.MonitorCommand("quit")
+		<-done
+	})
+	return m, done
+}
+
+// ask runs a monitor command that must leave the machine running.
+func ask(t *testing.T, m *Machine, line string) string {
+	t.Helper()
+	out, alive := m.MonitorCommand(line)
+	require.True(t, alive, line)
+	return out
+}
+
+// counter reads the guest's count through the monitor.
+func counter(t *testing.T, m *Machine) uint64 {
+	t.Helper()
+	out := ask(t, m, "xp /1ug 0x80000018")
+	f := strings.Fields(out)
+	require.Len(t, f, 2, out)
+	v, err := strconv.ParseUint(f[1], 10, 64)
+	require.NoError(t, err)
+	return v
+}
+
+func TestMonitorStopAndCont(t *testing.T) {
+	m, done := startMonitored(t, Config{Paused: true})
+	assert.Equal(t, "VM status: paused\n", ask(t, m, "info status"))
+	assert.Zero(t, counter(t, m), "-S: nothing ran")
+	assert.Equal(t, "", ask(t, m, "cont"))
+	require.Eventually(t, func() bool { return counter(t, m) > 1000 }, 10*time.Second, time.Millisecond)
+	assert.Equal(t, "", ask(t, m, "stop"))
+	stopped := counter(t, m)
+	time.Sleep(20 * time.Millisecond)
+	assert.Equal(t, stopped, counter(t, m), "stopped harts do not count")
+	assert.Contains(t, ask(t, m, "info registers"), "\nCPU#0\n pc       00000000800000")
+	assert.Regexp(t, `^\* CPU #0: pc=0x00000000800000[01][0-9a-f] mode=M\n$`, ask(t, m, "info cpus"))
+
+	out, alive := m.MonitorCommand("quit")
+	assert.Equal(t, "", out)
+	assert.False(t, alive)
+	r := <-done
+	require.NoError(t, r.err)
+	assert.Equal(t, 0, r.code)
+	done <- r // for the cleanup
+	out, alive = m.MonitorCommand("info status")
+	assert.False(t, alive, "after the end: no machine")
+	assert.Empty(t, out)
+}
+
+func TestMonitorDevices(t *testing.T) {
+	m, _ := startMonitored(t, Config{Net: NetConfig{Enabled: true}})
+	pci := ask(t, m, "info pci")
+	assert.Contains(t, pci, "  Bus  0, device   0, function 0:\n    Host bridge: PCI device 1b36:0008\n      PCI subsystem 1af4:1100\n")
+	assert.Contains(t, pci, "    Ethernet controller: PCI device 8086:100e\n      PCI subsystem 1af4:1100\n      IRQ 0, pin A\n")
+	assert.Contains(t, pci, "      BAR0: 32 bit memory at 0xffffffffffffffff [0x0001fffe].\n", "the guest never enabled it")
+	assert.Equal(t, "e1000.0: index=0,type=nic,model=e1000,macaddr=52:54:00:12:34:56\n \\ net0: index=0,type=user,net=10.0.2.0,restrict=off\n",
+		ask(t, m, "info network"))
+	assert.Equal(t, "No translation or protection\n", ask(t, m, "info mem"))
+	assert.Equal(t, "unknown command: 'bogus'\n", ask(t, m, "bogus"))
+}
+
+// With a GDB stub, stop and cont go through the debugger, so that gdb
+// hears of a stop and the monitor does not resume harts gdb holds.
+func TestMonitorWithDebugger(t *testing.T) {
+	m, _ := startMonitored(t, Config{GDBListen: "127.0.0.1:0", GDBWait: true})
+	assert.Equal(t, "VM status: paused (debug)\n", ask(t, m, "info status"))
+	assert.Equal(t, "", ask(t, m, "cont"), "-S and no gdb yet: the monitor may start it")
+	require.Eventually(t, func() bool { return counter(t, m) > 0 }, 10*time.Second, time.Millisecond)
+
+	stops := make(chan gdbstub.Stop, 4)
+	done := make(chan struct{})
+	m.Post(func() { m.dbg.Attach(func(s gdbstub.Stop) { stops <- s }); close(done) })
+	<-done
+	assert.Equal(t, "gdb holds the harts: continue from gdb (or detach it)\n", ask(t, m, "cont"))
+	m.Post(func() { m.dbg.Continue() })
+	assert.Equal(t, "", ask(t, m, "stop"))
+	assert.Equal(t, gdbstub.StopHalted, (<-stops).Reason, "gdb hears of the monitor's stop")
+	assert.Equal(t, "VM status: paused (debug)\n", ask(t, m, "info status"))
+
+	// gdb's own monitor: its CPU follows gdb's thread.
+	var out string
+	done = make(chan struct{})
+	m.Post(func() { out = m.dbg.Command(0, "info registers"); close(done) })
+	<-done
+	assert.Contains(t, out, "\nCPU#0\n")
+}
+
+func TestMonitorParallel(t *testing.T) {
+	m, _ := startMonitored(t, Config{Parallel: true})
+	assert.Equal(t, parallelMonitorNote, ask(t, m, "info registers"))
+}
