@@ -79,7 +79,10 @@ func TestMonitorStopAndCont(t *testing.T) {
 	stopped := counter(t, m)
 	time.Sleep(20 * time.Millisecond)
 	assert.Equal(t, stopped, counter(t, m), "stopped harts do not count")
-	assert.Contains(t, ask(t, m, "info registers"), "\nCPU#0\n pc       00000000800000")
+	regs := ask(t, m, "info registers")
+	assert.Contains(t, regs, "\nCPU#0\n pc       00000000800000")
+	assert.Contains(t, regs, "\n f0/ft0   0000000000000000 f1/ft1   0000000000000000", "F and D: f registers too")
+	assert.Equal(t, "0\n", ask(t, m, "p /x $fcsr"))
 	assert.Regexp(t, `^\* CPU #0: pc=0x00000000800000[01][0-9a-f] mode=M\n$`, ask(t, m, "info cpus"))
 
 	out, alive := m.MonitorCommand("quit")

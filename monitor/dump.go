@@ -233,7 +233,11 @@ func (m *Monitor) print(c *call) error {
 	case 'o':
 		c.printf("%#o\n", v)
 	case 'x':
-		c.printf("%#x\n", v)
+		if v == 0 {
+			c.printf("0\n") // C's %#x: no 0x before a zero
+		} else {
+			c.printf("%#x\n", v)
+		}
 	case 'u':
 		c.printf("%d\n", v)
 	case 'c':

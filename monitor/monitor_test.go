@@ -57,11 +57,11 @@ func TestCommandsAnswerAsQEMU(t *testing.T) {
 		{"count 0 prints nothing", []string{"x /0x 0x80000000"}, ""},
 		{"expressions", []string{"x /2x (0x80000000+4)", "x /2x 0x80000000+2*2"},
 			"0000000080000004: 0xf0010113 0xf14022f3\n0000000080000004: 0xf0010113 0xf14022f3\n"},
-		{"octal and decimal constants", []string{"p 010", "p 10", "p 0x10"}, "0x8\n0xa\n0x10\n"},
+		{"octal and decimal constants", []string{"p 010", "p 10", "p 0x10", "p 0"}, "0x8\n0xa\n0x10\n0\n"},
 		{"print formats", []string{"p /x 300", "p /c 65", "p /o 8", "p /u -1", "p /d -1", "p /xb 300", "p /i 300", "p 300"},
 			"0x12c\n'A'\n010\n18446744073709551615\n-1\n0x12c\n300\n300\n"},
 		{"arithmetic", []string{"p /d 7/2", "p /d 7%3", "p /d -7/2", "p /x ~0", "p /x 0xf0|0x0f^0xff", "p /d 'a'"}, // &, |, ^: one level, left to right
-			"3\n1\n-3\n0xffffffffffffffff\n0x0\n97\n"},
+			"3\n1\n-3\n0xffffffffffffffff\n0\n97\n"},
 		{"a line that crosses the end of RAM", []string{"xp /3xg 0x800ffff8"},
 			"00000000800ffff8: Cannot access memory\n"},
 		{"nothing there", []string{"x /2x 0x0", "xp /2x 0x90000000"},

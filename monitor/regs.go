@@ -62,7 +62,9 @@ func (m *Monitor) dumpRegisters(c *call, i int) {
 	for _, n := range dumpCSRs {
 		c.printf(" %-8s %016x\n", regname.CSRName(n), m.b.CSR(i, n))
 	}
-	regRows(c, "x", regname.X[:], h.X[:])
+	x := regname.X
+	x[8] = "s0" // QEMU's name; gdb's is fp
+	regRows(c, "x", x[:], h.X[:])
 	if h.FPU {
 		regRows(c, "f", regname.F[:], h.F[:])
 	}
