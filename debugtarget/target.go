@@ -173,6 +173,9 @@ func (t *Target) ReadRegister(i int, r gdbstub.Reg) (uint64, bool) {
 	case r == gdbstub.RegPriv:
 		return uint64(h.Priv), true
 	}
+	if n, ok := r.IsF(); ok {
+		return h.F[n], true
+	}
 	if n, ok := r.IsCSR(); ok {
 		return h.ReadCSR(n), true
 	}
@@ -196,6 +199,10 @@ func (t *Target) WriteRegister(i int, r gdbstub.Reg, v uint64) bool {
 		}
 		h.SetPriv(uint8(v))
 	default:
+		if n, ok := r.IsF(); ok {
+			h.F[n] = v // the hart reads F directly: no decoded state to drop
+			return true
+		}
 		n, ok := r.IsCSR()
 		if !ok {
 			return false

@@ -308,18 +308,26 @@ func (s *session) selectThread(p string) string {
 
 // registers ------------------------------------------------------------
 
-func appendReg(dst []byte, v uint64) []byte {
+func appendReg(dst []byte, v uint64) []byte { return appendRegN(dst, v, 8) }
+
+// appendRegN encodes the low n bytes of v, little-endian, in hex.
+func appendRegN(dst []byte, v uint64, n int) []byte {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], v)
-	return hex.AppendEncode(dst, b[:])
+	return hex.AppendEncode(dst, b[:n])
 }
 
-func parseRegValue(h string) (uint64, bool) {
+func parseRegValue(h string) (uint64, bool) { return parseRegValueN(h, 8) }
+
+// parseRegValueN reads an n-byte little-endian value in hex.
+func parseRegValueN(h string, n int) (uint64, bool) {
 	b, err := hex.DecodeString(h)
-	if err != nil || len(b) != 8 {
+	if err != nil || len(b) != n {
 		return 0, false
 	}
-	return binary.LittleEndian.Uint64(b), true
+	var full [8]byte
+	copy(full[:], b)
+	return binary.LittleEndian.Uint64(full[:]), true
 }
 
 func (s *session) readAllRegs() string {
@@ -359,7 +367,8 @@ func (s *session) readReg(arg string) string {
 		return errBadArgs
 	}
 	r := Reg(n)
-	if !knownReg(r) {
+	size := regBytes(r)
+	if size == 0 {
 		return errNoReg
 	}
 	var v uint64
@@ -368,19 +377,23 @@ func (s *session) readReg(arg string) string {
 	if !ok {
 		return errNoReg
 	}
-	return string(appendReg(nil, v))
+	return string(appendRegN(nil, v, size))
 }
 
 func (s *session) writeReg(arg string) string {
 	num, val, found := strings.Cut(arg, "=")
 	n, err := strconv.ParseUint(num, 16, 16)
-	v, vok := parseRegValue(val)
-	if !found || err != nil || !vok {
+	if !found || err != nil {
 		return errBadArgs
 	}
 	r := Reg(n)
-	if !knownReg(r) {
+	size := regBytes(r)
+	if size == 0 {
 		return errNoReg
+	}
+	v, vok := parseRegValueN(val, size)
+	if !vok {
+		return errBadArgs
 	}
 	ok := false
 	s.do(func() { ok = s.target.WriteRegister(s.gHart, r, v) })

@@ -186,6 +186,17 @@ func TestTargetDescription(t *testing.T) {
 		assert.Equal(t, 65+num, regs["org.gnu.gdb.riscv.csr"][name], name)
 	}
 	assert.Equal(t, 65+4096, regs["org.gnu.gdb.riscv.virtual"]["priv"])
+	// The FPU: f0-f31 by ABI name at 33..64, then the FP CSRs at 65+n.
+	fpu := regs["org.gnu.gdb.riscv.fpu"]
+	require.Len(t, fpu, 35)
+	assert.Equal(t, 33, fpu["ft0"])
+	assert.Equal(t, 43, fpu["fa0"])
+	assert.Equal(t, 64, fpu["ft11"])
+	assert.Equal(t, 65+1, fpu["fflags"])
+	assert.Equal(t, 65+2, fpu["frm"])
+	assert.Equal(t, 65+3, fpu["fcsr"])
+	assert.Contains(t, doc.String(), `<reg name="fcsr" bitsize="32" type="int" regnum="68" group="float"/>`)
+	assert.Contains(t, doc.String(), `<reg name="fa0" bitsize="64" type="riscv_double" regnum="43" group="float"/>`)
 }
 
 func TestRegisters(t *testing.T) {
@@ -204,7 +215,16 @@ func TestRegisters(t *testing.T) {
 	assert.Equal(t, le64(fakeBase), h.ask("p20"), "pc")
 	assert.Equal(t, le64(3), h.ask("p1041"), "priv")
 	assert.Equal(t, le64(0x8000_1234), h.ask("p182"), "sepc = 65 + 0x141")
-	assert.Equal(t, "E0e", h.ask("p21"), "no FP registers")
+	assert.Equal(t, "E0e", h.ask("p41"), "a CSR the description does not list (65 + 0x000)")
+	assert.Equal(t, "E0e", h.ask("p2000"))
+
+	// f registers are 64 bits; fflags, frm and fcsr 32 (as gdb's own
+	// descriptions say).
+	assert.Equal(t, "OK", h.ask("P21="+le64(0xffff_ffff_3f80_0000)), "f0 = 1.0f, NaN-boxed")
+	assert.Equal(t, le64(0xffff_ffff_3f80_0000), h.ask("p21"))
+	assert.Equal(t, "OK", h.ask("P44=e1000000"), "fcsr = 65 + 3")
+	assert.Equal(t, "e1000000", h.ask("p44"))
+	assert.Equal(t, "E16", h.ask("P44="+le64(1)), "fcsr takes 4 bytes")
 	assert.Equal(t, "E16", h.ask("pzz"))
 
 	assert.Equal(t, "OK", h.ask("P5="+le64(0xdead_beef)))

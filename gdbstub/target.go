@@ -64,6 +64,7 @@ type Reg uint16
 
 const (
 	RegPC   Reg = 32
+	regF0   Reg = 33 // f0..f31: 33..64
 	regCSR0 Reg = 65
 	// RegPriv is GDB's virtual register holding the privilege level
 	// (0 U, 1 S, 3 M).
@@ -72,6 +73,17 @@ const (
 
 // RegX is general-purpose register x<n>.
 func RegX(n int) Reg { return Reg(n) }
+
+// RegF is floating-point register f<n> (raw 64 bits, a single NaN-boxed).
+func RegF(n int) Reg { return regF0 + Reg(n) }
+
+// IsF tells whether r is an f register and which.
+func (r Reg) IsF() (int, bool) {
+	if r >= regF0 && r < regF0+32 {
+		return int(r - regF0), true
+	}
+	return 0, false
+}
 
 // RegCSR is control and status register n.
 func RegCSR(n uint16) Reg { return regCSR0 + Reg(n) }

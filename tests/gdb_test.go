@@ -3,6 +3,7 @@ package tests
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"debug/elf"
 	"fmt"
 	"net"
@@ -239,4 +240,78 @@ func TestGDBDebugsXv6(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	})
+}
+
+// TestGDBDebugsRV64GCKernel: our kernel built as Debian's gcc builds a
+// student's (rv64gc, the lp64d ABI). gdb refuses such an ELF ("bfd
+// requires flen 8, but target has flen 0") unless the stub describes the
+// FP registers; with them, the whole session works, and gdb's `monitor`
+// reaches the QEMU monitor.
+func TestGDBDebugsRV64GCKernel(t *testing.T) {
+	build := xv6Build(t, "B=build-gc", "MARCH=rv64gc", "MABI=lp64d")
+	rvemu := buildRvemu(t)
+	kernel := filepath.Join(build, "kernel.img")
+	img, err := os.ReadFile(kernel)
+	require.NoError(t, err)
+	require.Greater(t, len(img), 0x34)
+	const floatABIMask, floatABIDouble, rvc = 0x6, 0x4, 0x1
+	flags := binary.LittleEndian.Uint32(img[0x30:]) // ELF64 e_flags
+	assert.Equal(t, uint32(floatABIDouble|rvc), flags&(floatABIMask|rvc), "an lp64d, RVC kernel")
+
+	c, port := bootRvemuGDB(t, rvemu, build)
+	out := gdbBatch(t, kernel,
+		"target remote :"+port,
+		"break main",
+		"continue",
+		"info registers",
+		"p $fcsr",
+		"p $fa0",
+		"stepi",
+		"next",
+		"bt",
+		"info threads",
+		"info all-registers",
+		"monitor info cpus",
+		"delete",
+		"watch kernel_ready",
+		"continue",
+		"monitor info mem",
+		"detach")
+	assert.NotContains(t, out, "flen")
+	for _, want := range []string{
+		`(?m)^Breakpoint 1 at 0x[0-9a-f]+: file kernel/main.c`,
+		`Thread \d hit Breakpoint 1, main \(\) at kernel/main.c`,
+		`(?m)^sp\s+0x8[0-9a-f]+`,
+		`(?m)^pc\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <main>$`,
+		`(?m)^\$1 = 0$`,                          // fcsr
+		`(?m)^\$2 = \{float = 0, double = 0\}$`, // fa0: a double or a NaN-boxed single
+		`(?m)^0x0*8[0-9a-f]+\t\d+\t`,            // stepi: an address inside a line
+		`#0\s+main \(\) at kernel/main.c:\d+`,   // bt after next
+		`\* \d\s+Thread \d \(hart \d \(S-mode\)\)`,
+		`(?m)^\s+\d\s+Thread \d \(hart \d \([SM]-mode\)\)`,
+		// info all-registers: the FPU and the CSRs
+		`(?m)^ft0\s+\{float = 0, double = 0\}\s+\(raw 0x0000000000000000\)$`,
+		`(?m)^fa0\s+\{float`,
+		`(?m)^fflags\s+0x0\s+NV:0 DZ:0 OF:0 UF:0 NX:0$`,
+		`(?m)^frm\s+0x0\s+FRM:0 \[RNE`,
+		`(?m)^fcsr\s+0x0\s+NV:0`,
+		`(?m)^sstatus\s+0x`,
+		`(?m)^satp\s+0x0\s+0$`,
+		`(?m)^mstatus\s+0x[0-9a-f]+\s+SD:`,
+		`(?m)^misa\s+0x[0-9a-f]+\s+RV64ACDFIMSU$`,
+		`(?m)^mhartid\s+0x`,
+		`(?m)^\* CPU #\d: pc=0x00000000800[0-9a-f]{5} mode=S`, // monitor info cpus
+		`Hardware watchpoint 2: kernel_ready`,
+		`Thread \d hit Hardware watchpoint 2: kernel_ready\s+Old value = 0\s+New value = 1`,
+		// monitor info mem: the kernel's page table, in QEMU's layout
+		`vaddr            paddr            size             attr\n---------------- ---------------- ---------------- -------\n`,
+		`(?m)^0000000080000000 0000000080000000 [0-9a-f]{16} r-x`,
+		`\[Inferior 1 \(Remote target\) detached\]`,
+	} {
+		assert.Regexp(t, regexp.MustCompile(want), out)
+	}
+	if t.Failed() {
+		t.Logf("gdb output:\n%s", out)
+	}
+	c.waitFor(xv6Prompt, 0) // detached: the guest boots on
 }
