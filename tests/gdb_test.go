@@ -3,8 +3,8 @@ package tests
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -283,7 +283,7 @@ func TestGDBDebugsRV64GCKernel(t *testing.T) {
 		`Thread \d hit Breakpoint 1, main \(\) at kernel/main.c`,
 		`(?m)^sp\s+0x8[0-9a-f]+`,
 		`(?m)^pc\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <main>$`,
-		`(?m)^\$1 = 0$`,                          // fcsr
+		`(?m)^\$1 = 0$`,                         // fcsr
 		`(?m)^\$2 = \{float = 0, double = 0\}$`, // fa0: a double or a NaN-boxed single
 		`(?m)^0x0*8[0-9a-f]+\t\d+\t`,            // stepi: an address inside a line
 		`#0\s+main \(\) at kernel/main.c:\d+`,   // bt after next
