@@ -12,6 +12,11 @@ const virtualInsnsPerTick = 10
 type clock struct {
 	kind  ClockKind
 	start time.Time
+	// frozen: the wall clock stands at frozenAt (the monitor's stop, as
+	// QEMU stops guest time with the VM); thaw moves start on by the
+	// time it stood.
+	frozen   bool
+	frozenAt time.Time
 
 	// virtual time: retired instructions so far plus ticks skipped idle.
 	retired uint64
@@ -27,7 +32,25 @@ func (c *clock) now() uint64 {
 	if c.kind == ClockVirtual {
 		return c.retired/virtualInsnsPerTick + c.skipped
 	}
+	if c.frozen {
+		return uint64(c.frozenAt.Sub(c.start) / (time.Second / TimebaseHz))
+	}
 	return uint64(time.Since(c.start) / (time.Second / TimebaseHz))
+}
+
+// freeze stops the wall clock; thaw lets it go on from where it stood.
+// (The virtual clock moves only with retired instructions anyway.)
+func (c *clock) freeze() {
+	if !c.frozen {
+		c.frozen, c.frozenAt = true, time.Now()
+	}
+}
+
+func (c *clock) thaw() {
+	if c.frozen {
+		c.start = c.start.Add(time.Since(c.frozenAt))
+		c.frozen = false
+	}
 }
 
 // advance accounts for instructions the harts retired.

@@ -133,7 +133,8 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m := &Machine{cfg: c}
 	m.clock = newClock(c.Clock)
-	m.paused, m.ended = c.Paused, make(chan struct{})
+	m.ended = make(chan struct{})
+	m.pause(c.Paused)
 	m.bus = bus.New(RAMBase, c.RAM)
 
 	img, err := loader.LoadFile(c.Kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})

@@ -83,14 +83,14 @@ func (b monitorBoard) Stop() {
 		}
 		return
 	}
-	b.m.paused = true
+	b.m.pause(true)
 }
 
 // errHeldByGDB: the monitor does not take the harts from under gdb.
 var errHeldByGDB = errors.New("gdb holds the harts: continue from gdb (or detach it)")
 
 func (b monitorBoard) Cont() error {
-	b.m.paused = false
+	b.m.pause(false)
 	if d := b.m.dbg; d != nil && d.Halted() {
 		if d.Attached() {
 			return errHeldByGDB
@@ -106,7 +106,19 @@ func (b monitorBoard) Reset() error {
 
 func (b monitorBoard) Quit() { b.m.quit = true }
 
-// monitorFor makes a monitor of this board, with the kernel's symbols
+// pause stops (or resumes) every hart for the monitor, and guest time
+// with them, as QEMU's stop does: a guest sees no time pass while stopped
+// (its timers do not all fire at cont).
+func (m *Machine) pause(on bool) {
+	m.paused = on
+	if on {
+		m.clock.freeze()
+	} else {
+		m.clock.thaw()
+	}
+}
+
+// newMonitor makes a monitor of this board, with the kernel's symbols
 // for its disassembly.
 func (m *Machine) newMonitor() *monitor.Monitor {
 	if m.syms == nil {

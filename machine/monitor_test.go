@@ -79,11 +79,26 @@ func TestMonitorStopAndCont(t *testing.T) {
 	stopped := counter(t, m)
 	time.Sleep(20 * time.Millisecond)
 	assert.Equal(t, stopped, counter(t, m), "stopped harts do not count")
+	// Guest time stands still while stopped, as on QEMU.
+	t0 := ask(t, m, "p /u $time")
+	time.Sleep(20 * time.Millisecond)
+	assert.Equal(t, t0, ask(t, m, "p /u $time"), "mtime frozen")
 	regs := ask(t, m, "info registers")
 	assert.Contains(t, regs, "\nCPU#0\n pc       00000000800000")
 	assert.Contains(t, regs, "\n f0/ft0   0000000000000000 f1/ft1   0000000000000000", "F and D: f registers too")
 	assert.Equal(t, "0\n", ask(t, m, "p /x $fcsr"))
 	assert.Regexp(t, `^\* CPU #0: pc=0x00000000800000[01][0-9a-f] mode=M\n$`, ask(t, m, "info cpus"))
+
+	// After cont it goes on from there: 20 ms stopped are not in mtime.
+	frozen, err := strconv.ParseUint(strings.TrimSpace(t0), 10, 64)
+	require.NoError(t, err)
+	began := time.Now()
+	ask(t, m, "cont")
+	ask(t, m, "stop")
+	ran := time.Since(began)
+	now, err := strconv.ParseUint(strings.TrimSpace(ask(t, m, "p /u $time")), 10, 64)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, now-frozen, uint64(ran/100)+1, "mtime moved only while running (10 MHz)")
 
 	out, alive := m.MonitorCommand("quit")
 	assert.Equal(t, "", out)

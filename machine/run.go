@@ -180,6 +180,9 @@ func (m *Machine) exited() (int, bool) {
 func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uint64) {
 	m.stats.sleeps++
 	deadline, armed := m.nextDeadline(sampled)
+	if m.paused {
+		armed = false // stopped harts wait for the monitor, not for timers
+	}
 	if m.clock.kind == ClockVirtual && armed {
 		m.clock.idleUntil(deadline) // jump; nothing to wait for
 		return
