@@ -8,8 +8,9 @@
 // false and the board runs its ordinary quanta: the debugger costs one
 // branch per turn. Otherwise the board calls Turn, which runs the harts one
 // instruction at a time, checking the pc before and the data access
-// (cpu.DataAccess, the CPU's own decoder) after each; a watchpoint stops
-// the harts after the access, as QEMU does.
+// (cpu.DataAccess, the CPU's own decoder) before each; a watchpoint stops
+// the harts before the access, at the instruction, as gdb's RISC-V port
+// expects and QEMU does.
 //
 // Every method but Post runs on the machine loop, which today is the one
 // goroutine that runs all harts. Where this is meant to go (not done yet):
@@ -361,24 +362,27 @@ func (t *Target) runHart(i int, h *cpu.Hart) (ran, stopped, exited bool) {
 			t.stop(gdbstub.Stop{Reason: gdbstub.StopBreakpoint, Hart: i})
 			return ran, true, false
 		}
-		t.resumed[i] = false
-		acc, accesses := cpu.Access{}, false
-		if len(t.watchpoints) > 0 {
-			acc, accesses = t.nextAccess(h)
-		}
-		var retired int
-		if stepping {
-			retired, exited = t.stepWithoutInterrupts(h)
-		} else {
-			retired, exited = t.board.Run(h, 1)
-		}
-		ran = true
-		if accesses && retired == 1 {
-			if w, hit := t.watchHit(acc); hit {
-				t.stop(gdbstub.Stop{Reason: gdbstub.StopWatch, Hart: i, Watch: w})
-				return ran, true, exited
+		// A watchpoint stops the harts before the access, at the
+		// instruction making it: gdb's RISC-V port takes watchpoints as
+		// firing before the instruction commits and steps over it itself
+		// (watchpoints removed), then shows the new value; QEMU reports
+		// them so too. Stopping after it would let gdb's step run one
+		// instruction more.
+		if !t.resumed[i] && len(t.watchpoints) > 0 {
+			if acc, ok := t.nextAccess(h); ok {
+				if w, hit := t.watchHit(acc); hit {
+					t.stop(gdbstub.Stop{Reason: gdbstub.StopWatch, Hart: i, Watch: w})
+					return ran, true, false
+				}
 			}
 		}
+		t.resumed[i] = false
+		if stepping {
+			exited = t.stepWithoutInterrupts(h)
+		} else {
+			_, exited = t.board.Run(h, 1)
+		}
+		ran = true
 		if stepping {
 			t.stop(gdbstub.Stop{Reason: gdbstub.StopStep, Hart: i})
 			return ran, true, exited
@@ -396,14 +400,14 @@ const csrMie = 0x304
 // stepWithoutInterrupts runs one instruction with interrupts masked, as
 // QEMU steps by default: stepi moves to the next instruction, not into a
 // timer handler. (An instruction that itself clears mie gets it back.)
-func (t *Target) stepWithoutInterrupts(h *cpu.Hart) (retired int, exited bool) {
+func (t *Target) stepWithoutInterrupts(h *cpu.Hart) (exited bool) {
 	mie := h.ReadCSR(csrMie)
 	h.WriteCSR(csrMie, 0)
-	retired, exited = t.board.Run(h, 1)
+	_, exited = t.board.Run(h, 1)
 	if h.ReadCSR(csrMie) == 0 {
 		h.WriteCSR(csrMie, mie)
 	}
-	return retired, exited
+	return exited
 }
 
 func (t *Target) breakAt(pc uint64) bool {

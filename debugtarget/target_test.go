@@ -90,15 +90,24 @@ func TestBreakpointStepWatch(t *testing.T) {
 	assert.Equal(t, uint64(loadPC), pc)
 	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[len(*stops)-1])
 
-	// The watchpoint fires after the load that reads the counter (the
-	// CPU's decoder tells the access), the pc past it.
+	// The watchpoint fires before the load that reads the counter (the
+	// CPU's decoder tells the access), the pc at it: gdb's RISC-V port
+	// steps over it itself. Resumed there, the load runs (the resume
+	// skips the check once) and the next round stops at it again.
 	w := gdbstub.Watchpoint{Kind: gdbstub.WatchRead, Addr: counter, Len: 8}
 	tg.SetWatchpoint(w, true)
-	tg.Continue()
+	s0, _ = tg.ReadRegister(0, regS0)
+	tg.Continue() // from loadPC: the load runs, the round goes on
 	tg.Turn()
 	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopWatch, Watch: w}, (*stops)[len(*stops)-1])
 	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
-	assert.Equal(t, uint64(jumpPC), pc)
+	assert.Equal(t, uint64(loadPC), pc)
+	again, _ := tg.ReadRegister(0, regS0)
+	assert.Equal(t, s0+1, again, "one round later")
+	tg.Step(0)
+	tg.Turn()
+	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
+	assert.Equal(t, uint64(jumpPC), pc, "a step from the watch stop runs the load")
 
 	tg.Detach()
 	assert.False(t, tg.Active(), "nothing set: the board runs its own quanta")

@@ -35,7 +35,6 @@ const (
 	dbgLoop    = 0x80000004
 	dbgStore   = 0x80000010
 	dbgLoad    = 0x80000014
-	dbgAfterLd = 0x80000018
 	dbgCounter = 0x80000028
 	regS0      = gdbstub.Reg(8)
 )
@@ -126,13 +125,15 @@ func TestDebugBreakStepWatch(t *testing.T) {
 	cases := []struct {
 		name   string
 		watch  gdbstub.Watchpoint
-		pc     uint64 // after the access
+		pc     uint64 // at the access: gdb steps over it itself
 		s0     uint64
 		setS0s bool
 	}{
-		{"read watchpoint stops after the load", gdbstub.Watchpoint{Kind: gdbstub.WatchRead, Addr: dbgCounter, Len: 8}, dbgAfterLd, 2, false},
-		{"write watchpoint stops after the store", gdbstub.Watchpoint{Kind: gdbstub.WatchWrite, Addr: dbgCounter + 4, Len: 1}, dbgLoad, 3, false},
-		{"access watchpoint sees the load too", gdbstub.Watchpoint{Kind: gdbstub.WatchAccess, Addr: dbgCounter, Len: 2}, dbgAfterLd, 3, false},
+		// Each resume runs the instruction it stands on unchecked, so
+		// from the load where the step left off a round goes by first.
+		{"read watchpoint stops at the load", gdbstub.Watchpoint{Kind: gdbstub.WatchRead, Addr: dbgCounter, Len: 8}, dbgLoad, 3, false},
+		{"write watchpoint stops at the store", gdbstub.Watchpoint{Kind: gdbstub.WatchWrite, Addr: dbgCounter + 4, Len: 1}, dbgStore, 4, false},
+		{"access watchpoint sees the load too", gdbstub.Watchpoint{Kind: gdbstub.WatchAccess, Addr: dbgCounter, Len: 2}, dbgLoad, 4, false},
 	}
 	r.do(func(d gdbstub.Target) { d.SetBreakpoint(dbgStore, false) })
 	for _, c := range cases {

@@ -20,3 +20,6 @@ fuzz:
 
 # The QEMU command-line parser and the whole user network (both ends).
 FUZZERS  += ./qemucli:FuzzParse ./usernet:FuzzNet
+
+# QEMU monitor command lines against a board whose page table is fuzzed too.
+FUZZERS  += ./monitor:FuzzExec

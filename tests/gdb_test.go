@@ -302,7 +302,9 @@ func TestGDBDebugsRV64GCKernel(t *testing.T) {
 		`(?m)^mhartid\s+0x`,
 		`(?m)^\* CPU #\d: pc=0x00000000800[0-9a-f]{5} mode=S`, // monitor info cpus
 		`Hardware watchpoint 2: kernel_ready`,
-		`Thread \d hit Hardware watchpoint 2: kernel_ready\s+Old value = 0\s+New value = 1`,
+		// gdb shows the line that stored, as with QEMU (the stub stops at
+		// the store; gdb steps over it)
+		`Thread \d hit Hardware watchpoint 2: kernel_ready\s+Old value = 0\s+New value = 1\s+0x[0-9a-f]+ in main \(\) at kernel/main.c:\d+\s+\d+\s+kernel_ready = 1;`,
 		// monitor info mem: the kernel's page table, in QEMU's layout
 		`vaddr            paddr            size             attr\n---------------- ---------------- ---------------- -------\n`,
 		`(?m)^0000000080000000 0000000080000000 [0-9a-f]{16} r-x`,
