@@ -125,7 +125,6 @@ func (h *Hart) TimerDeadline() (uint64, bool) {
 // setting A/D bits or raising anything.
 func (h *Hart) Translate(va uint64) (uint64, bool) {
 	ctx := h.dataContext()
-	ctx.PMP = nil // a debugger's look is not an access
 	pa, _, ok := mmu.Translate(h.sys.bus, ctx, va, mmu.Load, false)
 	return pa, ok
 }
@@ -151,7 +150,7 @@ func (h *Hart) setPriv(p uint8) {
 // fetchContext/dataContext describe translation for fetches (current
 // privilege) and loads/stores (MPRV applies MPP in M-mode).
 func (h *Hart) fetchContext() mmu.Context {
-	return mmu.Context{Satp: h.csr.satp, Priv: h.Priv, PMP: h.activePMP()}
+	return mmu.Context{Satp: h.csr.satp, Priv: h.Priv}
 }
 
 func (h *Hart) dataContext() mmu.Context {
@@ -160,7 +159,7 @@ func (h *Hart) dataContext() mmu.Context {
 	if p == PrivM && st&msMPRV != 0 {
 		p = uint8(st >> msMPPShift & 3)
 	}
-	return mmu.Context{Satp: h.csr.satp, Priv: p, SUM: st&msSUM != 0, MXR: st&msMXR != 0, PMP: h.activePMP()}
+	return mmu.Context{Satp: h.csr.satp, Priv: p, SUM: st&msSUM != 0, MXR: st&msMXR != 0}
 }
 
 // activePMP is the hart's PMP when it has an enabled entry (nil: nothing

@@ -124,8 +124,9 @@ func (h *Hart) translate(va uint64, size int, acc mmu.Access, epc uint64) (uint6
 	if acc != mmu.Fetch {
 		ctx = h.dataContext()
 	}
-	pa, cause, ok := mmu.Translate(h.sys.bus, ctx, va, acc, true)
-	if ok && ctx.PMP != nil && !ctx.PMP.Check(pa, size, acc, ctx.Priv) {
+	pmp := h.activePMP()
+	pa, cause, ok := mmu.TranslatePMP(h.sys.bus, ctx, pmp, va, acc, true)
+	if ok && pmp != nil && !pmp.Check(pa, size, acc, ctx.Priv) {
 		cause, ok = acc.AccessFault(), false
 	}
 	if !ok {

@@ -64,7 +64,6 @@ type Context struct {
 	Priv uint8 // effective privilege of the access (MPRV already applied)
 	SUM  bool  // S-mode may load/store U pages
 	MXR  bool  // loads may read execute-only pages
-	PMP  *PMP  // checks the walk's page-table reads (S-mode loads); nil: none
 }
 
 // Paged reports whether accesses in this context go through page tables.

@@ -183,9 +183,16 @@ func (p *PMP) check(pa uint64, size int, acc Access, priv uint8) bool {
 // when some byte is refused, or when entries split the page (then each
 // access is checked on its own).
 func (p *PMP) PageAllowed(pa uint64, acc Access, priv uint8) bool {
+	if pa|(pageSize-1) < p.openTop {
+		return true
+	}
+	return p.pageAllowed(pa, acc, priv)
+}
+
+func (p *PMP) pageAllowed(pa uint64, acc Access, priv uint8) bool {
 	lo := pa &^ (pageSize - 1)
 	hi := lo + pageSize
-	if hi <= p.openTop || !p.Active() {
+	if !p.Active() {
 		return true
 	}
 	for i := range p.on {
@@ -197,3 +204,9 @@ func (p *PMP) PageAllowed(pa uint64, acc Access, priv uint8) bool {
 	}
 	return priv == PrivM
 }
+
+// pteAllowed checks a page-table read of the walker, an S-mode load, that
+// openTop does not settle. Out of line: the walk's loop stays small.
+//
+//go:noinline
+func (p *PMP) pteAllowed(pa uint64) bool { return p.Check(pa, 8, Load, PrivS) }

@@ -19,7 +19,17 @@ const (
 // exception cause (page fault or access fault) when the access must trap.
 // update allows the walk to set A/D bits in the leaf PTE, as QEMU's
 // hardware walker does; debuggers pass false to look without touching.
+// Nothing is checked against PMP: that is TranslatePMP.
 func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa, cause uint64, ok bool) {
+	return TranslatePMP(mem, ctx, nil, va, acc, update)
+}
+
+// TranslatePMP is Translate with the walk's page-table reads checked
+// against pmp as S-mode loads (a refusal is an access fault of the
+// access's kind); nil pmp checks nothing. The translated address itself
+// is the caller's to check: only it knows the access's size. (pmp is not
+// a Context field: a larger Context made every walk a third slower.)
+func TranslatePMP(mem Memory, ctx Context, pmp *PMP, va uint64, acc Access, update bool) (pa, cause uint64, ok bool) {
 	if !ctx.Paged() {
 		return va, 0, true
 	}
@@ -31,7 +41,7 @@ func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa,
 	for level := levels - 1; level >= 0; level-- {
 		vpn := (va >> (pageShift + uint(level)*vpnBits)) & (1<<vpnBits - 1)
 		pteAddr := table + vpn*8
-		if ctx.PMP.Active() && !ctx.PMP.Check(pteAddr, 8, Load, PrivS) {
+		if pmp != nil && pteAddr+8 > pmp.openTop && !pmp.pteAllowed(pteAddr) {
 			return 0, acc.AccessFault(), false
 		}
 		pte, found := loadPTE(mem, pteAddr)
@@ -70,7 +80,7 @@ func Translate(mem Memory, ctx Context, va uint64, acc Access, update bool) (pa,
 			if !swapped {
 				// Another hart changed the entry since we read it (parallel
 				// harts): walk again and judge the new one.
-				return Translate(mem, ctx, va, acc, update)
+				return TranslatePMP(mem, ctx, pmp, va, acc, update)
 			}
 		}
 		offMask := uint64(1)<<(pageShift+uint(level)*vpnBits) - 1
