@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/rvemu/rvemu/bus"
@@ -115,6 +116,9 @@ type debugging struct {
 	paused bool
 	quit   bool
 	ended  chan struct{}
+	// hartHolds[i] is held by parallel hart i while it runs a quantum;
+	// the monitor takes them all (stopWorld). Unused when serial.
+	hartHolds []sync.Mutex
 	// syms names kernel code in traces (nil: none loaded); insn is the
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
@@ -134,6 +138,7 @@ func New(cfg Config) (*Machine, error) {
 	m := &Machine{cfg: c}
 	m.clock = newClock(c.Clock)
 	m.ended = make(chan struct{})
+	m.hartHolds = make([]sync.Mutex, c.Harts)
 	m.pause(c.Paused)
 	m.bus = bus.New(RAMBase, c.RAM)
 

@@ -127,15 +127,14 @@ func (m *Machine) newMonitor() *monitor.Monitor {
 	return monitor.New(monitorBoard{m}, m.syms)
 }
 
-// errParallelMonitor: the harts run on their own goroutines and cannot be
-// looked at from the board's.
-const parallelMonitorNote = "the monitor cannot look at harts running in parallel (-accel tcg,thread=multi / --parallel); quit is all it does\n"
-
 // MonitorCommand runs one QEMU monitor command line (package monitor) on
 // the machine loop and returns its output. alive is false once the run has
 // ended, or is ending by this command (quit). Any goroutine may call it;
 // it waits for the loop, and gives up when Run returns.
 func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
+	if m.cfg.Parallel {
+		return m.parallelMonitorCommand(line)
+	}
 	var b strings.Builder
 	done := make(chan struct{})
 	run := func() {
@@ -143,11 +142,7 @@ func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
 		if m.mon == nil {
 			m.mon = m.newMonitor()
 		}
-		if m.cfg.Parallel && !isQuit(line) {
-			b.WriteString(parallelMonitorNote)
-		} else {
-			m.mon.Exec(line, &b)
-		}
+		m.mon.Exec(line, &b)
 		alive = !m.quit
 	}
 	select {
@@ -163,9 +158,32 @@ func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
 	}
 }
 
-func isQuit(line string) bool {
-	f := strings.Fields(line)
-	return len(f) == 1 && (f[0] == "quit" || f[0] == "q")
+// parallelMonitorCommand runs a line with the parallel harts held at the
+// end of their quanta (the board's loop is not where they run, so the
+// command runs here, with every hart's hold and the device lock).
+func (m *Machine) parallelMonitorCommand(line string) (string, bool) {
+	select {
+	case <-m.ended:
+		return "", false
+	default:
+	}
+	resume := m.stopWorld()
+	if m.mon == nil {
+		m.mon = m.newMonitor()
+	}
+	var b strings.Builder
+	m.mon.Exec(line, &b)
+	alive, p := !m.quit, m.par // m.par is set under devMu
+	resume()
+	if p != nil {
+		// After cont: wake the harts (one with nothing to do sleeps
+		// again). After quit: the board's loop sees it.
+		for _, w := range p.wake {
+			signal(w)
+		}
+		signal(p.kick)
+	}
+	return b.String(), alive
 }
 
 // gdbCommands serves gdb's "monitor CMD" with a monitor of its own (its

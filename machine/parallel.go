@@ -80,8 +80,6 @@ func (c *Config) validateParallel() error {
 		with = "--record/--replay"
 	case c.GDBListen != "":
 		with = "gdb (-s/-S, --gdb)"
-	case c.Paused:
-		with = "-S"
 	case c.Trace != 0 || c.TraceInsn != "":
 		with = "--trace"
 	case c.Check != 0:
@@ -125,7 +123,9 @@ func (m *Machine) runParallel(ctx context.Context, in *input) (int, error) {
 	for range m.harts {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
+	m.devMu.Lock() // the monitor reads m.par under it
 	m.par = p
+	m.devMu.Unlock()
 	for i, h := range m.harts {
 		p.wg.Add(1)
 		go m.hartLoop(h, p.wake[i])
@@ -253,25 +253,40 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 	defer timer.Stop()
 	quantum := m.cfg.Quantum
 	var before hartState
+	hold := &m.hartHolds[id]
 	for !p.stop.Load() {
+		// The hart's state is its own while it holds hold; the monitor
+		// takes every hart's hold to look at them (stopWorld).
+		hold.Lock()
+		if m.paused {
+			hold.Unlock()
+			m.hartSleep(wake, timer, 0, false) // until cont wakes it
+			continue
+		}
 		m.devMu.Lock()
 		v := m.irqInputs(id)
 		p.sampled[id] = v
 		h.SetIP(ipMSIP|ipMTIP|ipMEIP|ipSEIP, false)
 		h.SetIP(v, true)
 		waiting := h.Waiting()
-		var deadline uint64
+		var sleep time.Duration
 		var armed bool
 		if waiting {
-			deadline, armed = m.hartDeadline(h)
+			var deadline uint64
+			if deadline, armed = m.hartDeadline(h); armed {
+				sleep = m.clock.idleUntil(deadline)
+			}
 		}
 		m.devMu.Unlock()
 
 		if waiting {
+			hold.Unlock()
 			// No busy-poll here as the board does after network traffic:
 			// measured, waiting harts spinning beside the busy one and the
 			// board on two cores made UDP round trips slower, not faster.
-			m.hartSleep(wake, timer, deadline, armed)
+			if !armed || sleep > 0 {
+				m.hartSleep(wake, timer, sleep, armed)
+			}
 			continue
 		}
 		h.Sync()
@@ -288,6 +303,7 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 				signal(p.kick)
 			}
 		}
+		hold.Unlock()
 		// More runnable harts than host threads: let the next one run now
 		// rather than at the Go scheduler's 10 ms preemption, which would
 		// leave others spinning on a lock this hart holds. Not otherwise:
@@ -325,17 +341,15 @@ func (m *Machine) hartDeadline(h *cpu.Hart) (uint64, bool) {
 	return best, found
 }
 
-// hartSleep blocks a waiting hart until it is woken or its deadline comes.
-func (m *Machine) hartSleep(wake chan struct{}, timer *time.Timer, deadline uint64, armed bool) {
+// hartSleep blocks a waiting hart until it is woken or, when armed, d has
+// passed (its timer deadline, computed under the locks: the clock is not
+// read here).
+func (m *Machine) hartSleep(wake chan struct{}, timer *time.Timer, d time.Duration, armed bool) {
 	m.par.sleeps.Add(1)
 	m.par.running.Add(-1)
 	defer m.par.running.Add(1)
 	var fire <-chan time.Time
 	if armed {
-		d := m.clock.idleUntil(deadline)
-		if d <= 0 {
-			return
-		}
 		timer.Reset(d)
 		fire = timer.C
 	}
@@ -345,5 +359,23 @@ func (m *Machine) hartSleep(wake chan struct{}, timer *time.Timer, deadline uint
 	}
 	if armed {
 		timer.Stop()
+	}
+}
+
+// stopWorld gives the caller every parallel hart's state and the devices:
+// it waits for each hart to finish its quantum (or finds it asleep) and
+// keeps them out until the returned function runs. The monitor looks at
+// harts this way; it must not be called from a hart's goroutine or with
+// devMu held.
+func (m *Machine) stopWorld() (resume func()) {
+	for i := range m.hartHolds {
+		m.hartHolds[i].Lock()
+	}
+	m.devMu.Lock()
+	return func() {
+		m.devMu.Unlock()
+		for i := range m.hartHolds {
+			m.hartHolds[i].Unlock()
+		}
 	}
 }
