@@ -24,6 +24,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/rvemu/rvemu/xv6lab"
 )
 
 func main() {
@@ -63,7 +65,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "labs: no lab trees given: name xv6 lab trees (dirs with a grade-lab-* script) in LABS=\"DIR...\"; docs/LABS.md says where to fetch them")
 		os.Exit(2)
 	}
-	trees, err := findTrees(flag.Args())
+	trees, err := xv6lab.FindTrees(flag.Args())
 	if err != nil {
 		fail(err)
 	}

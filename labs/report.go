@@ -5,11 +5,13 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/rvemu/rvemu/xv6lab"
 )
 
 // group is every run of one tree's lab.
 type group struct {
-	tree labTree
+	tree xv6lab.Tree
 	runs map[string][]gradeRun // by machine key
 }
 
@@ -241,22 +243,9 @@ func commonFailures(rv, qe []gradeRun) []string {
 		}
 		why := ""
 		if len(a.why) > 0 {
-			why = " (" + firstReason(a.why) + ")"
+			why = " (" + xv6lab.FirstReason(a.why) + ")"
 		}
 		out = append(out, "`"+title+"`"+why)
 	}
 	return out
-}
-
-// firstReason picks the line of gradelib's message that says what was
-// wrong, skipping its "..." and console echo.
-func firstReason(why []string) string {
-	for _, l := range why {
-		for _, k := range []string{"MISSING", "UNEXPECTED", "Cannot", "Timeout", "Parent failed", "AssertionError"} {
-			if strings.Contains(l, k) {
-				return l
-			}
-		}
-	}
-	return why[0]
 }

@@ -5,19 +5,21 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/rvemu/rvemu/xv6lab"
 )
 
-func run(machine string, wall float64, score, possible int, tests ...testResult) gradeRun {
+func run(machine string, wall float64, score, possible int, tests ...xv6lab.Test) gradeRun {
 	return gradeRun{
-		Tree:    labTree{Name: "someone/xv6-labs@0123456789ab", Lab: "cow"},
+		Tree:    xv6lab.Tree{Name: "someone/xv6-labs@0123456789ab", Lab: "cow"},
 		Machine: machine, Wall: wall,
-		Report: gradeReport{Tests: tests, Score: score, Possible: possible, Scored: true},
+		Report: xv6lab.Report{Tests: tests, Score: score, Possible: possible, Scored: true},
 	}
 }
 
-func ok(title string, s float64) testResult { return testResult{Title: title, OK: true, Seconds: s} }
-func bad(title string, s float64, why ...string) testResult {
-	return testResult{Title: title, Seconds: s, Why: why}
+func ok(title string, s float64) xv6lab.Test { return xv6lab.Test{Title: title, OK: true, Seconds: s} }
+func bad(title string, s float64, why ...string) xv6lab.Test {
+	return xv6lab.Test{Title: title, Seconds: s, Why: why}
 }
 
 func TestTableOneRunEach(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/rvemu/rvemu/xv6lab"
 )
 
 // machine is one way to be qemu-system-riscv64 for the lab's Makefile.
@@ -92,16 +94,16 @@ func (m machine) version() (string, error) {
 
 // gradeRun is one `make grade` of one tree on one machine.
 type gradeRun struct {
-	Tree    labTree     `json:"tree"`
-	Machine string      `json:"machine"`
-	Version string      `json:"version"`
-	Rep     int         `json:"rep"`
-	Start   time.Time   `json:"start"`
-	Wall    float64     `json:"wall_s"`
-	Load    string      `json:"load"` // /proc/loadavg's three averages when the grade started
-	Exit    int         `json:"exit"`
-	Report  gradeReport `json:"report"`
-	Note    string      `json:"note,omitempty"` // why there is no score (build failure, timeout)
+	Tree    xv6lab.Tree   `json:"tree"`
+	Machine string        `json:"machine"`
+	Version string        `json:"version"`
+	Rep     int           `json:"rep"`
+	Start   time.Time     `json:"start"`
+	Wall    float64       `json:"wall_s"`
+	Load    string        `json:"load"` // /proc/loadavg's three averages when the grade started
+	Exit    int           `json:"exit"`
+	Report  xv6lab.Report `json:"report"`
+	Note    string        `json:"note,omitempty"` // why there is no score (build failure, timeout)
 }
 
 type runOptions struct {
@@ -118,7 +120,7 @@ var errRefused = errors.New("refused")
 
 // runGrade runs the tree's own `make grade` with m as qemu-system-riscv64,
 // inside a fresh network namespace, and parses what gradelib printed.
-func runGrade(t labTree, m machine, rep int, o runOptions) (gradeRun, error) {
+func runGrade(t xv6lab.Tree, m machine, rep int, o runOptions) (gradeRun, error) {
 	r := gradeRun{Tree: t, Machine: m.Key, Version: m.Version, Rep: rep, Start: time.Now(), Load: loadAverage()}
 	command := []string{"nice", "-n", strconv.Itoa(o.nice), "make", "grade"}
 	command = append(command, t.MakeArgs...)
@@ -169,7 +171,7 @@ func runGrade(t labTree, m machine, rep int, o runOptions) (gradeRun, error) {
 	if bytes.Contains(out.Bytes(), []byte("labs: refusing to grade")) {
 		return r, fmt.Errorf("%w: %s", errRefused, lastLine(out.String()))
 	}
-	r.Report = parseGrade(bytes.NewReader(out.Bytes()))
+	r.Report = xv6lab.ParseReport(bytes.NewReader(out.Bytes()))
 	if !r.Report.Scored && r.Note == "" {
 		r.Note = "no score: " + lastLine(out.String())
 	}

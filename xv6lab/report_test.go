@@ -1,4 +1,4 @@
-package main
+package xv6lab
 
 import (
 	"strings"
@@ -40,7 +40,7 @@ const transcript = "make clean\n" +
 	"make: *** [Makefile:350: grade] Error 1\n"
 
 func TestParseGrade(t *testing.T) {
-	rep := parseGrade(strings.NewReader(transcript))
+	rep := ParseReport(strings.NewReader(transcript))
 	require.True(t, rep.Scored)
 	assert.Equal(t, 99, rep.Score)
 	assert.Equal(t, 110, rep.Possible)
@@ -67,27 +67,14 @@ func TestParseGrade(t *testing.T) {
 		assert.InDelta(t, want.seconds, got.Seconds, 1e-9, want.title)
 		assert.Equal(t, want.timeout, got.Timeout, want.title)
 		if want.why != "" {
-			assert.Equal(t, want.why, firstReason(got.Why), want.title)
+			assert.Equal(t, want.why, FirstReason(got.Why), want.title)
 		}
 	}
-	assert.InDelta(t, 17.2+31.1+120.5+2.0, rep.testSeconds(), 1e-9)
+	assert.InDelta(t, 17.2+31.1+120.5+2.0, rep.TestSeconds(), 1e-9)
 }
 
 func TestParseGradeWithoutScore(t *testing.T) {
-	rep := parseGrade(strings.NewReader("make clean\nuser/sh.c:58:1: error: infinite recursion detected\nmake: *** Error 2\n"))
+	rep := ParseReport(strings.NewReader("make clean\nuser/sh.c:58:1: error: infinite recursion detected\nmake: *** Error 2\n"))
 	assert.False(t, rep.Scored)
 	assert.Empty(t, rep.Tests)
-}
-
-func TestLinkNames(t *testing.T) {
-	for _, c := range []struct {
-		name, out string
-		want      []string
-	}{
-		{"loopback alone", "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\\    link/loopback 00:00:00:00:00:00\n", []string{"lo"}},
-		{"host namespace", "1: lo: <LOOPBACK,UP> mtu 65536\n2: eth0@if7: <BROADCAST,MULTICAST,UP> mtu 1500\n", []string{"lo", "eth0"}},
-		{"nothing", "", nil},
-	} {
-		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, linkNames(c.out)) })
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package xv6lab
 
 import (
 	"bufio"
@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// labTree is one xv6 lab checkout as `make grade` sees it.
-type labTree struct {
+// Tree is one xv6 lab checkout as `make grade` sees it.
+type Tree struct {
 	Dir  string `json:"-"`    // local path: never printed in the table
 	Name string `json:"tree"` // public name: "owner/repo@commit" (LABSOURCE or git), else the directory's name
 	Lab  string `json:"lab"`  // LAB from conf/lab.mk (util, cow, ...)
@@ -23,24 +23,24 @@ type labTree struct {
 	MakeArgs []string `json:"make_args,omitempty"`
 }
 
-// sourceFile names a tree fetched from a public repository: its first line
+// SourceFile names a tree fetched from a public repository: its first line
 // is "github:OWNER/REPO COMMIT", an optional line "role: starter|solution"
 // says what the tree is, and a line "+ WHAT: why" names a change made to
 // the sources (the name then ends in "+ WHAT"). The fetch script writes it
 // beside the sources.
-const sourceFile = "LABSOURCE"
+const SourceFile = "LABSOURCE"
 
-// oldCompilerArgs build a tree whose user/sh.c predates the course's fix
+// OldCompilerArgs build a tree whose user/sh.c predates the course's fix
 // for gcc 12's infinite-recursion error (no noreturn on runcmd).
-var oldCompilerArgs = []string{"CC=riscv64-unknown-elf-gcc -Wno-infinite-recursion", "TOOLPREFIX=riscv64-unknown-elf-"}
+var OldCompilerArgs = []string{"CC=riscv64-unknown-elf-gcc -Wno-infinite-recursion", "TOOLPREFIX=riscv64-unknown-elf-"}
 
-// findTrees expands each argument: a lab tree itself (it has a
+// FindTrees expands each argument: a lab tree itself (it has a
 // grade-lab-* script), or a directory whose subdirectories are lab trees.
-func findTrees(args []string) ([]labTree, error) {
-	var trees []labTree
+func FindTrees(args []string) ([]Tree, error) {
+	var trees []Tree
 	for _, a := range args {
-		if isLabTree(a) {
-			t, err := describeTree(a)
+		if IsTree(a) {
+			t, err := DescribeTree(a)
 			if err != nil {
 				return nil, err
 			}
@@ -54,8 +54,8 @@ func findTrees(args []string) ([]labTree, error) {
 		n := 0
 		for _, e := range entries {
 			sub := filepath.Join(a, e.Name())
-			if e.IsDir() && isLabTree(sub) {
-				t, err := describeTree(sub)
+			if e.IsDir() && IsTree(sub) {
+				t, err := DescribeTree(sub)
 				if err != nil {
 					return nil, err
 				}
@@ -63,7 +63,7 @@ func findTrees(args []string) ([]labTree, error) {
 				n++
 			}
 		}
-		sortByLab(trees[len(trees)-n:])
+		SortByLab(trees[len(trees)-n:])
 		if n == 0 {
 			return nil, fmt.Errorf("%s: not an xv6 lab tree (no grade-lab-* script) nor a directory of them", a)
 		}
@@ -71,27 +71,27 @@ func findTrees(args []string) ([]labTree, error) {
 	return trees, nil
 }
 
-func isLabTree(dir string) bool {
+func IsTree(dir string) bool {
 	m, _ := filepath.Glob(filepath.Join(dir, "grade-lab-*"))
 	_, err := os.Stat(filepath.Join(dir, "Makefile"))
 	return len(m) > 0 && err == nil
 }
 
-func describeTree(dir string) (labTree, error) {
-	t := labTree{Dir: dir}
-	t.Lab = labOf(dir)
+func DescribeTree(dir string) (Tree, error) {
+	t := Tree{Dir: dir}
+	t.Lab = LabOf(dir)
 	if t.Lab == "" {
 		return t, fmt.Errorf("%s: no LAB= in conf/lab.mk and no single grade-lab-* script", dir)
 	}
 	t.Name, t.Role = sourceOf(dir)
 	if needsOldCompilerArgs(dir) {
-		t.MakeArgs = oldCompilerArgs
+		t.MakeArgs = OldCompilerArgs
 	}
 	return t, nil
 }
 
-// labOf reads LAB from conf/lab.mk, else the only grade-lab-* script.
-func labOf(dir string) string {
+// LabOf reads LAB from conf/lab.mk, else the only grade-lab-* script.
+func LabOf(dir string) string {
 	if b, err := os.ReadFile(filepath.Join(dir, "conf", "lab.mk")); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(b))
 		for sc.Scan() {
@@ -111,7 +111,7 @@ func labOf(dir string) string {
 // sourceOf names the tree publicly: LABSOURCE, else the git remote and
 // commit, else the directory's own name (never the path leading to it).
 func sourceOf(dir string) (name, role string) {
-	if b, err := os.ReadFile(filepath.Join(dir, sourceFile)); err == nil {
+	if b, err := os.ReadFile(filepath.Join(dir, SourceFile)); err == nil {
 		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 		f := strings.Fields(lines[0])
 		if len(f) >= 2 {
@@ -157,18 +157,18 @@ func needsOldCompilerArgs(dir string) bool {
 	return err == nil && !bytes.Contains(b, []byte("noreturn"))
 }
 
-// sortByLab puts a directory's lab trees in course order.
-func sortByLab(ts []labTree) {
-	sort.SliceStable(ts, func(i, j int) bool { return labOrder(ts[i].Lab) < labOrder(ts[j].Lab) })
+// SortByLab puts a directory's lab trees in course order.
+func SortByLab(ts []Tree) {
+	sort.SliceStable(ts, func(i, j int) bool { return LabOrder(ts[i].Lab) < LabOrder(ts[j].Lab) })
 }
 
-var courseOrder = []string{"util", "syscall", "pgtbl", "traps", "lazy", "cow", "thread", "net", "lock", "fs", "mmap"}
+var CourseOrder = []string{"util", "syscall", "pgtbl", "traps", "lazy", "cow", "thread", "net", "lock", "fs", "mmap"}
 
-func labOrder(lab string) int {
-	for i, l := range courseOrder {
+func LabOrder(lab string) int {
+	for i, l := range CourseOrder {
 		if l == lab {
 			return i
 		}
 	}
-	return len(courseOrder)
+	return len(CourseOrder)
 }

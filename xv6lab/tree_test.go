@@ -1,4 +1,4 @@
-package main
+package xv6lab
 
 import (
 	"os"
@@ -39,11 +39,11 @@ func TestDescribeTree(t *testing.T) {
 		wantRole string
 		oldCC    bool
 	}{
-		{"fetched 2024 tree", "cow", map[string]string{sourceFile: "github:someone/xv6-labs-2024 0123456789abcdef0123456789abcdef01234567\nrole: starter\n"},
+		{"fetched 2024 tree", "cow", map[string]string{SourceFile: "github:someone/xv6-labs-2024 0123456789abcdef0123456789abcdef01234567\nrole: starter\n"},
 			"someone/xv6-labs-2024@0123456789ab", "starter", false},
-		{"2020 tree needs the old-compiler flags", "lazy", map[string]string{sourceFile: "github:a/b 89abcdef0123\n", "user/sh.c": "void runcmd(struct cmd*);\n"},
+		{"2020 tree needs the old-compiler flags", "lazy", map[string]string{SourceFile: "github:a/b 89abcdef0123\n", "user/sh.c": "void runcmd(struct cmd*);\n"},
 			"a/b@89abcdef0123", "", true},
-		{"patched copy", "cow", map[string]string{sourceFile: "github:a/b 0123456789abcdef\n+ PMP patch: start.c writes pmpaddr0\nrole: solution\n"},
+		{"patched copy", "cow", map[string]string{SourceFile: "github:a/b 0123456789abcdef\n+ PMP patch: start.c writes pmpaddr0\nrole: solution\n"},
 			"a/b@0123456789ab + PMP patch", "solution", false},
 		{"no source named: the directory's own name", "util", nil, "util-plain", "", false},
 	}
@@ -52,13 +52,13 @@ func TestDescribeTree(t *testing.T) {
 			dir := fakeTree(t, filepath.Join(root, c.lab+"-plain"), c.lab, c.files)
 			// Not a git checkout, even if TMPDIR lies inside one.
 			t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(root))
-			tr, err := describeTree(dir)
+			tr, err := DescribeTree(dir)
 			require.NoError(t, err)
 			assert.Equal(t, c.lab, tr.Lab)
 			assert.Equal(t, c.wantName, tr.Name)
 			assert.Equal(t, c.wantRole, tr.Role)
 			if c.oldCC {
-				assert.Equal(t, oldCompilerArgs, tr.MakeArgs)
+				assert.Equal(t, OldCompilerArgs, tr.MakeArgs)
 			} else {
 				assert.Empty(t, tr.MakeArgs)
 			}
@@ -72,7 +72,7 @@ func TestFindTreesExpandsADirectoryInCourseOrder(t *testing.T) {
 		fakeTree(t, filepath.Join(root, "set", lab), lab, nil)
 	}
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "set", "notes"), 0o755))
-	trees, err := findTrees([]string{filepath.Join(root, "set")})
+	trees, err := FindTrees([]string{filepath.Join(root, "set")})
 	require.NoError(t, err)
 	var labs []string
 	for _, tr := range trees {
@@ -80,6 +80,6 @@ func TestFindTreesExpandsADirectoryInCourseOrder(t *testing.T) {
 	}
 	assert.Equal(t, []string{"util", "cow", "fs", "mmap"}, labs)
 
-	_, err = findTrees([]string{filepath.Join(root, "set", "notes")})
+	_, err = FindTrees([]string{filepath.Join(root, "set", "notes")})
 	assert.ErrorContains(t, err, "not an xv6 lab tree")
 }

@@ -1,4 +1,4 @@
-package main
+package xv6lab
 
 import (
 	"bufio"
@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// testResult is one line of gradelib's report: "TITLE: OK (1.2s)".
-type testResult struct {
+// Test is one line of gradelib's report: "TITLE: OK (1.2s)".
+type Test struct {
 	Title   string  `json:"title"`
 	OK      bool    `json:"ok"`
 	Seconds float64 `json:"seconds"` // 0 when gradelib printed none (under 0.1 s)
@@ -19,12 +19,12 @@ type testResult struct {
 	Why []string `json:"why,omitempty"`
 }
 
-// gradeReport is what one `make grade` printed, parsed.
-type gradeReport struct {
-	Tests    []testResult `json:"tests"`
-	Score    int          `json:"score"`
-	Possible int          `json:"possible"`
-	Scored   bool         `json:"scored"` // a final "Score: N/M" line was seen
+// Report is what one `make grade` printed, parsed.
+type Report struct {
+	Tests    []Test `json:"tests"`
+	Score    int    `json:"score"`
+	Possible int    `json:"possible"`
+	Scored   bool   `json:"scored"` // a final "Score: N/M" line was seen
 }
 
 var (
@@ -37,7 +37,7 @@ var (
 // maxWhy lines of a failure message are kept.
 const maxWhy = 6
 
-// parseGrade reads gradelib's output (the same in the 2019-2025 trees):
+// ParseReport reads gradelib's output (the same in the 2019-2025 trees):
 // each test opens with "== Test TITLE == ", its outcome is a line
 // "TITLE: OK|FAIL (N.Ns)" (on the same line when nothing came between,
 // with "Timeout! " before it when the test ran out of time), a failure is
@@ -45,10 +45,10 @@ const maxWhy = 6
 // "Score: N/M". Tests worth no points print no outcome and are skipped.
 // Only an outcome naming the test that is open counts, so a guest line
 // that happens to end in ": OK" cannot pass for one.
-func parseGrade(r io.Reader) gradeReport {
-	var rep gradeReport
+func ParseReport(r io.Reader) Report {
+	var rep Report
 	open := "" // title of the test whose outcome is awaited
-	var failed *testResult
+	var failed *Test
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -76,7 +76,7 @@ func parseGrade(r io.Reader) gradeReport {
 		if m == nil || open == "" || strings.TrimSpace(m[1]) != open {
 			continue
 		}
-		t := testResult{Title: open, OK: m[2] == "OK", Timeout: strings.HasPrefix(line, "Timeout! ")}
+		t := Test{Title: open, OK: m[2] == "OK", Timeout: strings.HasPrefix(line, "Timeout! ")}
 		if m[3] != "" {
 			t.Seconds, _ = strconv.ParseFloat(m[3], 64)
 		}
@@ -89,22 +89,38 @@ func parseGrade(r io.Reader) gradeReport {
 	return rep
 }
 
-// test returns the result of the test titled title, if it ran.
-func (g gradeReport) test(title string) (testResult, bool) {
+// Find returns the result of the test titled title, if it ran.
+func (g Report) Find(title string) (Test, bool) {
 	for _, t := range g.Tests {
 		if t.Title == title {
 			return t, true
 		}
 	}
-	return testResult{}, false
+	return Test{}, false
 }
 
-// testSeconds is the sum of the tests' own times: the grade's wall time
+// TestSeconds is the sum of the tests' own times: the grade's wall time
 // without the build, which is the same work on either machine.
-func (g gradeReport) testSeconds() float64 {
+func (g Report) TestSeconds() float64 {
 	s := 0.0
 	for _, t := range g.Tests {
 		s += t.Seconds
 	}
 	return s
+}
+
+// FirstReason picks the line of gradelib's failure message that says what
+// was wrong, skipping its "..." and console echo.
+func FirstReason(why []string) string {
+	for _, l := range why {
+		for _, k := range []string{"MISSING", "UNEXPECTED", "Cannot", "Timeout", "Parent failed", "AssertionError"} {
+			if strings.Contains(l, k) {
+				return l
+			}
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return why[0]
 }
