@@ -38,6 +38,10 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 			h.storeTLBInsert(va, page)
 		}
 	}
+	// (A store-TLB hit may be a page watched for loads.)
+	if h.watchStops(Access{Addr: va, Size: uint64(size), Load: f5 != amoSC, Store: f5 != amoLR}) {
+		return false
+	}
 	rd := in.rd & 31
 	if h.sys.parallel && inRAM {
 		return h.execAMOParallel(in, f5, size, off, pa)

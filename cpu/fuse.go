@@ -28,8 +28,8 @@ func (h *Hart) fusePair(in *inst, pc uint64) {
 		return
 	}
 	next := pc + uint64(in.ilen)
-	if next&(pageSize-1) > pageSize-6 {
-		return
+	if next&(pageSize-1) > pageSize-6 || h.cc.marked(h.fetchOff>>pageShift, next&(pageSize-1)) {
+		return // no second instruction here, or a breakpoint is on it
 	}
 	second := h.plainDecode(next)
 	switch {

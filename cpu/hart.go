@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"math"
+	"sync/atomic"
 
 	"github.com/rvemu/rvemu/mmu"
 )
@@ -70,6 +71,14 @@ type Hart struct {
 
 	bulk bulkCounts // what the bulk loops did (loop.go)
 
+	// The debugger's hold (debug.go): held stops Run; stopped says a Run
+	// stopped the hart for stoppedFor and has not reported it yet; pass
+	// is the breakpoint a released hart runs through.
+	held       atomic.Bool
+	stopped    bool
+	stoppedFor DebugStop
+	pass       passOnce
+
 	jit jitHart // the translator's per-hart state (jit.go)
 }
 
@@ -108,9 +117,9 @@ func (h *Hart) SetIP(mask uint64, level bool) {
 }
 
 // Waiting reports that the hart sits in WFI with no enabled interrupt
-// pending, so the board may skip it.
+// pending, or is held by a debugger, so the board may skip it.
 func (h *Hart) Waiting() bool {
-	return h.wfi && h.mip()&h.csr.mie == 0
+	return h.wfi && h.mip()&h.csr.mie == 0 || h.held.Load()
 }
 
 // TimerDeadline is the Sstc compare value when the S-mode timer is in use.

@@ -251,7 +251,7 @@ func (e *jitEngine) block(p, pc uint64) *jitBlock {
 // at pageOff, and records it (a PC that can start no block gets a block
 // whose code is the slow stub, so it is not tried again).
 func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
-	e.plan.make(ram, pc, pageOff, e.lockstep)
+	e.plan.make(ram, pc, pageOff, e.lockstep, e.cache.pageMarks(pageOff>>pageShift))
 	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub}
 	b.end = b.start + uint16(e.plan.bytes())
 	if b.end == b.start {
@@ -420,11 +420,18 @@ type jitInst struct {
 // bytes is the length of guest code the plan covers.
 func (p *blockPlan) bytes() uint64 { return p.next - p.pc }
 
-// make chooses the block that starts at pc in the RAM page at pageOff.
-func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool) {
+// make chooses the block that starts at pc in the RAM page at pageOff,
+// whose breakpoint marks are marks (nil: none). A block ends before a
+// marked instruction (and one starting there is empty): the interpreter
+// runs marked slots (debug.go).
+func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *slotMarks) {
 	*p = blockPlan{pc: pc, insts: p.insts[:0], lockstep: lockstep}
 	for len(p.insts) < jitMaxBlock {
 		o := pc & (pageSize - 1)
+		if marks != nil && marks.has(o) {
+			p.endSlow = true
+			break
+		}
 		if o == pageSize-2 && ram[pageOff+o]&3 == 3 {
 			p.endSlow = true // its upper half is on the next page
 			break

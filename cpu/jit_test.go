@@ -83,7 +83,7 @@ func TestJITCodeDecodes(t *testing.T) {
 		encJALR(1, 5, 16))
 	e := m.sys.codeCache.jit
 	for _, pc := range []uint64{ramBase + 8, ramBase + 0x100} {
-		e.plan.make(m.bus.RAM, pc, 0, true)
+		e.plan.make(m.bus.RAM, pc, 0, true, nil)
 		addr, n, err := e.gen.compile(e, &e.plan)
 		require.NoError(t, err)
 		dump := dumpCode(e.mem.Code(addr, n))

@@ -25,6 +25,7 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 		h.itlb.Insert(pc, off)
 	}
 	h.fetchPage = h.sys.codePageAt(h.cc, off>>pageShift, h)
+	h.bindBreakpoints(pc>>pageShift, off>>pageShift)
 	h.cc.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
@@ -42,6 +43,9 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 func (h *Hart) decodeSlot(in *inst, pc uint64) *inst {
 	off := h.fetchOff + pc&(pageSize-1)
 	lo := binary.LittleEndian.Uint16(h.ram[off:])
+	if h.cc.marked(off>>pageShift, off&(pageSize-1)) {
+		return h.decodeMark(in, pc, lo)
+	}
 	if lo&3 != 3 {
 		*in = decodeCompressed(lo)
 		h.markLoop(in, pc)
@@ -96,8 +100,20 @@ func (h *Hart) fetchHalf(va, epc uint64) (uint16, bool) {
 
 // fetchOutsideRAM runs code from a device (a boot ROM), or from a RAM page
 // whose PMP permissions are not the same throughout: fetched and decoded
-// every time, nothing cached.
+// every time, nothing cached (no slot to mark: breakpoints are compared
+// here).
 func (h *Hart) fetchOutsideRAM(pc, pa uint64) *inst {
+	if len(h.sys.dbg.breakpoints) > 0 && h.isBreakpoint(pc) {
+		h.fetchVPN = noPage
+		h.oneInst = inst{op: opBreak}
+		return &h.oneInst
+	}
+	return h.fetchUncached(pc, pa)
+}
+
+// fetchUncached decodes the instruction at pc, physical address pa, from
+// the bus into oneInst. nil means a trap.
+func (h *Hart) fetchUncached(pc, pa uint64) *inst {
 	h.fetchVPN = noPage
 	v, found := h.sys.bus.Load(pa, 2)
 	if !found {
@@ -190,11 +206,11 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 		return h.loadBytes(va, size)
 	}
 	pa, ok := h.translate(va, size, mmu.Load, h.PC)
-	if !ok {
+	if !ok || h.watchStops(Access{Addr: va, Size: uint64(size), Load: true}) {
 		return 0, false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
-		if h.pmpPageAllowed(pa, mmu.Load) {
+		if h.pmpPageAllowed(pa, mmu.Load) && !h.sys.watchedPage(va, false) {
 			h.ltlb.Insert(va, page)
 		}
 		return readRAM(h.ram, page+pa&(pageSize-1), size), true
@@ -211,6 +227,9 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 // loadBytes performs a misaligned load that crosses a page one byte at a
 // time, as QEMU does; every byte is translated, so either page can fault.
 func (h *Hart) loadBytes(va uint64, size int) (uint64, bool) {
+	if h.watchStops(Access{Addr: va, Size: uint64(size), Load: true}) {
+		return 0, false
+	}
 	var v uint64
 	for i := 0; i < size; i++ {
 		b, ok := h.loadSlow(va+uint64(i), 1)
@@ -242,6 +261,9 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		if _, ok := h.translate(va+uint64(size)-1, 1, mmu.Store, h.PC); !ok {
 			return false
 		}
+		if h.watchStops(Access{Addr: va, Size: uint64(size), Store: true}) {
+			return false
+		}
 		for i := 0; i < size; i++ {
 			if !h.storeSlow(va+uint64(i), 1, v>>(8*i)) {
 				return false
@@ -250,7 +272,7 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		return true
 	}
 	pa, ok := h.translate(va, size, mmu.Store, h.PC)
-	if !ok {
+	if !ok || h.watchStops(Access{Addr: va, Size: uint64(size), Store: true}) {
 		return false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
@@ -285,8 +307,12 @@ func (h *Hart) storeTLBLookup(va uint64) (uint64, bool) {
 }
 
 // storeTLBInsert caches a store translation: in stlb when the page's
-// stores need no hook, in htlb when they do.
+// stores need no hook, in htlb when they do, in neither when a watchpoint
+// is on the page.
 func (h *Hart) storeTLBInsert(va, page uint64) {
+	if h.sys.watchedPage(va, true) {
+		return
+	}
 	if atomic.LoadUint32(&h.sys.flags[page>>pageShift]) == 0 {
 		h.stlb.Insert(va, page)
 	} else {

@@ -117,6 +117,11 @@ const (
 
 	// Every F/D instruction (fp_decode.go): imm packs the operation.
 	opFP
+
+	// A slot marked by a breakpoint (debug.go); ilen is the length of the
+	// instruction under it, which runs out of line when the hart does not
+	// stop there.
+	opBreak
 )
 
 // funct5 values of the A extension.

@@ -15,6 +15,9 @@ import (
 // iteration counts against budget, whether it retires or traps.
 func (h *Hart) Run(budget int) int {
 	h.runStart = h.Instret
+	if h.held.Load() {
+		return 0 // a debugger holds it (debug.go)
+	}
 	h.stop = false
 	h.nowValid = false
 	if h.wfi {
@@ -31,8 +34,17 @@ func (h *Hart) Run(budget int) int {
 
 	if h.cc.jit != nil && budget >= jitMinBudget {
 		h.runTranslated(budget) // jitrun.go
-		return int(h.Instret - h.runStart)
+	} else {
+		h.interpret(budget)
 	}
+	if h.stopped {
+		h.reportStop() // a breakpoint or watchpoint stopped it
+	}
+	return int(h.Instret - h.runStart)
+}
+
+// interpret is Run's loop without the translator.
+func (h *Hart) interpret(budget int) {
 	for left := budget; left > 0 && !h.stop; {
 		n, in := h.runFast(left)
 		left -= n
@@ -57,7 +69,6 @@ func (h *Hart) Run(budget int) int {
 		}
 		h.execSlow(in)
 	}
-	return int(h.Instret - h.runStart)
 }
 
 // fetch finds the instruction at PC when runFast cannot: the PC left the

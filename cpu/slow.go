@@ -53,6 +53,8 @@ func (h *Hart) execSlow(in *inst) {
 		h.execCSR(in)
 	case opFP:
 		h.execFP(in)
+	case opBreak:
+		h.breakpoint()
 	default:
 		h.execSystem(in)
 	}

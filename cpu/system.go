@@ -53,6 +53,11 @@ type codeCache struct {
 	// is on (jit.go); nil otherwise.
 	jit *jitEngine
 
+	// marks are the breakpoint marks of each RAM page (debug.go), nil
+	// until a breakpoint binds; markedPages lists the pages that have any.
+	marks       []*slotMarks
+	markedPages []uint64
+
 	// Parallel mode only: the page generation each held page was decoded
 	// at, and the pages held (with each one's index in held).
 	gens    []uint32
@@ -79,6 +84,8 @@ type System struct {
 	codeEpoch atomic.Uint64
 
 	lockstepFailed func(report string) // JITLockstep's reporter (jitlockstep.go)
+
+	dbg debugState // breakpoints and watchpoints (debug.go)
 }
 
 // NewSystem creates the shared state for the harts of one board. mtime is
@@ -299,7 +306,14 @@ func (c *codeCache) storedOwn(s *System, off, n uint64) {
 		return
 	}
 	c.codeStores[p]++
-	cp := c.code[p]
+	c.invalidate(off, n)
+}
+
+// invalidate makes the decoded slots that hold any of the n bytes at RAM
+// offset off (within one page, which c holds decoded) decode again, and
+// kills the translations of those bytes.
+func (c *codeCache) invalidate(off, n uint64) {
+	cp := c.code[off>>pageShift]
 	first := off &^ 1
 	if first&(pageSize-1) >= fusedReach {
 		// A 32-bit instruction may start one halfword earlier, and a

@@ -9,8 +9,8 @@ import (
 // Listen creates the target for board b (see New) and serves GDB's remote
 // protocol for it on addr (gdbstub.Listen: HOST:PORT, :PORT, PORT or
 // QEMU's "tcp::PORT"; an empty host means 127.0.0.1).
-func Listen(addr string, b Board, halted bool, quantum int, log io.Writer) (*Target, error) {
-	t := New(b, halted, quantum)
+func Listen(addr string, b Board, halted bool, log io.Writer) (*Target, error) {
+	t := New(b, halted)
 	s, err := gdbstub.Listen(addr, t, log)
 	if err != nil {
 		return nil, err

@@ -1,28 +1,26 @@
 // Package debugtarget is the board's side of a GDB session: it implements
-// gdbstub.Target over a small Board interface (the harts, physical memory,
-// the machine loop, and running one hart a few instructions as the loop
-// would), so the stub never sees the board and the board never sees the
-// protocol.
+// gdbstub.Target over a small Board interface (the harts and their
+// System, physical memory, the machine loop, and running one hart a few
+// instructions as the loop would), so the stub never sees the board and
+// the board never sees the protocol.
 //
-// While nothing is set (no breakpoint, watchpoint, step or halt) Active is
-// false and the board runs its ordinary quanta: the debugger costs one
-// branch per turn. Otherwise the board calls Turn, which runs the harts one
-// instruction at a time, checking the pc before and the data access
-// (cpu.DataAccess, the CPU's own decoder) before each; a watchpoint stops
-// the harts before the access, at the instruction, as gdb's RISC-V port
-// expects and QEMU does.
+// Breakpoints and watchpoints are the CPU's (cpu.System.SetBreakpoint,
+// SetWatchpoints: marks in the decode cache, pages kept out of the data
+// TLBs), so the board runs its ordinary quanta while they are set and a
+// hit costs nothing until it happens: the hart that hits one holds itself
+// and the System's OnDebugStop hook (hit) stops the others. A watchpoint
+// stops the hart at the instruction making the access, before it runs, as
+// gdb's RISC-V port expects and QEMU does (gdb steps over it itself).
+// Stopping is holding every hart (cpu.Hart.Hold: Run runs nothing,
+// Waiting reports true); resuming releases them, and a released hart runs
+// the instruction at its pc unchecked (neither a breakpoint there nor its
+// watched access stops it). Turn is needed only for a single step.
 //
 // Every method but Post runs on the machine loop, which today is the one
-// goroutine that runs all harts. Where this is meant to go (not done yet):
-//   - all-stop with harts on goroutines of their own (--parallel): the
-//     per-hart part of Turn (runHart) already touches one hart and the
-//     shared stop state only through stop(); a parallel board would call
-//     runHart from each hart's goroutine under one lock around that state,
-//     and Halt/stop would ask the board to park the other goroutines;
-//   - breakpoints as decode-cache marks: the breakpoint list lives behind
-//     SetBreakpoint and breakAt only, so marking a decoded slot (and letting
-//     Run stop on it) can replace the pc check, and a breakpoint that is
-//     never hit would no longer make Active true.
+// goroutine that runs all harts. Where this is meant to go (not done
+// yet): all-stop with harts on goroutines of their own (--parallel):
+// hit then runs on a hart's goroutine and needs one lock around the stop
+// state, and a parallel board would park the goroutines of held harts.
 package debugtarget
 
 import (
@@ -37,6 +35,9 @@ import (
 type Board interface {
 	// Harts are the board's harts, by id.
 	Harts() []*cpu.Hart
+	// System is the harts' shared state, which holds the breakpoints and
+	// watchpoints.
+	System() *cpu.System
 	// Bus is the physical address space; debugger writes go through its
 	// DMA path, which keeps decoded instructions and LR reservations
 	// coherent.
@@ -54,44 +55,41 @@ var errMemory = errors.New("address not in RAM")
 
 // Target is a gdbstub.Target for one board.
 type Target struct {
-	board   Board
-	harts   []*cpu.Hart
-	bus     *bus.Bus
-	quantum int
+	board Board
+	harts []*cpu.Hart
+	bus   *bus.Bus
 
 	server *gdbstub.Server
 	addr   string        // where server listens; set once before Run
 	final  gdbstub.Stats // the server's counters when it closed
 	onStop func(gdbstub.Stop)
 
+	sys         *cpu.System
 	halted      bool
 	step        int // hart to step one instruction, -1 none
 	breakpoints []uint64
-	watchpoints []gdbstub.Watchpoint
-	// resumed: the hart has just been resumed and skips a breakpoint at
-	// its pc once (gdb steps over its breakpoints itself; this keeps a
-	// resume from stopping where it stands).
-	resumed []bool
-	killed  bool
-	// active caches "the slow path is needed" for the loop's branch.
+	watchpoints []gdbstub.Watchpoint // as set, in the System's order
+	killed      bool
+	// active caches "Turn is needed" for the loop's branch.
 	active bool
 	// commands runs gdb's "monitor CMD" lines (nil: not offered).
 	commands func(hart int, line string) string
 }
 
-// New returns a target for board b whose Turn gives each hart up to
-// quantum instructions; halted holds every hart until the debugger
-// resumes them (QEMU's -S).
-func New(b Board, halted bool, quantum int) *Target {
-	t := &Target{board: b, harts: b.Harts(), bus: b.Bus(), quantum: quantum,
-		halted: halted, step: -1}
-	t.resumed = make([]bool, len(t.harts))
+// New returns a target for board b; halted holds every hart until the
+// debugger resumes them (QEMU's -S).
+func New(b Board, halted bool) *Target {
+	t := &Target{board: b, harts: b.Harts(), bus: b.Bus(), sys: b.System(), halted: halted, step: -1}
+	t.sys.OnDebugStop(t.hit)
+	if halted {
+		t.hold()
+	}
 	t.update()
 	return t
 }
 
-// Active reports whether the board must run this turn through Turn
-// (something is set: a breakpoint, a watchpoint, a step or a halt).
+// Active reports whether the board must run this turn through Turn (a
+// step, or the harts halted).
 func (t *Target) Active() bool { return t.active }
 
 // Attached reports that a debugger is connected (between Attach and
@@ -119,7 +117,7 @@ func (t *Target) Command(hart int, line string) string {
 func (t *Target) Killed() bool { return t.killed }
 
 func (t *Target) update() {
-	t.active = t.halted || t.step >= 0 || len(t.breakpoints) > 0 || len(t.watchpoints) > 0
+	t.active = t.halted || t.step >= 0
 }
 
 func (t *Target) report(st gdbstub.Stop) {
@@ -131,8 +129,45 @@ func (t *Target) report(st gdbstub.Stop) {
 // stop halts every hart and tells the debugger why.
 func (t *Target) stop(st gdbstub.Stop) {
 	t.halted, t.step = true, -1
+	t.hold()
 	t.update()
 	t.report(st)
+}
+
+// hold stops every hart; release lets them all run again.
+func (t *Target) hold() {
+	for _, h := range t.harts {
+		h.Hold()
+	}
+}
+
+func (t *Target) release() {
+	for _, h := range t.harts {
+		h.Release()
+	}
+}
+
+// hit is the System's OnDebugStop hook: hart h stopped at a breakpoint or
+// after a watched access.
+func (t *Target) hit(h *cpu.Hart, st cpu.DebugStop) {
+	if t.halted {
+		return // already stopping (another hart was first): h stays held
+	}
+	i := t.index(h)
+	if st.Breakpoint {
+		t.stop(gdbstub.Stop{Reason: gdbstub.StopBreakpoint, Hart: i})
+		return
+	}
+	t.stop(gdbstub.Stop{Reason: gdbstub.StopWatch, Hart: i, Watch: t.watchpoints[st.Watch]})
+}
+
+func (t *Target) index(h *cpu.Hart) int {
+	for i, x := range t.harts {
+		if x == h {
+			return i
+		}
+	}
+	return 0
 }
 
 // gdbstub.Target ------------------------------------------------------
@@ -142,13 +177,19 @@ func (t *Target) Post(fn func()) { t.board.Post(fn) }
 func (t *Target) Attach(onStop func(gdbstub.Stop)) {
 	t.onStop = onStop
 	t.halted, t.step = true, -1
+	t.hold()
 	t.update()
 }
 
 func (t *Target) Detach() {
 	t.onStop = nil
+	for _, a := range t.breakpoints {
+		t.sys.SetBreakpoint(a, false)
+	}
 	t.breakpoints, t.watchpoints = nil, nil
+	t.sys.SetWatchpoints(nil)
 	t.halted, t.step = false, -1
+	t.release()
 	t.update()
 }
 
@@ -266,14 +307,14 @@ func (t *Target) SetBreakpoint(addr uint64, on bool) {
 		if a == addr {
 			if !on {
 				t.breakpoints = append(t.breakpoints[:i], t.breakpoints[i+1:]...)
-				t.update()
+				t.sys.SetBreakpoint(addr, false)
 			}
 			return
 		}
 	}
 	if on {
 		t.breakpoints = append(t.breakpoints, addr)
-		t.update()
+		t.sys.SetBreakpoint(addr, true)
 	}
 }
 
@@ -288,24 +329,28 @@ func (t *Target) SetWatchpoint(w gdbstub.Watchpoint, on bool) {
 			}
 		}
 	}
-	t.update()
+	ws := make([]cpu.Watchpoint, len(t.watchpoints))
+	for i, x := range t.watchpoints {
+		ws[i] = cpu.Watchpoint{Addr: x.Addr, Len: x.Len,
+			Load: x.Kind != gdbstub.WatchWrite, Store: x.Kind != gdbstub.WatchRead}
+	}
+	t.sys.SetWatchpoints(ws)
 }
 
 func (t *Target) Continue() {
 	t.halted, t.step = false, -1
-	for i := range t.resumed {
-		t.resumed[i] = true
-	}
+	t.release()
 	t.update()
 }
 
 func (t *Target) Step(i int) {
-	if _, ok := t.hart(i); !ok {
+	h, ok := t.hart(i)
+	if !ok {
 		t.report(gdbstub.Stop{Reason: gdbstub.StopStep})
 		return
 	}
 	t.halted, t.step = false, i
-	t.resumed[i] = true
+	h.Release()
 	t.update()
 }
 
@@ -320,78 +365,21 @@ func (t *Target) Kill() {
 
 // running the harts ----------------------------------------------------
 
-// Turn gives each hart (or just the stepped one) a quantum, one
-// instruction at a time. progress is false when no hart could run.
+// Turn runs the stepped hart one instruction. progress is false when
+// nothing ran (the harts are halted).
 func (t *Target) Turn() (progress bool) {
-	if t.halted {
+	if t.halted || t.step < 0 {
 		return false
 	}
-	for i, h := range t.harts {
-		if t.step >= 0 && i != t.step {
-			continue
-		}
-		ran, stopped, exited := t.runHart(i, h)
-		progress = progress || ran
-		if stopped || exited || !t.active {
-			return true
-		}
+	i := t.step
+	h := t.harts[i]
+	if !h.Waiting() {
+		t.stepWithoutInterrupts(h)
 	}
-	return progress
-}
-
-// runHart runs hart i for up to a quantum (one instruction when it is
-// being stepped). It reports whether it ran, whether the harts stopped and
-// whether the guest powered off.
-func (t *Target) runHart(i int, h *cpu.Hart) (ran, stopped, exited bool) {
-	stepping := t.step == i
-	for n := 0; n < t.quantum; n++ {
-		if !stepping && h.InterruptPending() {
-			// Enter a pending interrupt's handler first, so that a
-			// breakpoint on its first instruction is seen. (Run(1)
-			// would take it and run that instruction unchecked.)
-			h.Run(0)
-		}
-		if h.Waiting() {
-			if stepping {
-				t.stop(gdbstub.Stop{Reason: gdbstub.StopStep, Hart: i})
-				return ran, true, false
-			}
-			return ran, false, false
-		}
-		if !t.resumed[i] && t.breakAt(h.PC) {
-			t.stop(gdbstub.Stop{Reason: gdbstub.StopBreakpoint, Hart: i})
-			return ran, true, false
-		}
-		// A watchpoint stops the harts before the access, at the
-		// instruction making it: gdb's RISC-V port takes watchpoints as
-		// firing before the instruction commits and steps over it itself
-		// (watchpoints removed), then shows the new value; QEMU reports
-		// them so too. Stopping after it would let gdb's step run one
-		// instruction more.
-		if !t.resumed[i] && len(t.watchpoints) > 0 {
-			if acc, ok := t.nextAccess(h); ok {
-				if w, hit := t.watchHit(acc); hit {
-					t.stop(gdbstub.Stop{Reason: gdbstub.StopWatch, Hart: i, Watch: w})
-					return ran, true, false
-				}
-			}
-		}
-		t.resumed[i] = false
-		if stepping {
-			exited = t.stepWithoutInterrupts(h)
-		} else {
-			_, exited = t.board.Run(h, 1)
-		}
-		ran = true
-		if stepping {
-			t.stop(gdbstub.Stop{Reason: gdbstub.StopStep, Hart: i})
-			return ran, true, exited
-		}
-		if exited {
-			return ran, false, true
-		}
+	if !t.halted { // not stopped by a watchpoint on the way
+		t.stop(gdbstub.Stop{Reason: gdbstub.StopStep, Hart: i})
 	}
-	return ran, false, false
+	return true
 }
 
 // csrMie is the machine interrupt-enable CSR, masked during a step.
@@ -400,60 +388,11 @@ const csrMie = 0x304
 // stepWithoutInterrupts runs one instruction with interrupts masked, as
 // QEMU steps by default: stepi moves to the next instruction, not into a
 // timer handler. (An instruction that itself clears mie gets it back.)
-func (t *Target) stepWithoutInterrupts(h *cpu.Hart) (exited bool) {
+func (t *Target) stepWithoutInterrupts(h *cpu.Hart) {
 	mie := h.ReadCSR(csrMie)
 	h.WriteCSR(csrMie, 0)
-	_, exited = t.board.Run(h, 1)
+	t.board.Run(h, 1)
 	if h.ReadCSR(csrMie) == 0 {
 		h.WriteCSR(csrMie, mie)
 	}
-	return exited
-}
-
-func (t *Target) breakAt(pc uint64) bool {
-	for _, a := range t.breakpoints {
-		if a == pc {
-			return true
-		}
-	}
-	return false
-}
-
-func (t *Target) watchHit(a cpu.Access) (gdbstub.Watchpoint, bool) {
-	for _, w := range t.watchpoints {
-		if w.Triggers(a.Addr, a.Size, a.Load, a.Store) {
-			return w, true
-		}
-	}
-	return gdbstub.Watchpoint{}, false
-}
-
-// nextAccess decodes the instruction at the hart's pc for its data access
-// (with the CPU's own decoder).
-func (t *Target) nextAccess(h *cpu.Hart) (cpu.Access, bool) {
-	lo, ok := t.half(h, h.PC)
-	if !ok {
-		return cpu.Access{}, false
-	}
-	raw := uint32(lo)
-	if lo&3 == 3 {
-		hi, ok := t.half(h, h.PC+2)
-		if !ok {
-			return cpu.Access{}, false
-		}
-		raw |= uint32(hi) << 16
-	}
-	return cpu.DataAccess(raw, &h.X)
-}
-
-// half reads the halfword at va (instructions are 2-byte aligned, so it
-// never straddles a page), without allocating: it runs per instruction
-// while watchpoints are set.
-func (t *Target) half(h *cpu.Hart, va uint64) (uint16, bool) {
-	pa, ok := h.DebugTranslate(va)
-	if !ok || !t.bus.InRAM(pa, 2) {
-		return 0, false
-	}
-	off := pa - t.bus.RAMBase
-	return uint16(t.bus.RAM[off]) | uint16(t.bus.RAM[off+1])<<8, true
 }

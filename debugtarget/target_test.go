@@ -16,13 +16,29 @@ import (
 // is the hart's own.
 type fakeBoard struct {
 	bus   *bus.Bus
+	sys   *cpu.System
 	harts []*cpu.Hart
 	runs  int
 }
 
-func (b *fakeBoard) Harts() []*cpu.Hart { return b.harts }
-func (b *fakeBoard) Bus() *bus.Bus      { return b.bus }
-func (b *fakeBoard) Post(fn func())     { fn() }
+// turn is one turn of the board's loop: the target's Turn while it is
+// active, otherwise a quantum for each hart that is not waiting.
+func (b *fakeBoard) turn(tg *Target) {
+	if tg.Active() {
+		tg.Turn()
+		return
+	}
+	for _, h := range b.harts {
+		if !h.Waiting() {
+			b.Run(h, 100)
+		}
+	}
+}
+
+func (b *fakeBoard) Harts() []*cpu.Hart  { return b.harts }
+func (b *fakeBoard) System() *cpu.System { return b.sys }
+func (b *fakeBoard) Bus() *bus.Bus       { return b.bus }
+func (b *fakeBoard) Post(fn func())      { fn() }
 func (b *fakeBoard) Run(h *cpu.Hart, n int) (int, bool) {
 	b.runs++
 	return h.Run(n), false
@@ -45,7 +61,7 @@ func newFakeBoard(t *testing.T, harts int) *fakeBoard {
 		binary.LittleEndian.PutUint32(b.RAM[4*i:], w)
 	}
 	sys := cpu.NewSystem(b, func() uint64 { return 0 })
-	fb := &fakeBoard{bus: b}
+	fb := &fakeBoard{bus: b, sys: sys}
 	for i := 0; i < harts; i++ {
 		h := sys.NewHart(i)
 		h.PC = ramBase
@@ -58,7 +74,7 @@ func newFakeBoard(t *testing.T, harts int) *fakeBoard {
 // attach returns a halted, attached target and the stops it reports.
 func attach(t *testing.T, b Board) (*Target, *[]gdbstub.Stop) {
 	t.Helper()
-	tg := New(b, true, 100)
+	tg := New(b, true)
 	var stops []gdbstub.Stop
 	tg.Attach(func(s gdbstub.Stop) { stops = append(stops, s) })
 	require.True(t, tg.Active())
@@ -72,45 +88,99 @@ func TestBreakpointStepWatch(t *testing.T) {
 
 	tg.SetBreakpoint(storePC, true)
 	tg.Continue()
-	assert.True(t, tg.Turn())
+	assert.False(t, tg.Active(), "a breakpoint alone: the board runs its own quanta")
+	b.turn(tg)
 	assert.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopBreakpoint}}, *stops)
 	pc, _ := tg.ReadRegister(0, gdbstub.RegPC)
 	assert.Equal(t, uint64(storePC), pc)
+	assert.True(t, tg.Active(), "halted")
+	b.turn(tg)
+	assert.Len(t, *stops, 1, "halted: nothing runs, nothing is reported")
 
 	// A resume skips the breakpoint it stands on once.
 	tg.Continue()
-	tg.Turn()
+	b.turn(tg)
 	s0, _ := tg.ReadRegister(0, regS0)
 	assert.Equal(t, uint64(2), s0, "one more round to the same breakpoint")
 
 	tg.SetBreakpoint(storePC, false)
 	tg.Step(0)
-	tg.Turn()
+	b.turn(tg)
 	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
 	assert.Equal(t, uint64(loadPC), pc)
 	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[len(*stops)-1])
 
-	// The watchpoint fires before the load that reads the counter (the
-	// CPU's decoder tells the access), the pc at it: gdb's RISC-V port
-	// steps over it itself. Resumed there, the load runs (the resume
-	// skips the check once) and the next round stops at it again.
+	// The watchpoint fires before the load that reads the counter, the pc
+	// at it: gdb's RISC-V port steps over it itself. Resumed there, the
+	// load runs unchecked and the next round stops at it again.
 	w := gdbstub.Watchpoint{Kind: gdbstub.WatchRead, Addr: counter, Len: 8}
 	tg.SetWatchpoint(w, true)
 	s0, _ = tg.ReadRegister(0, regS0)
-	tg.Continue() // from loadPC: the load runs, the round goes on
-	tg.Turn()
+	tg.Continue() // from loadPC, where the step left it
+	b.turn(tg)
 	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopWatch, Watch: w}, (*stops)[len(*stops)-1])
 	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
 	assert.Equal(t, uint64(loadPC), pc)
 	again, _ := tg.ReadRegister(0, regS0)
 	assert.Equal(t, s0+1, again, "one round later")
 	tg.Step(0)
-	tg.Turn()
+	b.turn(tg)
 	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
 	assert.Equal(t, uint64(jumpPC), pc, "a step from the watch stop runs the load")
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[len(*stops)-1])
+
+	// A write watchpoint stops at the store, which has not stored yet.
+	tg.SetWatchpoint(w, false)
+	ww := gdbstub.Watchpoint{Kind: gdbstub.WatchWrite, Addr: counter + 4, Len: 2}
+	tg.SetWatchpoint(ww, true)
+	tg.Continue()
+	b.turn(tg)
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopWatch, Watch: ww}, (*stops)[len(*stops)-1])
+	pc, _ = tg.ReadRegister(0, gdbstub.RegPC)
+	assert.Equal(t, uint64(storePC), pc)
+	stored := make([]byte, 8)
+	require.NoError(t, tg.ReadMemory(0, counter, stored))
+	assert.Equal(t, again, binary.LittleEndian.Uint64(stored), "the last round's value")
 
 	tg.Detach()
 	assert.False(t, tg.Active(), "nothing set: the board runs its own quanta")
+	before := b.harts[0].Instret
+	b.turn(tg)
+	assert.Equal(t, before+100, b.harts[0].Instret, "detached: runs free, nothing stops it")
+}
+
+// All-stop: the hart that reaches a breakpoint is reported, and every
+// hart stops with it until the debugger resumes them.
+func TestBreakpointStopsEveryHart(t *testing.T) {
+	b := newFakeBoard(t, 2)
+	binary.LittleEndian.PutUint32(b.bus.RAM[16:], 0x0000006f) // j . (hart 0 spins there)
+	b.harts[0].PC = ramBase + 16
+	tg, stops := attach(t, b)
+	tg.SetBreakpoint(storePC, true)
+	tg.Continue()
+	b.turn(tg)
+	require.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopBreakpoint, Hart: 1}}, *stops)
+	assert.Equal(t, uint64(storePC), b.harts[1].PC)
+	assert.True(t, b.harts[0].Held())
+	spun := b.harts[0].Instret
+	b.turn(tg)
+	assert.Equal(t, spun, b.harts[0].Instret, "halted: hart 0 does not run either")
+	tg.Continue()
+	b.turn(tg)
+	assert.Equal(t, spun+100, b.harts[0].Instret)
+	assert.Len(t, *stops, 2, "hart 1 came round to the breakpoint again")
+}
+
+func TestHaltedFromTheStart(t *testing.T) {
+	b := newFakeBoard(t, 1)
+	tg := New(b, true)
+	b.turn(tg)
+	assert.Zero(t, b.harts[0].Instret, "-S: nothing runs before the debugger resumes")
+	assert.True(t, b.harts[0].Waiting())
+	tg.Attach(func(gdbstub.Stop) {})
+	tg.Continue()
+	b.turn(tg)
+	assert.Equal(t, uint64(100), b.harts[0].Instret)
 }
 
 func TestStepRunsOnlyTheSteppedHart(t *testing.T) {

@@ -112,21 +112,6 @@ type Watchpoint struct {
 	Len  uint64
 }
 
-// Triggers reports whether an access of size bytes at addr (a load, a
-// store, or both for an AMO) sets the watchpoint off.
-func (w Watchpoint) Triggers(addr, size uint64, load, store bool) bool {
-	if addr >= w.Addr+w.Len || w.Addr >= addr+size {
-		return false
-	}
-	switch w.Kind {
-	case WatchWrite:
-		return store
-	case WatchRead:
-		return load
-	}
-	return load || store
-}
-
 // StopReason says why the harts stopped.
 type StopReason int
 

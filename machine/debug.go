@@ -15,9 +15,10 @@ import (
 // debugBoard is the board as package debugtarget sees it.
 type debugBoard struct{ m *Machine }
 
-func (b debugBoard) Harts() []*cpu.Hart { return b.m.harts }
-func (b debugBoard) Bus() *bus.Bus      { return b.m.bus }
-func (b debugBoard) Post(fn func())     { b.m.Post(fn) }
+func (b debugBoard) Harts() []*cpu.Hart  { return b.m.harts }
+func (b debugBoard) System() *cpu.System { return b.m.sys }
+func (b debugBoard) Bus() *bus.Bus       { return b.m.bus }
+func (b debugBoard) Post(fn func())      { b.m.Post(fn) }
 func (b debugBoard) Run(h *cpu.Hart, n int) (int, bool) {
 	return b.m.runInsns(h, n)
 }
@@ -36,7 +37,7 @@ func (m *Machine) startGDB() error {
 	if m.cfg.GDBListen == "" {
 		return nil
 	}
-	t, err := debugtarget.Listen(m.cfg.GDBListen, debugBoard{m}, m.cfg.GDBWait, m.cfg.Quantum, m.cfg.Log)
+	t, err := debugtarget.Listen(m.cfg.GDBListen, debugBoard{m}, m.cfg.GDBWait, m.cfg.Log)
 	if err != nil {
 		return err
 	}
