@@ -1,0 +1,20 @@
+package sandbox
+
+import (
+	"os"
+	"syscall"
+)
+
+// sysProcAttr starts the init: in a process group of its own, killed if
+// we die, and under Namespaces in new user, network, PID, IPC and UTS
+// namespaces, this user mapped to root inside (what `unshare -r` does).
+func sysProcAttr(iso Isolation) *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if iso == Namespaces {
+		a.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET | syscall.CLONE_NEWPID |
+			syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
+		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	}
+	return a
+}
