@@ -130,18 +130,18 @@ func main() {
 	}
 }
 
-func pickMachines(list, rvemuBin, scratch string) ([]machine, error) {
-	var ms []machine
+func pickMachines(list, rvemuBin, scratch string) ([]xv6lab.Machine, error) {
+	var ms []xv6lab.Machine
 	for _, k := range strings.Split(list, ",") {
 		switch strings.TrimSpace(k) {
 		case "rvemu":
-			m, err := rvemuMachine(rvemuBin, scratch)
+			m, err := xv6lab.RvemuMachine(rvemuBin, scratch)
 			if err != nil {
 				return nil, err
 			}
 			ms = append(ms, m)
 		case "qemu":
-			m, err := qemuMachine()
+			m, err := xv6lab.QEMUMachine()
 			if err != nil {
 				return nil, err
 			}
@@ -156,8 +156,8 @@ func pickMachines(list, rvemuBin, scratch string) ([]machine, error) {
 	return ms, nil
 }
 
-func reversed(ms []machine) []machine {
-	r := make([]machine, len(ms))
+func reversed(ms []xv6lab.Machine) []xv6lab.Machine {
+	r := make([]xv6lab.Machine, len(ms))
 	for i, m := range ms {
 		r[len(ms)-1-i] = m
 	}
