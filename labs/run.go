@@ -95,11 +95,24 @@ func runGrade(t xv6lab.Tree, m xv6lab.Machine, rep int, o runOptions) (gradeRun,
 	if bytes.Contains(out.Bytes(), []byte("labs: refusing to grade")) {
 		return r, fmt.Errorf("%w: %s", errRefused, lastLine(out.String()))
 	}
+	keepSavedOutput(t.Dir, strings.TrimSuffix(logName, ".log"))
 	r.Report = xv6lab.ParseReport(bytes.NewReader(out.Bytes()))
 	if !r.Report.Scored && r.Note == "" {
 		r.Note = "no score: " + lastLine(out.String())
 	}
 	return r, nil
+}
+
+// keepSavedOutput copies the console transcripts gradelib saved for failed
+// tests (xv6.out.TEST) next to the grade's log: the tree's next `make
+// grade` starts with `make clean`, which deletes them.
+func keepSavedOutput(dir, prefix string) {
+	saved, _ := filepath.Glob(filepath.Join(dir, "xv6.out.*"))
+	for _, f := range saved {
+		if b, err := os.ReadFile(f); err == nil {
+			os.WriteFile(prefix+"."+strings.TrimPrefix(filepath.Base(f), "xv6.out."), b, 0o644)
+		}
+	}
 }
 
 // gradeEnv is our environment for the tree's make (xv6lab.MakeEnv), with

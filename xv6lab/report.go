@@ -35,7 +35,7 @@ var (
 )
 
 // maxWhy lines of a failure message are kept.
-const maxWhy = 6
+const maxWhy = 40
 
 // ParseReport reads gradelib's output (the same in the 2019-2025 trees):
 // each test opens with "== Test TITLE == ", its outcome is a line
@@ -110,17 +110,20 @@ func (g Report) TestSeconds() float64 {
 }
 
 // FirstReason picks the line of gradelib's failure message that says what
-// was wrong, skipping its "..." and console echo.
+// was wrong (MISSING, UNEXPECTED ...), else its last console line, skipping
+// its "..." and the "QEMU output saved" note.
 func FirstReason(why []string) string {
 	for _, l := range why {
 		for _, k := range []string{"MISSING", "UNEXPECTED", "Cannot", "Timeout", "Parent failed", "AssertionError"} {
-			if strings.Contains(l, k) {
+			if strings.HasPrefix(l, k) {
 				return l
 			}
 		}
 	}
-	if len(why) == 0 {
-		return ""
+	for i := len(why) - 1; i >= 0; i-- {
+		if l := why[i]; l != "..." && !strings.HasPrefix(l, "QEMU output saved") {
+			return l
+		}
 	}
-	return why[0]
+	return ""
 }

@@ -78,3 +78,18 @@ func TestParseGradeWithoutScore(t *testing.T) {
 	assert.False(t, rep.Scored)
 	assert.Empty(t, rep.Tests)
 }
+
+func TestFirstReason(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		why  []string
+		want string
+	}{
+		{"missing line", []string{"...", "init: starting sh", "$ x", "MISSING '^OK$'", "QEMU output saved to xv6.out.x"}, "MISSING '^OK$'"},
+		{"console only: its last line", []string{"...", "panic: kalloc", "rvemu: stopped by signal 15", "QEMU output saved to xv6.out.x"}, "rvemu: stopped by signal 15"},
+		{"a console line mentioning a keyword is not the reason", []string{"...", "usertests: MISSING file", "UNEXPECTED 'panic'"}, "UNEXPECTED 'panic'"},
+		{"nothing", nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, FirstReason(c.why)) })
+	}
+}
