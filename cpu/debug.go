@@ -33,7 +33,10 @@ import (
 //     watchpoint covers for that kind of access (watchedPage, checked when
 //     an entry is inserted, after a miss), so every access to the page
 //     takes the slow path, which compares the access with the watchpoints
-//     (watchStops) once it is translated, before it is made. Loads,
+//     (watchStops) once it is translated, before it is made. The slow
+//     path keeps such pages' translations in TLBs of their own (wltlb,
+//     wstlb), so a busy watched page costs a check, not a walk, per
+//     access. Loads,
 //     stores, AMOs, LR/SC and FP loads/stores are covered; DMA (devices
 //     writing RAM) and page-table walks are not instruction accesses and
 //     are not watched.
@@ -141,6 +144,8 @@ func (s *System) SetWatchpoints(ws []Watchpoint) {
 		h.ltlb.Flush()
 		h.stlb.Flush()
 		h.htlb.Flush()
+		h.wltlb.Flush()
+		h.wstlb.Flush()
 	}
 }
 

@@ -345,8 +345,59 @@ func TestWatchedPageStaysOutOfTheTLBs(t *testing.T) {
 	assert.True(t, hit)
 	assert.False(t, h.Held(), "no access touched the watched bytes")
 
+	// The slow path keeps the watched page's translations (no walk per
+	// access) and still checks every access.
+	_, hit = h.wltlb.Lookup(watched)
+	assert.True(t, hit)
+	_, hit = h.wstlb.Lookup(watched)
+	assert.True(t, hit)
+	assert.False(t, h.storeSlow(watched+0x802, 1, 7), "a watched byte through wstlb")
+	assert.True(t, h.Held())
+	assert.Zero(t, m.bus.RAM[watched+0x802-ramBase], "not stored")
+	h.Release()
+	_, ok := h.loadSlow(watched+0x7f8, 8)
+	assert.True(t, ok, "released: the access it stopped at passes")
+	h.Instret++ // the next instruction
+	_, ok = h.loadSlow(watched+0x7fc, 8)
+	assert.False(t, ok, "a watched load through wltlb")
+
 	m.sys.SetWatchpoints(nil)
 	_, _ = h.loadSlow(watched, 8)
 	_, hit = h.ltlb.Lookup(watched)
 	assert.True(t, hit)
+}
+
+// BenchmarkWatchpointSv39 is BenchmarkInterpreterLoopSv39 (a load and a
+// store per 8 instructions, S-mode under Sv39) with a watchpoint on
+// another page, or on the loop's data page (8 bytes it never touches, so
+// each of its accesses is checked and none stops).
+func BenchmarkWatchpointSv39(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		watch uint64
+	}{{"untouched page", 0x30000}, {"busy page", 0x18800}} {
+		b.Run(c.name, func(b *testing.B) {
+			m := newTestMachine(b)
+			pt := newPageTables(m, ramBase+0x40000)
+			pt.mapRange(0x10000, ramBase, 0x20000, pteRWX)
+			m.load(ramBase, loopProgram()...)
+			h := m.hart(0)
+			h.X[5] = 0x18000
+			h.PC = 0x10000
+			h.csr.satp = satpModeSv39<<60 | pt.root>>12
+			h.Priv = PrivS
+			m.sys.SetWatchpoints([]Watchpoint{{Addr: c.watch, Len: 8, Load: true, Store: true}})
+			b.ResetTimer()
+			start := startMeter()
+			for left := b.N; left > 0; {
+				n := 1 << 14
+				if n > left {
+					n = left
+				}
+				left -= runOrFail(b, h, n)
+				h.flushTLBs()
+			}
+			start.report(b, h.Instret)
+		})
+	}
 }

@@ -40,6 +40,10 @@ type Hart struct {
 	// reservation), so the fast path stores without looking at page
 	// flags; stores to hooked pages find their translation in htlb.
 	itlb, ltlb, stlb, htlb mmu.TLB
+	// wltlb and wstlb hold the pages a watchpoint keeps out of ltlb and
+	// stlb/htlb, for the slow path only (debug.go): a watched page's
+	// accesses are checked without a walk each.
+	wltlb, wstlb mmu.TLB
 
 	// The decoded page the PC is in, keyed by virtual page number.
 	fetchVPN  uint64
@@ -97,6 +101,8 @@ func (s *System) NewHart(id int) *Hart {
 	h.ltlb.Reset()
 	h.stlb.Reset()
 	h.htlb.Reset()
+	h.wltlb.Reset()
+	h.wstlb.Reset()
 	h.csr.stimecmp = math.MaxUint64
 	s.harts = append(s.harts, h)
 	if e := s.codeCache.jit; e != nil {
@@ -145,6 +151,8 @@ func (h *Hart) flushTLBs() {
 	h.ltlb.Flush()
 	h.stlb.Flush()
 	h.htlb.Flush()
+	h.wltlb.Flush()
+	h.wstlb.Flush()
 	h.fetchVPN = noPage
 }
 

@@ -205,13 +205,23 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 	if va&(pageSize-1) > pageSize-uint64(size) {
 		return h.loadBytes(va, size)
 	}
+	if off, hit := h.wltlb.Lookup(va); hit && len(h.sys.dbg.watchpoints) != 0 {
+		if h.watchStops(Access{Addr: va, Size: uint64(size), Load: true}) {
+			return 0, false
+		}
+		return readRAM(h.ram, off, size), true
+	}
 	pa, ok := h.translate(va, size, mmu.Load, h.PC)
 	if !ok || h.watchStops(Access{Addr: va, Size: uint64(size), Load: true}) {
 		return 0, false
 	}
 	if page, inRAM := h.ramPage(pa); inRAM {
-		if h.pmpPageAllowed(pa, mmu.Load) && !h.sys.watchedPage(va, false) {
-			h.ltlb.Insert(va, page)
+		if h.pmpPageAllowed(pa, mmu.Load) {
+			if h.sys.watchedPage(va, false) {
+				h.wltlb.Insert(va, page)
+			} else {
+				h.ltlb.Insert(va, page)
+			}
 		}
 		return readRAM(h.ram, page+pa&(pageSize-1), size), true
 	}
@@ -249,6 +259,13 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 	if off, hit := h.storeTLBLookup(va); hit && inPage {
 		if atomic.LoadUint32(&h.sys.flags[off>>pageShift]) == 0 {
 			h.stlb.Insert(va, off) // the hook is gone: fast path again
+		}
+		h.storeRAM(off, size, v)
+		return true
+	}
+	if off, hit := h.wstlb.Lookup(va); hit && inPage && len(h.sys.dbg.watchpoints) != 0 {
+		if h.watchStops(Access{Addr: va, Size: uint64(size), Store: true}) {
+			return false
 		}
 		h.storeRAM(off, size, v)
 		return true
@@ -307,10 +324,11 @@ func (h *Hart) storeTLBLookup(va uint64) (uint64, bool) {
 }
 
 // storeTLBInsert caches a store translation: in stlb when the page's
-// stores need no hook, in htlb when they do, in neither when a watchpoint
-// is on the page.
+// stores need no hook, in htlb when they do, in wstlb (the slow path's
+// own) when a watchpoint is on the page.
 func (h *Hart) storeTLBInsert(va, page uint64) {
 	if h.sys.watchedPage(va, true) {
+		h.wstlb.Insert(va, page)
 		return
 	}
 	if atomic.LoadUint32(&h.sys.flags[page>>pageShift]) == 0 {
