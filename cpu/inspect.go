@@ -44,3 +44,8 @@ func (h *Hart) DebugTranslate(va uint64) (uint64, bool) {
 	pa, _, ok := mmu.Translate(h.sys.bus, ctx, va, mmu.Load, false)
 	return pa, ok
 }
+
+// InWFI reports that h sits in WFI with no enabled interrupt pending,
+// whether or not a debugger holds it (Waiting includes the hold): what
+// QEMU's monitor calls a halted CPU.
+func (h *Hart) InWFI() bool { return h.wfi && h.mip()&h.csr.mie == 0 }

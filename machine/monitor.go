@@ -20,7 +20,7 @@ func (b monitorBoard) Harts() int { return len(b.m.harts) }
 
 func (b monitorBoard) Hart(i int) monitor.Hart {
 	h := b.m.harts[i]
-	return monitor.Hart{PC: h.PC, X: h.X, Priv: h.Priv, Waiting: h.Waiting(), FPU: true, F: h.F}
+	return monitor.Hart{PC: h.PC, X: h.X, Priv: h.Priv, Waiting: h.InWFI(), FPU: true, F: h.F}
 }
 
 func (b monitorBoard) CSR(i int, n uint16) uint64 { return b.m.harts[i].ReadCSR(n) }

@@ -15,7 +15,7 @@ import (
 )
 
 // countGuest counts forever in the dword at 0x80000028 on hart 0; other
-// harts spin without touching memory.
+// harts wait in WFI (no interrupt is enabled: for good).
 const countGuest = `
 	.option norvc
 	.globl _start
@@ -26,7 +26,7 @@ _start:
 	addi t1, t1, 1
 	sd t1, 0(t0)
 	j 1b
-2:	addi t2, t2, 1        # 0x8000001c
+2:	wfi                   # 0x8000001c
 	j 2b
 	.align 3
 counter: .dword 0         # 0x80000028
@@ -129,10 +129,11 @@ func TestMonitorDevices(t *testing.T) {
 // With a GDB stub, stop and cont go through the debugger, so that gdb
 // hears of a stop and the monitor does not resume harts gdb holds.
 func TestMonitorWithDebugger(t *testing.T) {
-	m, _ := startMonitored(t, Config{GDBListen: "127.0.0.1:0", GDBWait: true})
+	m, _ := startMonitored(t, Config{GDBListen: "127.0.0.1:0", GDBWait: true, Harts: 2})
 	assert.Equal(t, "VM status: paused (debug)\n", ask(t, m, "info status"))
 	assert.Equal(t, "", ask(t, m, "cont"), "-S and no gdb yet: the monitor may start it")
-	require.Eventually(t, func() bool { return counter(t, m) > 0 }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return counter(t, m) > 0 && strings.Contains(ask(t, m, "info cpus"), "(halted)") },
+		10*time.Second, time.Millisecond, "hart 0 counts, hart 1 waits in WFI")
 
 	stops := make(chan gdbstub.Stop, 4)
 	done := make(chan struct{})
@@ -143,6 +144,8 @@ func TestMonitorWithDebugger(t *testing.T) {
 	assert.Equal(t, "", ask(t, m, "stop"))
 	assert.Equal(t, gdbstub.StopHalted, (<-stops).Reason, "gdb hears of the monitor's stop")
 	assert.Equal(t, "VM status: paused (debug)\n", ask(t, m, "info status"))
+	assert.Regexp(t, `^\* CPU #0: pc=0x[0-9a-f]+ mode=M\n  CPU #1: pc=0x0*800000(1c|20) mode=M \(halted\)\n$`, ask(t, m, "info cpus"),
+		"halted is WFI, not gdb's hold")
 
 	// gdb's own monitor: its CPU follows gdb's thread.
 	var out string

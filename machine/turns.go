@@ -11,6 +11,9 @@ func (m *Machine) serialTurn() (ran bool) {
 	for i, h := range m.harts {
 		if m.clock.kind == ClockWall && (len(m.posted) > 0 || len(m.netWake) > 0) {
 			m.runPostedNow()
+			if m.paused || m.quit {
+				break // the monitor stopped the harts (or ended the run) just now
+			}
 		}
 		if h.Waiting() {
 			m.spin[i].spinning = false
