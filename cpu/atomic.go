@@ -78,7 +78,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 	if inRAM {
 		old = readRAM(h.ram, off, size)
 	} else {
-		v, found := h.sys.bus.Load(pa, size)
+		v, found := h.dev.Load(pa, size)
 		if !found {
 			h.raise(causeStoreAccess, va)
 			return false
@@ -91,7 +91,7 @@ func (h *Hart) execAMO(in *inst, size int) bool {
 	if inRAM {
 		h.storeRAM(off, size, nv)
 	} else {
-		h.sys.bus.Store(pa, size, nv)
+		h.dev.Store(pa, size, nv)
 		h.stop = true
 	}
 	h.setX(rd, old)

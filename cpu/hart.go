@@ -33,6 +33,7 @@ type Hart struct {
 	sys *System
 	ram []byte
 	cc  *codeCache // the decode cache this hart executes from
+	dev Devices    // what lies outside RAM: the bus, or the board's port to it
 
 	// TLBs per access kind, all for the current translation context
 	// (privilege, satp, SUM/MXR/MPRV): any change flushes them. stlb holds
@@ -86,6 +87,23 @@ type Hart struct {
 	jit jitHart // the translator's per-hart state (jit.go)
 }
 
+// Devices is what a hart reaches outside RAM (device registers, a boot
+// ROM): the system's bus, or a board's port in front of it.
+type Devices interface {
+	Load(pa uint64, size int) (v uint64, ok bool)
+	Store(pa uint64, size int, v uint64) (ok bool)
+}
+
+// SetDevices routes h's accesses outside RAM through d (nil: the bus
+// itself). A board running harts on goroutines of their own puts its
+// device lock there, and learns which hart makes each access.
+func (h *Hart) SetDevices(d Devices) {
+	if d == nil {
+		d = h.sys.bus
+	}
+	h.dev = d
+}
+
 // SetTrapHook installs fn to be called on every trap the hart takes (nil
 // removes it), with the privilege levels before and after; for tracing.
 func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
@@ -94,7 +112,7 @@ func (h *Hart) SetTrapHook(fn func(cause, epc, tval uint64, from, to uint8)) {
 
 // NewHart creates hart id in reset state: M-mode, pc 0.
 func (s *System) NewHart(id int) *Hart {
-	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, fetchVPN: noPage, cc: &s.codeCache}
+	h := &Hart{ID: id, Priv: PrivM, sys: s, ram: s.ram, dev: s.bus, fetchVPN: noPage, cc: &s.codeCache}
 	s.codeCache.users = append(s.codeCache.users, h)
 	h.itlb.Reset()
 	h.ctlb.reset()

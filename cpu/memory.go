@@ -90,7 +90,7 @@ func (h *Hart) fetchHalf(va, epc uint64) (uint16, bool) {
 	if !ok {
 		return 0, false
 	}
-	v, found := h.sys.bus.Load(pa, 2)
+	v, found := h.dev.Load(pa, 2)
 	if !found {
 		h.trap(causeFetchAccess, va, epc)
 		return 0, false
@@ -115,7 +115,7 @@ func (h *Hart) fetchOutsideRAM(pc, pa uint64) *inst {
 // the bus into oneInst. nil means a trap.
 func (h *Hart) fetchUncached(pc, pa uint64) *inst {
 	h.fetchVPN = noPage
-	v, found := h.sys.bus.Load(pa, 2)
+	v, found := h.dev.Load(pa, 2)
 	if !found {
 		h.raise(causeFetchAccess, pc)
 		return nil
@@ -225,7 +225,7 @@ func (h *Hart) loadSlow(va uint64, size int) (uint64, bool) {
 		}
 		return readRAM(h.ram, page+pa&(pageSize-1), size), true
 	}
-	v, found := h.sys.bus.Load(pa, size)
+	v, found := h.dev.Load(pa, size)
 	if !found {
 		h.raise(causeLoadAccess, va)
 		return 0, false
@@ -299,7 +299,7 @@ func (h *Hart) storeSlow(va uint64, size int, v uint64) bool {
 		h.storeRAM(page+pa&(pageSize-1), size, v)
 		return true
 	}
-	if !h.sys.bus.Store(pa, size, v) {
+	if !h.dev.Store(pa, size, v) {
 		h.raise(causeStoreAccess, va)
 		return false
 	}

@@ -16,15 +16,26 @@
 // the instruction at its pc unchecked (neither a breakpoint there nor its
 // watched access stops it). Turn is needed only for a single step.
 //
-// Every method but Post runs on the machine loop, which today is the one
-// goroutine that runs all harts. Where this is meant to go (not done
-// yet): all-stop with harts on goroutines of their own (--parallel):
-// hit then runs on a hart's goroutine and needs one lock around the stop
-// state, and a parallel board would park the goroutines of held harts.
+// Two boards drive it. The serial board runs every hart on one goroutine
+// and calls Turn while Active (a step). The parallel board runs each hart
+// on a goroutine of its own, parks a held hart's goroutine, and has the
+// hart being stepped (Stepping) take its step itself (StepHart). All-stop
+// there works like this:
+//   - gdbstub.Target's methods run inside Post, which the parallel board
+//     runs with every hart goroutine standing between two quanta: they
+//     change the harts, the System's breakpoints and this target's state
+//     without racing a hart.
+//   - hit (a breakpoint or watchpoint) and a finished step run on the
+//     hart's own goroutine: the run state is atomic and stopMu makes the
+//     first stop the one gdb hears of. Holding is an atomic flag per hart,
+//     so the others stop at the end of their quantum (a hart that meets
+//     its own breakpoint meanwhile stays held there, unreported).
 package debugtarget
 
 import (
 	"errors"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rvemu/rvemu/bus"
 	"github.com/rvemu/rvemu/cpu"
@@ -64,14 +75,20 @@ type Target struct {
 	final  gdbstub.Stats // the server's counters when it closed
 	onStop func(gdbstub.Stop)
 
-	sys         *cpu.System
-	halted      bool
-	step        int // hart to step one instruction, -1 none
+	sys *cpu.System
+	// The run state: halted (every hart held by the debugger), step (the
+	// hart to step one instruction, -1 none) and active (it caches "Turn
+	// is needed" for the serial loop's branch). Hart goroutines read them
+	// while they run, and a hart that stops the others writes them (under
+	// stopMu); everything else writes them from a posted method, with the
+	// harts standing still.
+	halted      atomic.Bool
+	step        atomic.Int32
+	active      atomic.Bool
+	stopMu      sync.Mutex
 	breakpoints []uint64
 	watchpoints []gdbstub.Watchpoint // as set, in the System's order
 	killed      bool
-	// active caches "Turn is needed" for the loop's branch.
-	active bool
 	// commands runs gdb's "monitor CMD" lines (nil: not offered).
 	commands func(hart int, line string) string
 }
@@ -79,18 +96,23 @@ type Target struct {
 // New returns a target for board b; halted holds every hart until the
 // debugger resumes them (QEMU's -S).
 func New(b Board, halted bool) *Target {
-	t := &Target{board: b, harts: b.Harts(), bus: b.Bus(), sys: b.System(), halted: halted, step: -1}
+	t := &Target{board: b, harts: b.Harts(), bus: b.Bus(), sys: b.System()}
 	t.sys.OnDebugStop(t.hit)
 	if halted {
 		t.hold()
 	}
-	t.update()
+	t.setRun(halted, -1)
 	return t
 }
 
 // Active reports whether the board must run this turn through Turn (a
 // step, or the harts halted).
-func (t *Target) Active() bool { return t.active }
+func (t *Target) Active() bool { return t.active.Load() }
+
+// Stepping reports whether hart i is the one to step now: on the parallel
+// board its goroutine then calls StepHart instead of running a quantum.
+// Any goroutine may ask.
+func (t *Target) Stepping(i int) bool { return !t.halted.Load() && int(t.step.Load()) == i }
 
 // Attached reports that a debugger is connected (between Attach and
 // Detach or its hang-up).
@@ -98,7 +120,7 @@ func (t *Target) Attached() bool { return t.onStop != nil }
 
 // Halted reports that the harts are held: stopped by the debugger, or
 // from the start (QEMU's -S) until someone resumes them.
-func (t *Target) Halted() bool { return t.halted }
+func (t *Target) Halted() bool { return t.halted.Load() }
 
 // SetCommands offers gdb's "monitor CMD" (gdbstub.Commander): run gets
 // gdb's current hart and the line, on the machine loop, and returns the
@@ -116,8 +138,11 @@ func (t *Target) Command(hart int, line string) string {
 // Killed reports that the debugger asked to end the run (status 0).
 func (t *Target) Killed() bool { return t.killed }
 
-func (t *Target) update() {
-	t.active = t.halted || t.step >= 0
+// setRun sets the run state and what it makes of Active.
+func (t *Target) setRun(halted bool, step int) {
+	t.halted.Store(halted)
+	t.step.Store(int32(step))
+	t.active.Store(halted || step >= 0)
 }
 
 func (t *Target) report(st gdbstub.Stop) {
@@ -126,11 +151,11 @@ func (t *Target) report(st gdbstub.Stop) {
 	}
 }
 
-// stop halts every hart and tells the debugger why.
+// stop halts every hart and tells the debugger why. The caller holds
+// stopMu.
 func (t *Target) stop(st gdbstub.Stop) {
-	t.halted, t.step = true, -1
 	t.hold()
-	t.update()
+	t.setRun(true, -1)
 	t.report(st)
 }
 
@@ -150,7 +175,9 @@ func (t *Target) release() {
 // hit is the System's OnDebugStop hook: hart h stopped at a breakpoint or
 // after a watched access.
 func (t *Target) hit(h *cpu.Hart, st cpu.DebugStop) {
-	if t.halted {
+	t.stopMu.Lock()
+	defer t.stopMu.Unlock()
+	if t.halted.Load() {
 		return // already stopping (another hart was first): h stays held
 	}
 	i := t.index(h)
@@ -176,9 +203,8 @@ func (t *Target) Post(fn func()) { t.board.Post(fn) }
 
 func (t *Target) Attach(onStop func(gdbstub.Stop)) {
 	t.onStop = onStop
-	t.halted, t.step = true, -1
 	t.hold()
-	t.update()
+	t.setRun(true, -1)
 }
 
 func (t *Target) Detach() {
@@ -188,9 +214,8 @@ func (t *Target) Detach() {
 	}
 	t.breakpoints, t.watchpoints = nil, nil
 	t.sys.SetWatchpoints(nil)
-	t.halted, t.step = false, -1
+	t.setRun(false, -1)
 	t.release()
-	t.update()
 }
 
 func (t *Target) Harts() int { return len(t.harts) }
@@ -338,9 +363,27 @@ func (t *Target) SetWatchpoint(w gdbstub.Watchpoint, on bool) {
 }
 
 func (t *Target) Continue() {
-	t.halted, t.step = false, -1
+	t.setRun(false, -1)
 	t.release()
-	t.update()
+}
+
+// ContinueHarts releases only the listed harts (vCont;c:N); unknown ones
+// are left out, and with none left nothing runs (gdb then waits for a
+// stop it can only get by interrupting).
+func (t *Target) ContinueHarts(harts []int) {
+	var run []*cpu.Hart
+	for _, i := range harts {
+		if h, ok := t.hart(i); ok {
+			run = append(run, h)
+		}
+	}
+	if len(run) == 0 {
+		return
+	}
+	t.setRun(false, -1)
+	for _, h := range run {
+		h.Release()
+	}
 }
 
 func (t *Target) Step(i int) {
@@ -349,12 +392,15 @@ func (t *Target) Step(i int) {
 		t.report(gdbstub.Stop{Reason: gdbstub.StopStep})
 		return
 	}
-	t.halted, t.step = false, i
+	t.setRun(false, i)
 	h.Release()
-	t.update()
 }
 
+// Halt stops every hart and always reports (gdbstub.Target's contract),
+// also when they were halted already.
 func (t *Target) Halt() {
+	t.stopMu.Lock()
+	defer t.stopMu.Unlock()
 	t.stop(gdbstub.Stop{Reason: gdbstub.StopHalted})
 }
 
@@ -365,21 +411,31 @@ func (t *Target) Kill() {
 
 // running the harts ----------------------------------------------------
 
-// Turn runs the stepped hart one instruction. progress is false when
-// nothing ran (the harts are halted).
+// Turn runs the stepped hart one instruction: the serial board's turn
+// while Active. progress is false when nothing ran (the harts are
+// halted).
 func (t *Target) Turn() (progress bool) {
-	if t.halted || t.step < 0 {
+	i := int(t.step.Load())
+	if !t.Stepping(i) {
 		return false
 	}
-	i := t.step
+	t.StepHart(i)
+	return true
+}
+
+// StepHart runs hart i, the one being stepped, one instruction and stops
+// every hart (a stepped hart waiting in WFI stops where it is). The
+// parallel board calls it from hart i's goroutine.
+func (t *Target) StepHart(i int) {
 	h := t.harts[i]
 	if !h.Waiting() {
 		t.stepWithoutInterrupts(h)
 	}
-	if !t.halted { // not stopped by a watchpoint on the way
+	t.stopMu.Lock()
+	defer t.stopMu.Unlock()
+	if !t.halted.Load() { // not stopped by a watchpoint on the way
 		t.stop(gdbstub.Stop{Reason: gdbstub.StopStep, Hart: i})
 	}
-	return true
 }
 
 // csrMie is the machine interrupt-enable CSR, masked during a step.

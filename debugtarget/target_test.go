@@ -196,6 +196,45 @@ func TestStepRunsOnlyTheSteppedHart(t *testing.T) {
 	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep}, (*stops)[1], "no such hart: reported at once")
 }
 
+// A continue that names harts (vCont;c:N) runs those alone, until a stop.
+func TestContinueHartsRunsOnlyThose(t *testing.T) {
+	b := newFakeBoard(t, 3)
+	tg, stops := attach(t, b)
+	tg.SetBreakpoint(storePC, true)
+	tg.ContinueHarts([]int{1, 9})
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, i != 1, b.harts[i].Held(), "hart %d", i)
+	}
+	b.turn(tg)
+	assert.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopBreakpoint, Hart: 1}}, *stops)
+	assert.Equal(t, uint64(loopPC), b.harts[0].PC)
+	assert.Equal(t, uint64(storePC), b.harts[1].PC)
+	assert.Equal(t, uint64(loopPC), b.harts[2].PC)
+	for i := 0; i < 3; i++ {
+		assert.True(t, b.harts[i].Held(), "stopped: hart %d held", i)
+	}
+	tg.ContinueHarts([]int{7})
+	assert.True(t, tg.Halted(), "no such hart: nothing runs")
+	tg.Continue()
+	for i := 0; i < 3; i++ {
+		assert.False(t, b.harts[i].Held(), "continue: hart %d runs", i)
+	}
+}
+
+// Stepping names the hart to step, and only while it is to be stepped.
+func TestSteppingOnlyTheSteppedHart(t *testing.T) {
+	b := newFakeBoard(t, 2)
+	tg, stops := attach(t, b)
+	assert.False(t, tg.Stepping(0), "halted")
+	tg.Step(1)
+	assert.False(t, tg.Stepping(0))
+	assert.True(t, tg.Stepping(1))
+	tg.StepHart(1) // as a parallel hart's goroutine does
+	assert.False(t, tg.Stepping(1), "stepped: halted again")
+	assert.Equal(t, []gdbstub.Stop{{Reason: gdbstub.StopStep, Hart: 1}}, *stops)
+	assert.Equal(t, uint64(storePC), b.harts[1].PC)
+}
+
 func TestRegistersAndMemory(t *testing.T) {
 	b := newFakeBoard(t, 1)
 	tg, _ := attach(t, b)

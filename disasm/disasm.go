@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/arch/riscv64/riscv64asm"
 
@@ -38,6 +39,16 @@ func Size(lo uint16) int {
 	return 2
 }
 
+// decodeMu: riscv64asm.Decode marks a package-level coverage table as it
+// decodes, so harts tracing on goroutines of their own take turns in it.
+var decodeMu sync.Mutex
+
+func decode(b []byte) (riscv64asm.Inst, error) {
+	decodeMu.Lock()
+	defer decodeMu.Unlock()
+	return riscv64asm.Decode(b)
+}
+
 // Format disassembles raw (size 2 or 4 bytes) located at pc. syms may be
 // nil. Undecodable bits read "unknown".
 func Format(raw uint32, size int, pc uint64, syms *symtab.Table) string {
@@ -45,7 +56,7 @@ func Format(raw uint32, size int, pc uint64, syms *symtab.Table) string {
 	for i := range size {
 		b[i] = byte(raw >> (8 * i))
 	}
-	inst, err := riscv64asm.Decode(b[:size])
+	inst, err := decode(b[:size])
 	if err != nil {
 		return "unknown"
 	}

@@ -187,8 +187,12 @@ func (s *session) verbose(p string) {
 
 // vCont applies actions; all-stop, so one step action wins over continue
 // actions (the stepped hart runs one instruction, the rest stay halted).
+// Continue actions that name threads resume those harts only, as QEMU
+// does: the others stay halted (gdb finishes a step over a watchpoint so,
+// with vCont;c:N); one without a thread resumes every hart.
 func (s *session) vCont(actions string) {
-	step, cont := -2, false
+	step, all := -2, false
+	var cont []int
 	for _, a := range strings.Split(actions, ";") {
 		act, tid, hasTid := strings.Cut(a, ":")
 		if act == "" {
@@ -212,7 +216,11 @@ func (s *session) vCont(actions string) {
 				step = hart
 			}
 		case 'c', 'C':
-			cont = true
+			if !hasTid || tid == "-1" {
+				all = true
+			} else {
+				cont = append(cont, hart)
+			}
 		default:
 			s.send(errBadArgs)
 			return
@@ -221,8 +229,11 @@ func (s *session) vCont(actions string) {
 	switch {
 	case step >= 0:
 		s.resume(step, "")
-	case cont:
+	case all:
 		s.resume(-1, "")
+	case len(cont) > 0:
+		s.running = true
+		s.do(func() { s.target.ContinueHarts(cont) })
 	default:
 		s.send(errBadArgs)
 	}

@@ -147,7 +147,10 @@ func (f *fakeTarget) SetWatchpoint(w Watchpoint, on bool) {
 	}
 }
 
-func (f *fakeTarget) Continue()  { f.calls = append(f.calls, "continue") }
+func (f *fakeTarget) Continue() { f.calls = append(f.calls, "continue") }
+func (f *fakeTarget) ContinueHarts(harts []int) {
+	f.calls = append(f.calls, fmt.Sprintf("continue %v", harts))
+}
 func (f *fakeTarget) Step(h int) { f.calls = append(f.calls, fmt.Sprintf("step %d", h)) }
 func (f *fakeTarget) Halt() {
 	f.calls = append(f.calls, "halt")

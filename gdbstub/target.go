@@ -40,6 +40,10 @@ type Target interface {
 
 	// Continue lets all harts run until the next stop.
 	Continue()
+	// ContinueHarts lets only the listed harts run until the next stop,
+	// the others staying halted (vCont;c:N: gdb resumes the one thread it
+	// is stepping over a breakpoint or watchpoint with).
+	ContinueHarts(harts []int)
 	// Step runs one instruction on one hart, the others staying halted,
 	// then reports StopStep. Interrupts are not taken during the step.
 	Step(hart int)

@@ -62,6 +62,36 @@ func ParseClock(s string) (ClockKind, error) {
 	return 0, fmt.Errorf("clock %q: want wall or virtual", s)
 }
 
+// Threads says how the harts share host threads.
+type Threads int
+
+const (
+	// ThreadsAuto: a goroutine per hart when there is more than one,
+	// unless the run must repeat (the virtual clock, record, replay) or
+	// the host cannot (big-endian); turns on one goroutine otherwise.
+	ThreadsAuto Threads = iota
+	// ThreadsSingle: the harts take turns on one goroutine, in an order
+	// that repeats (QEMU's -accel tcg,thread=single; --parallel=false).
+	ThreadsSingle
+	// ThreadsMulti: a goroutine per hart, asked for by name; refused with
+	// what needs a repeatable run.
+	ThreadsMulti
+)
+
+// ParseThreads reads QEMU's -accel thread= value ("single", "multi"; ""
+// or "auto" for the default).
+func ParseThreads(s string) (Threads, error) {
+	switch s {
+	case "", "auto":
+		return ThreadsAuto, nil
+	case "single":
+		return ThreadsSingle, nil
+	case "multi":
+		return ThreadsMulti, nil
+	}
+	return 0, fmt.Errorf("threads %q: want single or multi", s)
+}
+
 // Config is everything the board needs to start. Zero values mean the
 // defaults noted on each field.
 type Config struct {
@@ -117,10 +147,11 @@ type Config struct {
 	// address: HOST:PORT, :PORT or PORT, optionally "tcp:"-prefixed
 	// (QEMU's -gdb tcp::1234); an empty host means 127.0.0.1.
 	GDBListen string
-	// Parallel runs each hart on its own goroutine (parallel.go): faster
-	// on a multi-core host when several harts are busy, but not
-	// repeatable; it refuses the options that need a repeatable run.
-	Parallel bool
+	// Threads says how the harts share host threads (parallel.go). The
+	// zero value, ThreadsAuto, runs each hart on a goroutine of its own
+	// when there is more than one and the run need not repeat, as QEMU's
+	// multi-threaded TCG does on this board.
+	Threads Threads
 
 	// Paused starts with every hart stopped until the monitor's cont
 	// (QEMU's -S without -gdb).
@@ -215,7 +246,7 @@ func (c *Config) validate() error {
 	if (c.Record != nil || c.Replay != nil) && c.Clock != ClockVirtual {
 		return errors.New("record/replay needs the virtual clock (--clock virtual): wall time differs run to run")
 	}
-	if err := c.validateParallel(); err != nil {
+	if err := c.validateThreads(); err != nil {
 		return err
 	}
 	if c.Quantum < 1 {

@@ -20,7 +20,7 @@ func (b debugBoard) System() *cpu.System { return b.m.sys }
 func (b debugBoard) Bus() *bus.Bus       { return b.m.bus }
 func (b debugBoard) Post(fn func())      { b.m.Post(fn) }
 func (b debugBoard) Run(h *cpu.Hart, n int) (int, bool) {
-	return b.m.runInsns(h, n)
+	return b.m.runSteps(h, n)
 }
 
 // GDBAddr is where the GDB stub listens ("" without Config.GDBListen),

@@ -306,3 +306,127 @@ func TestDebugMemoryThroughPageTable(t *testing.T) {
 	r.do(func(d gdbstub.Target) { d.Kill() })
 	r.result()
 }
+
+// harts3Guest: each hart counts in s0 and stores the count to its own
+// dword (race-free under -race: the harts share no memory).
+const harts3Guest = `
+	.option norvc
+	.globl _start
+_start:
+	csrr t0, mhartid      # 0x80000000
+	slli t0, t0, 3        # 0x80000004
+	la t1, counters       # 0x80000008, 0x8000000c
+	add t1, t1, t0        # 0x80000010
+loop:
+	addi s0, s0, 1        # 0x80000014
+	sd s0, 0(t1)          # 0x80000018
+	j loop                # 0x8000001c
+	.align 12
+counters: .dword 0, 0, 0  # 0x80001000
+`
+
+const (
+	h3Loop     = 0x80000014
+	h3Store    = 0x80000018
+	h3Counters = 0x80001000
+)
+
+// TestDebugParallelAllStop: on the parallel board (the default at three
+// harts) a breakpoint, a watchpoint, a halt and a step stop every hart;
+// a step moves one hart only; continue and detach let them all run.
+func TestDebugParallelAllStop(t *testing.T) {
+	r := startDebug(t, harts3Guest, 3)
+	require.True(t, r.m.Parallel())
+	s0s := func() []uint64 {
+		var v []uint64
+		r.do(func(d gdbstub.Target) {
+			for i := 0; i < 3; i++ {
+				x, _ := d.ReadRegister(i, regS0)
+				v = append(v, x)
+			}
+		})
+		return v
+	}
+	stillAfterAWhile := func(what string) []uint64 {
+		before := s0s()
+		time.Sleep(20 * time.Millisecond)
+		assert.Equal(t, before, s0s(), what+": every hart stays stopped")
+		return before
+	}
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, uint64(0x80000000), r.reg(i, gdbstub.RegPC), "-S: halted at the entry")
+	}
+	stillAfterAWhile("-S")
+
+	// A breakpoint: one hart reports, all stop.
+	r.do(func(d gdbstub.Target) { d.SetBreakpoint(h3Store, true); d.Continue() })
+	st := r.stop()
+	assert.Equal(t, gdbstub.StopBreakpoint, st.Reason)
+	assert.Equal(t, uint64(h3Store), r.reg(st.Hart, gdbstub.RegPC), "the reporting hart stands at the breakpoint")
+	stillAfterAWhile("breakpoint")
+	select {
+	case extra := <-r.stops:
+		t.Fatalf("a second stop was reported: %+v", extra)
+	default:
+	}
+
+	// A step moves the stepped hart alone.
+	other := (st.Hart + 1) % 3
+	before := s0s()
+	pcs := []uint64{r.reg(0, gdbstub.RegPC), r.reg(1, gdbstub.RegPC), r.reg(2, gdbstub.RegPC)}
+	r.do(func(d gdbstub.Target) { d.Step(other) })
+	assert.Equal(t, gdbstub.Stop{Reason: gdbstub.StopStep, Hart: other}, r.stop())
+	for i := 0; i < 3; i++ {
+		if i == other {
+			assert.NotEqual(t, pcs[i], r.reg(i, gdbstub.RegPC), "the stepped hart moved")
+			continue
+		}
+		assert.Equal(t, pcs[i], r.reg(i, gdbstub.RegPC), "hart %d stayed", i)
+	}
+	stillAfterAWhile("step")
+
+	// A watchpoint on one hart's counter stops all at its store.
+	r.do(func(d gdbstub.Target) {
+		d.SetBreakpoint(h3Store, false)
+		d.SetWatchpoint(gdbstub.Watchpoint{Kind: gdbstub.WatchWrite, Addr: h3Counters + 16, Len: 8}, true)
+		d.Continue()
+	})
+	st = r.stop()
+	assert.Equal(t, gdbstub.StopWatch, st.Reason)
+	assert.Equal(t, 2, st.Hart, "hart 2's counter")
+	assert.Equal(t, uint64(h3Store), r.reg(2, gdbstub.RegPC), "stopped at the store, before it stores")
+	stillAfterAWhile("watchpoint")
+
+	// Nothing set: the harts run their ordinary quanta until a halt.
+	r.do(func(d gdbstub.Target) {
+		d.SetWatchpoint(gdbstub.Watchpoint{Kind: gdbstub.WatchWrite, Addr: h3Counters + 16, Len: 8}, false)
+		d.Continue()
+	})
+	before = s0s()
+	require.Eventually(t, func() bool {
+		now := s0s()
+		return now[0] > before[0]+1000 && now[1] > before[1]+1000 && now[2] > before[2]+1000
+	}, 10*time.Second, time.Millisecond, "continue: every hart runs")
+	r.do(func(d gdbstub.Target) { d.Halt() })
+	assert.Equal(t, gdbstub.StopHalted, r.stop().Reason)
+	stopped := stillAfterAWhile("halt")
+
+	// vCont;c:3 runs hart 2 alone.
+	r.do(func(d gdbstub.Target) { d.ContinueHarts([]int{2}) })
+	require.Eventually(t, func() bool { return s0s()[2] > stopped[2]+1000 }, 10*time.Second, time.Millisecond)
+	r.do(func(d gdbstub.Target) { d.Halt() })
+	assert.Equal(t, gdbstub.StopHalted, r.stop().Reason)
+	now := stillAfterAWhile("halt after a partial continue")
+	assert.Equal(t, stopped[:2], now[:2], "harts 0 and 1 stayed")
+	stopped = now
+
+	// Detach lets them all run on.
+	r.do(func(d gdbstub.Target) { d.Detach() })
+	require.Eventually(t, func() bool {
+		now := s0s()
+		return now[0] > stopped[0] && now[1] > stopped[1] && now[2] > stopped[2]
+	}, 10*time.Second, time.Millisecond, "detach: every hart runs")
+	r.do(func(d gdbstub.Target) { d.Kill() })
+	res := r.result()
+	assert.NoError(t, res.err)
+}

@@ -42,6 +42,12 @@ func (m *Machine) enableJIT(mode cpu.JITMode, explicit bool) {
 	}
 	if err := m.sys.EnableJIT(mode); err != nil && explicit {
 		fmt.Fprintf(m.cfg.Log, "rvemu: translator: %v\n", err)
+		return
+	}
+	if c := m.cfg; explicit && c.Harts > 1 && c.Threads == ThreadsAuto && c.mayRunParallel() {
+		// Config.parallel chose turns for the translator's sake: say so,
+		// since harts taking turns show no lock contention.
+		fmt.Fprintf(m.cfg.Log, "rvemu: translator %s: the harts take turns on one thread (it does not run parallel harts yet)\n", mode)
 	}
 }
 

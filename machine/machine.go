@@ -1,13 +1,13 @@
 // Package machine is the board: it owns the address map, wires the harts to
-// RAM and devices, loads the kernel and runs the harts on one goroutine in
-// fixed instruction quanta, handing host events in between.
+// RAM and devices, loads the kernel and runs the harts, each on a
+// goroutine of its own (parallel.go) or taking turns on one in fixed
+// instruction quanta (run.go), handing host events in between.
 package machine
 
 import (
 	"bufio"
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/rvemu/rvemu/bus"
@@ -27,7 +27,8 @@ import (
 )
 
 // Machine is one booted board. Create it with New, start it with Run.
-// Everything guest-visible belongs to the goroutine running Run. Its state
+// Everything guest-visible belongs to the goroutine running Run, and on
+// the parallel board to the hart goroutines under its rules (parallel.go). Its state
 // is grouped by owner: what New wires, the run loop, network timing,
 // debugging, recording and the parallel board.
 type Machine struct {
@@ -38,7 +39,7 @@ type Machine struct {
 	netTiming // when frames crossed and what that changes in the loop (net.go, netspin.go)
 	debugging // the GDB target, traces that name code, the checker's hart (debug.go, tracing.go, check.go)
 	recording // --record/--replay (record.go)
-	parallel  // --parallel: one goroutine per hart (parallel.go)
+	parallel  // a goroutine per hart (parallel.go)
 
 	// Image is what the loader found (entry point, HTIF symbols).
 	Image *loader.Image
@@ -79,6 +80,10 @@ type loop struct {
 	// New (chooseLoop).
 	run  func(ctx context.Context, in *input) (int, error)
 	turn func() (ran bool)
+	// runSteps runs a hart a few instructions as the loop would (the
+	// debugger's and the instruction tracer's single steps): runInsns,
+	// or runInsnsParallel on the parallel board.
+	runSteps func(h *cpu.Hart, n int) (retired int, exited bool)
 
 	stats stats
 	in    *input // console input, held until the UART has room
@@ -116,9 +121,6 @@ type debugging struct {
 	paused bool
 	quit   bool
 	ended  chan struct{}
-	// hartHolds[i] is held by parallel hart i while it runs a quantum;
-	// the monitor takes them all (stopWorld). Unused when serial.
-	hartHolds []sync.Mutex
 	// syms names kernel code in traces (nil: none loaded); insn is the
 	// per-instruction tracer, nil unless --trace insn.
 	syms *symtab.Table
@@ -138,7 +140,6 @@ func New(cfg Config) (*Machine, error) {
 	m := &Machine{cfg: c}
 	m.clock = newClock(c.Clock)
 	m.ended = make(chan struct{})
-	m.hartHolds = make([]sync.Mutex, c.Harts)
 	m.pause(c.Paused)
 	m.bus = bus.New(RAMBase, c.RAM)
 
@@ -195,8 +196,11 @@ func New(cfg Config) (*Machine, error) {
 		m.harts = append(m.harts, h)
 	}
 	m.spin = make([]spinTrack, len(m.harts))
-	if c.Parallel && !m.sys.EnableParallel() {
-		return nil, fmt.Errorf("--parallel: at most %d harts", cpu.MaxParallelHarts)
+	if c.parallel() {
+		if err := m.setupParallel(); err != nil {
+			m.Close()
+			return nil, err
+		}
 	}
 	jitMode, explicit, _ := c.jitMode() // validated
 	m.enableJIT(jitMode, explicit)
@@ -230,10 +234,6 @@ func (m *Machine) wireDevices() {
 func (m *Machine) mapDevice(name string, base, size uint64, d bus.Device) {
 	if m.cfg.Trace.Has(trace.MMIO) {
 		d = trace.MMIODevice(name, base, d, m.cfg.TraceOut)
-	}
-	if m.cfg.Parallel {
-		m.bus.Map(name, base, size, &lockedDevice{dev: d, mu: &m.devMu})
-		return
 	}
 	m.bus.Map(name, base, size, &countedDevice{dev: d, count: &m.mmioCount})
 }

@@ -196,17 +196,17 @@ _start:
 	bne t0, t1, bad
 	csrr t0, mhartid
 	bne t0, a0, bad
-	la t2, turn            # print in hart order
-1:	lw t3, 0(t2)
+	la t2, turn            # print in hart order (turn: AMOs only, race-free)
+1:	amoor.w t3, zero, (t2)
 	bne t3, a0, 1b
 	addi a0, a0, '0'
 	call putc
 	addi a0, a0, 1 - '0'
-	sw a0, 0(t2)
+	amoswap.w zero, a0, (t2)
 	csrr t0, mhartid
 	bnez t0, park
 	li t4, 3
-2:	lw t3, 0(t2)
+2:	amoor.w t3, zero, (t2)
 	bne t3, t4, 2b
 	j poweroff
 park: j park
@@ -219,15 +219,17 @@ bad:
 	.section .data
 turn: .word 0
 `
-	r := boot(t, src, Config{Harts: 3})
-	require.NoError(t, r.err)
-	assert.Equal(t, 0, r.code)
-	assert.Equal(t, "012", r.out)
+	for _, threads := range []Threads{ThreadsSingle, ThreadsMulti} {
+		r := boot(t, src, Config{Harts: 3, Threads: threads})
+		require.NoError(t, r.err)
+		assert.Equal(t, 0, r.code)
+		assert.Equal(t, "012", r.out)
 
-	blob := r.m.Bus().RAM[r.m.FDTAddress-RAMBase:]
-	root, err := fdt.Decode(blob)
-	require.NoError(t, err)
-	assert.Len(t, root.Child("cpus").Children, 3)
+		blob := r.m.Bus().RAM[r.m.FDTAddress-RAMBase:]
+		root, err := fdt.Decode(blob)
+		require.NoError(t, err)
+		assert.Len(t, root.Child("cpus").Children, 3)
+	}
 }
 
 func TestUnmappedAddressFaults(t *testing.T) {

@@ -128,13 +128,11 @@ func (m *Machine) newMonitor() *monitor.Monitor {
 }
 
 // MonitorCommand runs one QEMU monitor command line (package monitor) on
-// the machine loop and returns its output. alive is false once the run has
+// the machine loop (on the parallel board, with every hart stopped between
+// two quanta while it runs) and returns its output. alive is false once the run has
 // ended, or is ending by this command (quit). Any goroutine may call it;
 // it waits for the loop, and gives up when Run returns.
 func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
-	if m.cfg.Parallel {
-		return m.parallelMonitorCommand(line)
-	}
 	var b strings.Builder
 	done := make(chan struct{})
 	run := func() {
@@ -156,34 +154,6 @@ func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
 	case <-m.ended:
 		return "", false
 	}
-}
-
-// parallelMonitorCommand runs a line with the parallel harts held at the
-// end of their quanta (the board's loop is not where they run, so the
-// command runs here, with every hart's hold and the device lock).
-func (m *Machine) parallelMonitorCommand(line string) (string, bool) {
-	select {
-	case <-m.ended:
-		return "", false
-	default:
-	}
-	resume := m.stopWorld()
-	if m.mon == nil {
-		m.mon = m.newMonitor()
-	}
-	var b strings.Builder
-	m.mon.Exec(line, &b)
-	alive, p := !m.quit, m.par // m.par is set under devMu
-	resume()
-	if p != nil {
-		// After cont: wake the harts (one with nothing to do sleeps
-		// again). After quit: the board's loop sees it.
-		for _, w := range p.wake {
-			signal(w)
-		}
-		signal(p.kick)
-	}
-	return b.String(), alive
 }
 
 // gdbCommands serves gdb's "monitor CMD" with a monitor of its own (its

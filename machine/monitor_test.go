@@ -158,7 +158,8 @@ func TestMonitorWithDebugger(t *testing.T) {
 // With harts on goroutines of their own, the monitor holds them at the
 // end of their quanta to look at them; stop and cont work as serially.
 func TestMonitorParallel(t *testing.T) {
-	m, _ := startMonitored(t, Config{Parallel: true, Harts: 2})
+	m, _ := startMonitored(t, Config{Harts: 2})
+	require.True(t, m.Parallel(), "the default with two harts")
 	require.Eventually(t, func() bool { return counter(t, m) > 1000 }, 10*time.Second, time.Millisecond)
 	assert.Regexp(t, `^\* CPU #0: pc=0x00000000800000[01][0-9a-f] mode=M\n  CPU #1: pc=0x`, ask(t, m, "info cpus"))
 	assert.Contains(t, ask(t, m, "info registers 1"), "\n mhartid  0000000000000001\n")
@@ -173,7 +174,7 @@ func TestMonitorParallel(t *testing.T) {
 
 // -S with parallel harts: nothing runs until cont.
 func TestMonitorParallelStartsPaused(t *testing.T) {
-	m, _ := startMonitored(t, Config{Parallel: true, Harts: 2, Paused: true})
+	m, _ := startMonitored(t, Config{Harts: 2, Paused: true})
 	time.Sleep(20 * time.Millisecond)
 	assert.Zero(t, counter(t, m))
 	assert.Equal(t, "", ask(t, m, "cont"))

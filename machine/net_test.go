@@ -169,3 +169,35 @@ func TestLabDNSTable(t *testing.T) {
 	assert.Equal(t, "b.test=10.0.0.2, pdos.csail.mit.edu=128.52.129.126", lab.String())
 	assert.Equal(t, "pdos.csail.mit.edu=128.52.129.126", LabDNS().String(), "each call is a fresh table")
 }
+
+// TestE1000CheckNamesTheHart: on the parallel board, while the other
+// harts keep reading a device register, the warning names the hart and
+// instruction that made the bad write.
+func TestE1000CheckNamesTheHart(t *testing.T) {
+	src := `
+	.globl _start
+_start:
+	csrr t2, mhartid
+	li t3, 2
+	beq t2, t3, writer
+	li t0, 0x200bff8       # mtime: the others keep the device lock busy
+1:	ld t1, 0(t0)
+	j 1b
+writer:
+	li t0, 0x30008000      # ECAM: 00:01.0
+	li t1, 7               # I/O, memory, bus master
+	sw t1, 4(t0)
+	li t1, 0x40000000
+	sw t1, 0x10(t0)        # BAR0
+	li t0, 0x40003808      # TDLEN
+	li t1, 16
+bad_tdlen:
+	sw t1, 0(t0)
+	j poweroff
+` + asmPoweroff
+	r := boot(t, src, Config{Harts: 3, Net: NetConfig{Enabled: true}, Check: CheckE1000})
+	require.NoError(t, r.err)
+	assert.Equal(t, 0, r.code, r.log)
+	require.True(t, r.m.Parallel())
+	assert.Regexp(t, `e1000 check \[ring-length\] hart 2 pc 0x800000[0-9a-f]{2} <bad_tdlen>: TDLEN = 16 is not a multiple of 128`, r.log)
+}

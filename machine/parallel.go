@@ -3,25 +3,27 @@ package machine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
-	"github.com/rvemu/rvemu/bus"
 	"github.com/rvemu/rvemu/cpu"
 )
 
-// Parallel mode (--parallel): each hart runs its quanta on a goroutine of
-// its own, and the goroutine running Run is left with the host side:
-// posted work, the user network, console input and output, the exit.
+// The parallel board: each hart runs on a goroutine of its own, as QEMU's
+// multi-threaded TCG runs each on a host thread, and the goroutine running
+// Run is left with the host side: posted work, the user network, console
+// input and output, the exit. It is the default with more than one hart
+// (Config.Threads).
 //
 // Devices are serialised by one lock, devMu: every device access of a hart
-// takes it (lockedDevice wraps each mapped device), and so does the
-// board's device work (frames to the NIC, input to the UART). RAM is not
-// behind it: the harts load and store directly, AMOs and LR/SC are host
-// atomics (package cpu, parallel.go).
+// takes it (each hart reaches the devices through its hartPort), and so
+// does the board's device work (frames to the NIC, input to the UART).
+// RAM is not behind it: the harts load and store directly, AMOs and LR/SC
+// are host atomics (package cpu, parallel.go).
 //
 // Interrupt lines are sampled by each hart itself, under the lock, at the
 // start of each quantum; mip is only ever written by its hart's own
@@ -31,14 +33,35 @@ import (
 // every hart's interrupt inputs with what that hart last sampled and wakes
 // the ones that differ.
 //
+// Stopping the world: a hart holds world for reading while it runs (a
+// quantum, or its turn under the debugger) and never otherwise. Posted
+// work (the GDB stub's requests, the monitor's commands) runs with world
+// held for writing, so it sees every hart standing between two quanta
+// and can read or change anything; afterwards every hart is woken to look
+// at what changed. Lock order: world before devMu. Holding world for
+// reading, a hart waits for nothing but devMu, and nobody holds devMu
+// while waiting for world: no deadlock.
+//
+// Held harts: while the monitor has stopped the board (paused) or the
+// debugger holds a hart (cpu.Hart.Held: stopped at a breakpoint or
+// watchpoint, halted, or another hart being stepped), that hart parks on
+// its wake channel at the top of its loop. A hart that hits a breakpoint
+// holds every hart from its own goroutine (debugtarget); the others stop
+// at the end of their quantum. The hart being stepped takes its one step
+// on its own goroutine (debugtarget.Target.StepHart).
+//
 // Not repeatable: which hart gets to a lock first depends on the host. So
-// the options that need a repeatable run are refused (validateParallel).
+// the options that need a repeatable run choose the serial board, and
+// refuse an explicit ThreadsMulti (validateThreads).
 
 // parallel is the parallel board's part of Machine.
 type parallel struct {
 	// devMu serialises the devices in parallel mode: hart goroutines take
 	// it for MMIO, the board for its device work.
 	devMu sync.Mutex
+	// world is held for reading by each running hart, for writing by the
+	// board's posted work.
+	world sync.RWMutex
 	par   *parallelBoard
 }
 
@@ -46,13 +69,16 @@ type parallel struct {
 type parallelBoard struct {
 	stop atomic.Bool
 	kick chan struct{}   // hart -> board: exit, or input to feed
-	wake []chan struct{} // -> hart i: its interrupt inputs changed, or stop
+	wake []chan struct{} // -> hart i: its interrupt inputs changed, it may run again, or stop
 	// sampled[i] is hart i's interrupt inputs at its last sampling
 	// (under devMu).
 	sampled []uint64
-	wg      sync.WaitGroup
-	sleeps  atomic.Uint64
-	// running counts harts not asleep in WFI; procs is GOMAXPROCS.
+	// ports[i] is hart i's way to the devices.
+	ports  []*hartPort
+	wg     sync.WaitGroup
+	sleeps atomic.Uint64
+	// running counts harts not asleep in WFI or parked; procs is
+	// GOMAXPROCS.
 	running atomic.Int32
 	procs   int32
 }
@@ -64,12 +90,39 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// errParallel is the start of every refusal.
-var errParallel = errors.New("--parallel runs harts in no repeatable order")
+// parallel reports whether the configuration runs each hart on its own
+// goroutine (after validate). By default, a translator asked for by name
+// (Config.JIT, $RVEMU_JIT) gets harts taking turns: it does not run
+// parallel harts yet (cpu.System.EnableJIT).
+func (c *Config) parallel() bool {
+	switch {
+	case c.Harts < 2 || c.Threads == ThreadsSingle:
+		return false
+	case c.Threads == ThreadsMulti:
+		return true
+	}
+	return c.mayRunParallel() && !c.jitAsked()
+}
 
-// validateParallel refuses what needs one hart at a time on one thread.
-func (c *Config) validateParallel() error {
-	if !c.Parallel {
+// mayRunParallel: nothing in the configuration needs harts taking turns.
+func (c *Config) mayRunParallel() bool {
+	return c.Clock == ClockWall && c.Record == nil && c.Replay == nil && hostLittleEndian
+}
+
+// jitAsked: a translator was asked for by name.
+func (c *Config) jitAsked() bool {
+	mode, explicit, _ := c.jitMode()
+	return explicit && mode != cpu.JITOff
+}
+
+// Parallel reports whether the harts run on goroutines of their own.
+func (m *Machine) Parallel() bool { return m.sys.Parallel() }
+
+// validateThreads refuses ThreadsMulti with what needs one hart at a time
+// on one thread: the user asked for both and should know which one they
+// would get.
+func (c *Config) validateThreads() error {
+	if c.Threads != ThreadsMulti {
 		return nil
 	}
 	var with string
@@ -78,18 +131,13 @@ func (c *Config) validateParallel() error {
 		with = "--clock virtual"
 	case c.Record != nil || c.Replay != nil:
 		with = "--record/--replay"
-	case c.GDBListen != "":
-		with = "gdb (-s/-S, --gdb)"
-	case c.Trace != 0 || c.TraceInsn != "":
-		with = "--trace"
-	case c.Check != 0:
-		with = "--check"
 	case !hostLittleEndian:
-		return errors.New("--parallel needs a little-endian host (guest atomics are host atomics)")
+		return errors.New("parallel harts need a little-endian host (guest atomics are host atomics): drop --parallel / thread=multi")
 	default:
 		return nil
 	}
-	return errors.New(errParallel.Error() + ": it cannot be combined with " + with + "; drop --parallel")
+	return errors.New("parallel harts (--parallel, -accel tcg,thread=multi) run in no repeatable order: " +
+		with + " needs them taking turns; drop --parallel (or use thread=single)")
 }
 
 var hostLittleEndian = func() bool {
@@ -97,59 +145,82 @@ var hostLittleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
-// lockedDevice serialises a device's register accesses between harts.
-type lockedDevice struct {
-	dev bus.Device
-	mu  *sync.Mutex
+// hartPort is a hart's way to the devices on the parallel board: each
+// access takes the device lock and records the hart (the driver checker
+// names its pc) and that it touched a device. Only the hart's own
+// goroutine uses its port.
+type hartPort struct {
+	m       *Machine
+	h       *cpu.Hart
+	touched bool
 }
 
-func (l *lockedDevice) Read(offset uint64, size int) uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.dev.Read(offset, size)
+func (p *hartPort) Load(pa uint64, size int) (uint64, bool) {
+	m := p.m
+	m.devMu.Lock()
+	m.cur, p.touched = p.h, true
+	v, ok := m.bus.Load(pa, size)
+	m.devMu.Unlock()
+	return v, ok
 }
 
-func (l *lockedDevice) Write(offset uint64, size int, value uint64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.dev.Write(offset, size, value)
+func (p *hartPort) Store(pa uint64, size int, v uint64) bool {
+	m := p.m
+	m.devMu.Lock()
+	m.cur, p.touched = p.h, true
+	ok := m.bus.Store(pa, size, v)
+	m.devMu.Unlock()
+	return ok
+}
+
+// setupParallel prepares the parallel board in New, before any hart runs:
+// a decode cache per hart and each hart's port to the devices.
+func (m *Machine) setupParallel() error {
+	if !m.sys.EnableParallel() {
+		return fmt.Errorf("parallel harts: at most %d harts", cpu.MaxParallelHarts)
+	}
+	p := &parallelBoard{kick: make(chan struct{}, 1), sampled: make([]uint64, len(m.harts)),
+		procs: int32(runtime.GOMAXPROCS(0))}
+	for _, h := range m.harts {
+		port := &hartPort{m: m, h: h}
+		h.SetDevices(port)
+		p.ports = append(p.ports, port)
+		p.wake = append(p.wake, make(chan struct{}, 1))
+	}
+	m.par = p
+	return nil
 }
 
 // runParallel is Run's loop in parallel mode.
 func (m *Machine) runParallel(ctx context.Context, in *input) (int, error) {
-	p := &parallelBoard{kick: make(chan struct{}, 1), sampled: make([]uint64, len(m.harts)),
-		procs: int32(runtime.GOMAXPROCS(0))}
+	p := m.par
 	p.running.Store(int32(len(m.harts)))
-	for range m.harts {
-		p.wake = append(p.wake, make(chan struct{}, 1))
-	}
-	m.devMu.Lock() // the monitor reads m.par under it
-	m.par = p
-	m.devMu.Unlock()
 	for i, h := range m.harts {
 		p.wg.Add(1)
 		go m.hartLoop(h, p.wake[i])
 	}
 	defer func() {
 		p.stop.Store(true)
-		for _, w := range p.wake {
-			signal(w)
-		}
+		m.wakeAll()
 		p.wg.Wait()
 		m.stats.sleeps = p.sleeps.Load()
 	}()
-	// Console output is flushed at least this often, and HTIF polled.
+	// Console output is flushed at least this often, HTIF polled and the
+	// driver checker's timers run.
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 
 	for {
+		if len(m.posted) > 0 {
+			m.stopTheWorld(m.runPosted)
+		}
 		m.devMu.Lock()
 		m.stats.turns++
 		code, done := m.exited()
 		if !done {
-			m.runPosted()
 			m.pollNet()
 			m.feedInput()
+			m.pollChecks()
 			if m.out.Buffered() > 0 {
 				m.out.Flush()
 			}
@@ -172,9 +243,10 @@ func (m *Machine) runParallel(ctx context.Context, in *input) (int, error) {
 			}
 			return 1, ctx.Err()
 		case fn := <-m.posted:
-			m.devMu.Lock()
-			fn()
-			m.devMu.Unlock()
+			m.stopTheWorld(func() {
+				fn()
+				m.runPosted()
+			})
 		case <-m.netWake:
 			m.devMu.Lock()
 			m.net.user.Poll()
@@ -186,6 +258,25 @@ func (m *Machine) runParallel(ctx context.Context, in *input) (int, error) {
 		case <-p.kick:
 		case <-tick.C:
 		}
+	}
+}
+
+// stopTheWorld runs fn with every hart standing between two quanta and
+// the devices locked, then wakes every hart to look at what fn changed
+// (the debugger's run state, the monitor's pause, registers).
+func (m *Machine) stopTheWorld(fn func()) {
+	m.world.Lock()
+	m.devMu.Lock()
+	fn()
+	m.devMu.Unlock()
+	m.world.Unlock()
+	m.wakeAll()
+}
+
+// wakeAll wakes every hart goroutine, sleeping or parked.
+func (m *Machine) wakeAll() {
+	for _, w := range m.par.wake {
+		signal(w)
 	}
 }
 
@@ -241,46 +332,77 @@ func (m *Machine) wakeChanged() {
 	}
 }
 
+// sampleOwnIRQs copies the interrupt lines into h's mip from h's own
+// goroutine and remembers them for wakeChanged (under devMu).
+func (m *Machine) sampleOwnIRQs(h *cpu.Hart) {
+	v := m.irqInputs(h.ID)
+	m.par.sampled[h.ID] = v
+	h.SetIP(ipMSIP|ipMTIP|ipMEIP|ipSEIP, false)
+	h.SetIP(v, true)
+}
+
+// afterDevice brings the world up to date after hart h touched a device
+// (under devMu): its own lines sampled again, the harts whose lines
+// changed woken, and the board kicked when it has something to do (the
+// guest powered off, or read the UART while input waits). It reports
+// whether the guest powered off.
+func (m *Machine) afterDevice(h *cpu.Hart) (exited bool) {
+	m.sampleOwnIRQs(h)
+	m.wakeChanged()
+	_, exited = m.fin.exited()
+	if exited || m.in.holding() {
+		signal(m.par.kick)
+	}
+	return exited
+}
+
+// held reports whether hart h must stay where it is: the monitor stopped
+// the board, or the debugger holds it. Read under world (for reading).
+func (m *Machine) held(h *cpu.Hart) bool { return m.paused || h.Held() }
+
 // hartLoop runs hart h until the board stops: sample the interrupt lines,
-// run a quantum (or sleep in WFI), and after a device access let the
-// others know.
+// run a quantum (or sleep in WFI, or park while held), and after a device
+// access let the others know.
 func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 	p := m.par
 	defer p.wg.Done()
 	id := h.ID
+	port := p.ports[id]
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
 	quantum := m.cfg.Quantum
 	var before hartState
-	hold := &m.hartHolds[id]
-	for !p.stop.Load() {
-		// The hart's state is its own while it holds hold; the monitor
-		// takes every hart's hold to look at them (stopWorld).
-		hold.Lock()
-		if m.paused {
-			hold.Unlock()
-			m.hartSleep(wake, timer, 0, false) // until cont wakes it
+	for {
+		m.world.RLock()
+		if p.stop.Load() {
+			m.world.RUnlock()
+			return
+		}
+		if m.held(h) {
+			m.world.RUnlock()
+			m.park(wake)
 			continue
 		}
+		// A hart being stepped takes its step even in WFI: its step ends
+		// there.
+		stepping := m.dbg != nil && m.dbg.Stepping(id)
 		m.devMu.Lock()
-		v := m.irqInputs(id)
-		p.sampled[id] = v
-		h.SetIP(ipMSIP|ipMTIP|ipMEIP|ipSEIP, false)
-		h.SetIP(v, true)
-		waiting := h.Waiting()
+		m.sampleOwnIRQs(h)
+		waiting := h.Waiting() && !stepping
 		var sleep time.Duration
 		var armed bool
 		if waiting {
+			// The clock is read here, under the locks: the monitor's
+			// stop freezes it (in posted work) while no hart runs.
 			var deadline uint64
 			if deadline, armed = m.hartDeadline(h); armed {
 				sleep = m.clock.idleUntil(deadline)
 			}
 		}
 		m.devMu.Unlock()
-
 		if waiting {
-			hold.Unlock()
+			m.world.RUnlock()
 			// No busy-poll here as the board does after network traffic:
 			// measured, waiting harts spinning beside the busy one and the
 			// board on two cores made UDP round trips slower, not faster.
@@ -289,21 +411,27 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 			}
 			continue
 		}
+
 		h.Sync()
-		before.capture(h)
-		n := h.Run(quantum)
-		if n < quantum && !h.Waiting() {
-			// It touched a device (or ran into an exit).
-			m.devMu.Lock()
-			_, exited := m.exited()
-			kick := exited || m.in.holding() || len(m.heldFrames) > 0
-			m.wakeChanged()
-			m.devMu.Unlock()
-			if kick {
-				signal(p.kick)
-			}
+		port.touched = false
+		n := 0
+		switch {
+		case stepping:
+			// One instruction; device accesses are seen to by
+			// runInsnsParallel.
+			m.dbg.StepHart(id)
+		case m.insn != nil:
+			m.insnQuantum(h)
+		default:
+			before.capture(h)
+			n = h.Run(quantum)
 		}
-		hold.Unlock()
+		m.world.RUnlock()
+		if port.touched {
+			m.devMu.Lock()
+			m.afterDevice(h)
+			m.devMu.Unlock()
+		}
 		// More runnable harts than host threads: let the next one run now
 		// rather than at the Go scheduler's 10 ms preemption, which would
 		// leave others spinning on a lock this hart holds. Not otherwise:
@@ -321,6 +449,22 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 			}
 		}
 	}
+}
+
+// runInsnsParallel is runInsns for a hart on its own goroutine (the
+// debugger's and the instruction tracer's single steps): after a device
+// access the hart's lines are sampled again, and the others woken.
+func (m *Machine) runInsnsParallel(h *cpu.Hart, n int) (retired int, exited bool) {
+	port := m.par.ports[h.ID]
+	port.touched = false
+	retired = h.Run(n)
+	if port.touched {
+		port.touched = false
+		m.devMu.Lock()
+		exited = m.afterDevice(h)
+		m.devMu.Unlock()
+	}
+	return retired, exited
 }
 
 // spinNap is how long a spinning hart steps aside when harts outnumber
@@ -362,20 +506,10 @@ func (m *Machine) hartSleep(wake chan struct{}, timer *time.Timer, d time.Durati
 	}
 }
 
-// stopWorld gives the caller every parallel hart's state and the devices:
-// it waits for each hart to finish its quantum (or finds it asleep) and
-// keeps them out until the returned function runs. The monitor looks at
-// harts this way; it must not be called from a hart's goroutine or with
-// devMu held.
-func (m *Machine) stopWorld() (resume func()) {
-	for i := range m.hartHolds {
-		m.hartHolds[i].Lock()
-	}
-	m.devMu.Lock()
-	return func() {
-		m.devMu.Unlock()
-		for i := range m.hartHolds {
-			m.hartHolds[i].Unlock()
-		}
-	}
+// park blocks a held hart until something changes (posted work, or the
+// end of the run, wakes every hart).
+func (m *Machine) park(wake chan struct{}) {
+	m.par.running.Add(-1)
+	<-wake
+	m.par.running.Add(1)
 }

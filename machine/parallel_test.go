@@ -120,18 +120,20 @@ func TestParallelAtomics(t *testing.T) {
 	cases := []struct {
 		name     string
 		harts    int
+		threads  Threads
 		parallel bool
 	}{
-		{"parallel 3 harts", 3, true},
-		{"parallel 2 harts", 2, true},
-		{"parallel 1 hart", 1, true},
-		{"serial 3 harts", 3, false},
+		{"parallel 3 harts", 3, ThreadsMulti, true},
+		{"parallel 2 harts, the default", 2, ThreadsAuto, true},
+		{"1 hart: the serial loop, whatever was asked", 1, ThreadsMulti, false},
+		{"serial 3 harts", 3, ThreadsSingle, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := boot(t, asmAtomics(c.harts, 3000), Config{Harts: c.harts, Parallel: c.parallel, Quantum: 500})
+			r := boot(t, asmAtomics(c.harts, 3000), Config{Harts: c.harts, Threads: c.threads, Quantum: 500})
 			require.NoError(t, r.err, r.log)
 			assert.Equal(t, 0, r.code, "status = number of the counter that is off")
+			assert.Equal(t, c.parallel, r.m.Parallel())
 		})
 	}
 }
@@ -171,34 +173,57 @@ other:
 3:	wfi
 	j 3b
 ` + asmPoweroff
-	r := boot(t, src, Config{Harts: 2, Parallel: true})
+	r := boot(t, src, Config{Harts: 2})
+	require.True(t, r.m.Parallel())
 	require.NoError(t, r.err, r.log)
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.m.Stats(), "idle sleeps")
 }
 
-func TestParallelRefusesRepeatableOptions(t *testing.T) {
+// Asked for by name, parallel harts refuse what needs a repeatable run;
+// by default those runs take turns instead. Everything else runs parallel.
+func TestThreadsChoice(t *testing.T) {
 	cases := []struct {
-		name string
-		cfg  Config
-		want string
+		name     string
+		cfg      Config
+		refused  string // with ThreadsMulti
+		parallel bool   // with ThreadsAuto
 	}{
-		{"virtual clock", Config{Clock: ClockVirtual}, "--clock virtual"},
-		{"record", Config{Clock: ClockVirtual, Record: &strings.Builder{}}, "--clock virtual"},
-		{"gdb", Config{GDBListen: "127.0.0.1:0"}, "gdb"},
-		{"trace", Config{Trace: trace.Trap}, "--trace"},
-		{"trace insn", Config{TraceInsn: "0x80000000"}, "--trace"},
-		{"check", Config{Check: CheckE1000}, "--check"},
+		{"virtual clock", Config{Clock: ClockVirtual}, "--clock virtual", false},
+		{"record", Config{Clock: ClockVirtual, Record: &strings.Builder{}}, "--clock virtual", false},
+		{"gdb", Config{GDBListen: "127.0.0.1:0", GDBWait: true}, "", true},
+		{"trace", Config{Trace: trace.Trap}, "", true},
+		{"trace insn", Config{Trace: trace.Insn, TraceInsn: "0x80000000"}, "", true},
+		{"check", Config{Check: CheckE1000}, "", true},
+		{"paused", Config{Paused: true}, "", true},
+		{"one hart", Config{Harts: 1}, "", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			c.cfg.Kernel, c.cfg.Parallel = "kernel", true
-			d := c.cfg.withDefaults()
-			err := d.validate()
+			if c.cfg.Harts == 0 {
+				c.cfg.Harts = 3
+			}
+			c.cfg.Kernel = "kernel"
+			auto := c.cfg.withDefaults()
+			require.NoError(t, auto.validate())
+			assert.Equal(t, c.parallel, auto.parallel(), "the default")
+
+			c.cfg.Threads = ThreadsMulti
+			multi := c.cfg.withDefaults()
+			err := multi.validate()
+			if c.refused == "" {
+				assert.NoError(t, err)
+				return
+			}
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			assert.Contains(t, err.Error(), c.refused)
 			assert.Contains(t, err.Error(), "--parallel")
 			assert.NotContains(t, err.Error(), "\n", "one line")
+
+			c.cfg.Threads = ThreadsSingle
+			single := c.cfg.withDefaults()
+			require.NoError(t, single.validate())
+			assert.False(t, single.parallel())
 		})
 	}
 }

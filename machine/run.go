@@ -54,11 +54,12 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 // instruction tracer's single steps (--trace insn), and with a GDB stub the
 // debugger's single steps while it has something set.
 func (m *Machine) chooseLoop() {
-	if m.cfg.Parallel {
-		m.run = m.runParallel // refuses --trace and gdb (validateParallel)
+	if m.par != nil {
+		// Each hart's goroutine picks its own kind of quantum (hartLoop).
+		m.run, m.runSteps = m.runParallel, m.runInsnsParallel
 		return
 	}
-	m.run = m.runSerial
+	m.run, m.runSteps = m.runSerial, m.runInsns
 	turn := m.serialTurn
 	if m.insn != nil {
 		turn = m.insnTurn

@@ -153,23 +153,34 @@ func (m *Machine) runInsns(h *cpu.Hart, n int) (retired int, exited bool) {
 // the ones in range (--trace insn). It reports whether any hart ran.
 func (m *Machine) insnTurn() (ran bool) {
 	for _, h := range m.harts {
-		m.setCurrent(h)
-		for n := 0; n < m.cfg.Quantum; n++ {
-			if h.InterruptPending() {
-				// Enter a pending interrupt's handler first, so its first
-				// instruction is traced too.
-				h.Run(0)
-			}
-			if h.Waiting() {
-				break
-			}
-			m.insn.Before(h)
-			_, exited := m.runInsns(h, 1)
-			ran = true
-			if exited {
-				return ran
-			}
+		r, exited := m.insnQuantum(h)
+		ran = ran || r
+		if exited {
+			return ran
 		}
 	}
 	return ran
+}
+
+// insnQuantum runs h for a quantum one instruction at a time, tracing the
+// ones in range: the serial board's insnTurn, and a parallel hart's
+// quantum under --trace insn. Each line is one write, so harts tracing at
+// once never split each other's lines.
+func (m *Machine) insnQuantum(h *cpu.Hart) (ran, exited bool) {
+	for n := 0; n < m.cfg.Quantum; n++ {
+		if h.InterruptPending() {
+			// Enter a pending interrupt's handler first, so its first
+			// instruction is traced too.
+			h.Run(0)
+		}
+		if h.Waiting() {
+			break
+		}
+		m.insn.Before(h)
+		ran = true
+		if _, exited := m.runSteps(h, 1); exited {
+			return ran, true
+		}
+	}
+	return ran, false
 }

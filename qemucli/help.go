@@ -31,7 +31,8 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -m SIZE          RAM size, MiB unless suffixed (128M, 3G)
 -smp N           number of harts (also cpus=N,sockets=..,cores=..,threads=..)
 -accel tcg[,thread=single|multi]
-                 thread=multi runs each hart on its own host thread (rvemu --parallel)
+                 multi (the default with -smp 2 or more, as QEMU's): each hart on its
+                 own host thread; single: harts take turns on one, repeatably
 -nographic       console on stdin/stdout (always; Ctrl-A X quits)
 -serial mon:stdio
                  console and monitor share the terminal, Ctrl-A C switches (the default)

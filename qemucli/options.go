@@ -17,9 +17,11 @@ type Options struct {
 	Harts   int    // 0: the board's default (1)
 
 	NoGraphic bool
-	// Parallel: -accel tcg,thread=multi (harts on host threads); QEMU's
-	// thread=single and no -accel are the default interleaving.
-	Parallel bool
+	// Thread is -accel tcg,thread=: "multi" (harts on host threads, also
+	// the board's default with more than one hart, as QEMU's on virt),
+	// "single" (harts taking turns on one thread, repeatably), or "" when
+	// not given.
+	Thread string
 
 	// VirtioLegacy: QEMU 7.2's virtio-mmio defaults to the legacy
 	// (version 1) interface; -global virtio-mmio.force-legacy=false

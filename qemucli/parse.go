@@ -83,7 +83,7 @@ func Parse(args []string) (*Options, error) {
 		case "p":
 			o.oldPort = val
 		case "accel":
-			o.Parallel, err = parseAccel(val)
+			o.Thread, err = parseAccel(val)
 		case "serial":
 			o.Serial = val
 		case "monitor":
@@ -529,25 +529,21 @@ func parseKV(s, implied string) (map[string]string, error) {
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // parseAccel reads -accel tcg[,thread=single|multi]: QEMU's multi-threaded
-// TCG is rvemu's parallel mode, single-threaded its default interleaving.
-func parseAccel(val string) (parallel bool, err error) {
+// TCG is rvemu's parallel harts, single-threaded its harts taking turns.
+func parseAccel(val string) (thread string, err error) {
 	parts := strings.Split(val, ",")
 	if parts[0] != "tcg" {
-		return false, errorf("-accel %s: only tcg is supported", parts[0])
+		return "", errorf("-accel %s: only tcg is supported", parts[0])
 	}
 	for _, kv := range parts[1:] {
 		k, v, _ := strings.Cut(kv, "=")
 		if k != "thread" {
-			return false, errorf("-accel %s: property '%s' not supported", val, k)
+			return "", errorf("-accel %s: property '%s' not supported", val, k)
 		}
-		switch v {
-		case "single":
-			parallel = false
-		case "multi":
-			parallel = true
-		default:
-			return false, errorf("-accel %s: thread=%s: want single or multi", val, v)
+		if v != "single" && v != "multi" {
+			return "", errorf("-accel %s: thread=%s: want single or multi", val, v)
 		}
+		thread = v
 	}
-	return parallel, nil
+	return thread, nil
 }

@@ -17,22 +17,23 @@ import (
 // second of guest time, the slack is for -race builds on a busy host.
 const runTimeout = 60 * time.Second
 
-// boardVariant is one way of running the board: the default, virtual
-// time (idle skipped, mtime from retired instructions), a small odd
-// quantum that switches harts at arbitrary points, and harts on parallel
-// goroutines.
+// boardVariant is one way of running the board: the default (harts on
+// goroutines of their own when there are several), the harts taking turns
+// on one goroutine, virtual time (idle skipped, mtime from retired
+// instructions; turns too), and turns of a small odd quantum that switch
+// harts at arbitrary points.
 type boardVariant struct {
-	name     string
-	clock    machine.ClockKind
-	quantum  int
-	parallel bool
+	name    string
+	clock   machine.ClockKind
+	quantum int
+	threads machine.Threads
 }
 
 var boardVariants = []boardVariant{
 	{name: "default"},
+	{name: "serial", threads: machine.ThreadsSingle},
 	{name: "virtual-clock", clock: machine.ClockVirtual},
-	{name: "quantum-7", quantum: 7},
-	{name: "parallel", parallel: true},
+	{name: "quantum-7", quantum: 7, threads: machine.ThreadsSingle},
 }
 
 // TestGuestsOnRvemu boots every guest program on the rvemu board and checks
@@ -58,7 +59,7 @@ func runOnRvemu(t *testing.T, v boardVariant, tc guestCase) {
 		Timeout:    runTimeout,
 		Clock:      v.clock,
 		Quantum:    v.quantum,
-		Parallel:   v.parallel,
+		Threads:    v.threads,
 		ConsoleOut: &out,
 		Log:        &log,
 	}

@@ -46,7 +46,7 @@ func TestXv6TranslatorLockstep(t *testing.T) {
 func TestNettestsRvemuTranslator(t *testing.T) {
 	t.Setenv(machine.JITEnv, "lockstep")
 	r := netRun{name: "rvemu --jit lockstep", boot: func(t *testing.T, build string) *netGuest {
-		return bootRvemuNetOn(t, build, false)
+		return bootRvemuNetOn(t, build, machine.ThreadsAuto) // the translator: harts take turns
 	}, dnsAnswered: true}
 	if inNetnsChild() {
 		runNettestsInNetns(t, r)

@@ -29,12 +29,12 @@ func TestNettestsRvemu(t *testing.T) {
 }
 
 func bootRvemuNet(t *testing.T, build string) *netGuest {
-	return bootRvemuNetOn(t, build, false)
+	return bootRvemuNetOn(t, build, machine.ThreadsAuto)
 }
 
-// bootRvemuNetOn boots the net lab with the harts interleaved on one
-// thread (the default) or on parallel goroutines.
-func bootRvemuNetOn(t *testing.T, build string, parallel bool) *netGuest {
+// bootRvemuNetOn boots the net lab with the harts on goroutines of their
+// own (the default) or taking turns on one (ThreadsSingle).
+func bootRvemuNetOn(t *testing.T, build string, threads machine.Threads) *netGuest {
 	dir := t.TempDir()
 	disk := filepath.Join(dir, "fs.img") // the board writes the disk back in place
 	img, err := os.ReadFile(filepath.Join(build, "fs.img"))
@@ -56,11 +56,11 @@ func bootRvemuNetOn(t *testing.T, build string, parallel bool) *netGuest {
 	console := newConsoleLog()
 	pcap := filepath.Join(dir, "packets.pcap")
 	m, err := machine.New(machine.Config{
-		Kernel:   filepath.Join(build, "kernel.img"),
-		Disk:     disk,
-		Virtio:   machine.VirtioModern,
-		Harts:    3,
-		Parallel: parallel,
+		Kernel:  filepath.Join(build, "kernel.img"),
+		Disk:    disk,
+		Virtio:  machine.VirtioModern,
+		Harts:   3,
+		Threads: threads,
 		Net: machine.NetConfig{Enabled: true, HostFwd: []machine.HostFwd{fwd}, DNS: dns, PCAP: pcap,
 			OnHostSend: func(dst netip.AddrPort) { sendsMu.Lock(); sends = append(sends, dst); sendsMu.Unlock() }},
 		ConsoleIn:  in,

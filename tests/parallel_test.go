@@ -12,8 +12,9 @@ import (
 	"github.com/rvemu/rvemu/machine"
 )
 
-// Parallel mode (--parallel: a goroutine per hart) on whole guests. These
-// run without the race detector: guests race in plain memory on purpose
+// Parallel harts (a goroutine per hart, the default with more than one)
+// on whole guests, and the serial board they replace. These run without
+// the race detector: guests race in plain memory on purpose
 // (xv6's `started` flag, its spinlocks' plain reads); the emulator's own
 // shared state is checked under -race in package machine.
 
@@ -28,7 +29,7 @@ func TestParallelAtomicsRepeated(t *testing.T) {
 		t.Run(fmt.Sprint("run", i), func(t *testing.T) {
 			var out, log bytes.Buffer
 			m, err := machine.New(machine.Config{
-				Kernel: guestELF(t, "atomics3"), Harts: 3, Parallel: true,
+				Kernel: guestELF(t, "atomics3"), Harts: 3, Threads: machine.ThreadsMulti,
 				Timeout: runTimeout, ConsoleOut: &out, Log: &log,
 			})
 			require.NoError(t, err)
@@ -40,10 +41,10 @@ func TestParallelAtomicsRepeated(t *testing.T) {
 	}
 }
 
-// TestXv6ParallelStress boots our kernel on 3 parallel harts through the
-// command line and runs every part of stress, with either timer: Sstc
-// (each hart's stimecmp) and the CLINT (mtimecmp through M-mode), whose
-// deadlines wake a parallel hart sleeping in WFI.
+// TestXv6ParallelStress boots our kernel on 3 harts through the command
+// line (parallel: the default) and runs every part of stress, with either
+// timer: Sstc (each hart's stimecmp) and the CLINT (mtimecmp through
+// M-mode), whose deadlines wake a parallel hart sleeping in WFI.
 func TestXv6ParallelStress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end boot: run without -short (make test-e2e)")
@@ -59,7 +60,7 @@ func TestXv6ParallelStress(t *testing.T) {
 		t.Run(tc.timer, func(t *testing.T) {
 			build := xv6Build(t, tc.vars...)
 			var stderr bytes.Buffer
-			c := startRvemu(t, rvemu, build, &stderr, "--smp", "3", "--parallel")
+			c := startRvemu(t, rvemu, build, &stderr, "--smp", "3", "--stats")
 			c.waitFor(xv6Prompt, 0)
 			assert.Contains(t, c.output(), "rvemu xv6: booting, timer "+tc.timer+"\n")
 			steps := []xv6Step{
@@ -76,16 +77,16 @@ func TestXv6ParallelStress(t *testing.T) {
 	}
 }
 
-// TestNettestsRvemuParallel is TestNettestsRvemu with the harts on
-// parallel goroutines: the E1000's DMA and interrupts cross from the
-// board's goroutine to the harts'. Loopback only, as the serial test.
-func TestNettestsRvemuParallel(t *testing.T) {
-	r := netRun{name: "rvemu --parallel", boot: func(t *testing.T, build string) *netGuest {
-		return bootRvemuNetOn(t, build, true)
+// TestNettestsRvemuSerial is TestNettestsRvemu with the harts taking
+// turns on one goroutine (--parallel=false), the board --clock virtual
+// and --record use. Loopback only, as the default test.
+func TestNettestsRvemuSerial(t *testing.T) {
+	r := netRun{name: "rvemu --parallel=false", boot: func(t *testing.T, build string) *netGuest {
+		return bootRvemuNetOn(t, build, machine.ThreadsSingle)
 	}, dnsAnswered: true}
 	if inNetnsChild() {
 		runNettestsInNetns(t, r)
 		return
 	}
-	runNetTest(t, "TestNettestsRvemuParallel", r)
+	runNetTest(t, "TestNettestsRvemuSerial", r)
 }

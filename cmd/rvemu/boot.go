@@ -66,7 +66,7 @@ func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
 			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time, speed, and what bounded queues dropped on stderr at exit"},
 			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
-			&cli.BoolFlag{Name: "parallel", Usage: "run each hart on its own host thread (not repeatable: no --clock virtual, --record/--replay, gdb, --trace, --check)"},
+			&cli.BoolFlag{Name: "parallel", Usage: "each hart on its own host thread: the default with --smp 2 or more, except with --clock virtual or --record/--replay; --parallel=false makes the harts take turns on one thread, repeatably"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
 			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
 			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
@@ -107,7 +107,12 @@ func configFromFlags(c *cli.Context) (machine.Config, error) {
 	}
 	cfg.Timeout = c.Duration("timeout")
 	cfg.NoSpinDetect = c.Bool("no-spin-detect")
-	cfg.Parallel = c.Bool("parallel")
+	if c.IsSet("parallel") {
+		cfg.Threads = machine.ThreadsSingle
+		if c.Bool("parallel") {
+			cfg.Threads = machine.ThreadsMulti
+		}
+	}
 	cfg.JIT = c.String("jit")
 	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
 		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)

@@ -15,9 +15,8 @@ import (
 	"github.com/rvemu/rvemu/internal/rvasm"
 )
 
-const guestPrintAndExit = `
-	.globl _start
-_start:
+// printAndExit prints k and fails with status 3.
+const printAndExit = `
 	li t0, 0x10000000
 	li t1, 'k'
 	sb t1, 0(t0)
@@ -26,6 +25,12 @@ _start:
 	sw t1, 0(t0)
 1:	j 1b
 `
+
+const guestPrintAndExit = "\t.globl _start\n_start:" + printAndExit
+
+// guestPrintAndExitSMP runs printAndExit on hart 0; the other harts,
+// running at the same time by default, wait.
+const guestPrintAndExitSMP = "\t.globl _start\n_start:\n\tbnez a0, 1f" + printAndExit
 
 const guestSpin = "\t.globl _start\n_start: j _start\n"
 
@@ -43,6 +48,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func TestCLI(t *testing.T) {
 	dir := t.TempDir()
 	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
+	smpKernel := rvasm.Build(t, guestPrintAndExitSMP, rvasm.Options{})
 	spin := rvasm.Build(t, guestSpin, rvasm.Options{})
 	outside := rvasm.Build(t, guestSpin, rvasm.Options{Base: 0x81000000}) // past 16 MiB
 	hostELF, err := os.Executable()
@@ -59,7 +65,9 @@ func TestCLI(t *testing.T) {
 		oneErrLine bool
 	}{
 		{"guest status is the exit status", []string{"boot", kernel}, 3, "k", "", false},
-		{"with disk and options", []string{"boot", "--disk", disk, "--smp", "2", "-m", "64M", "--virtio", "legacy", kernel}, 3, "k", "", false},
+		{"with disk and options", []string{"boot", "--disk", disk, "--smp", "2", "-m", "64M", "--virtio", "legacy", smpKernel}, 3, "k", "", false},
+		{"harts taking turns", []string{"boot", "--smp", "3", "--parallel=false", smpKernel}, 3, "k", "", false},
+		{"parallel harts refuse the virtual clock", []string{"boot", "--smp", "3", "--parallel", "--clock", "virtual", smpKernel}, 2, "", "--clock virtual needs them taking turns", true},
 		{"missing kernel", []string{"boot", filepath.Join(dir, "nope")}, 2, "", "no such file", true},
 		{"not a RISC-V ELF", []string{"boot", hostELF}, 2, "", "not a 64-bit RISC-V ELF", true},
 		{"segment outside RAM", []string{"boot", "-m", "16M", outside}, 2, "", "outside RAM", true},

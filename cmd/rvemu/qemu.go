@@ -66,12 +66,13 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		o.RAM = machine.MaxRAMSize
 	}
 	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
-		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart && o.GDB != "", Parallel: o.Parallel,
+		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart && o.GDB != "",
 		// -S without -gdb: the monitor's cont starts the harts.
 		Paused: o.StopAtStart && o.GDB == ""}
 	if o.VirtioLegacy {
 		cfg.Virtio = machine.VirtioLegacy
 	}
+	cfg.Threads, _ = machine.ParseThreads(o.Thread) // qemucli checked it
 	// rvemu-only, and lab Makefiles pass QEMU's options only: the driver
 	// checker is asked for through the environment (RVEMU_CHECK=e1000 make qemu).
 	if cfg.Check, err = machine.ParseCheck(os.Getenv(checkEnv)); err != nil {
