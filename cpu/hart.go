@@ -41,10 +41,6 @@ type Hart struct {
 	// reservation), so the fast path stores without looking at page
 	// flags; stores to hooked pages find their translation in htlb.
 	itlb, ltlb, stlb, htlb mmu.TLB
-	// wltlb and wstlb hold the pages a watchpoint keeps out of ltlb and
-	// stlb/htlb, for the slow path only (debug.go): a watched page's
-	// accesses are checked without a walk each.
-	wltlb, wstlb mmu.TLB
 
 	// The decoded page the PC is in, keyed by virtual page number.
 	fetchVPN  uint64
@@ -76,15 +72,20 @@ type Hart struct {
 
 	bulk bulkCounts // what the bulk loops did (loop.go)
 
-	// The debugger's hold (debug.go): held stops Run; stopped says a Run
-	// stopped the hart for stoppedFor and has not reported it yet; pass
-	// is the breakpoint a released hart runs through.
-	held       atomic.Bool
-	stopped    bool
-	stoppedFor DebugStop
-	pass       passOnce
-
 	jit jitHart // the translator's per-hart state (jit.go)
+
+	// The debugger's state (debug.go), after everything Run touches per
+	// instruction so that adding it moved none of that. held stops Run;
+	// stopped says a Run stopped the hart for stoppedFor and has not
+	// reported it yet; pass is the instruction a released hart runs
+	// unchecked; wltlb and wstlb hold the pages a watchpoint keeps out of
+	// ltlb and stlb/htlb, for the slow path only (a watched page's
+	// accesses are checked without a walk each).
+	held         atomic.Bool
+	stopped      bool
+	stoppedFor   DebugStop
+	pass         passOnce
+	wltlb, wstlb mmu.TLB
 }
 
 // Devices is what a hart reaches outside RAM (device registers, a boot

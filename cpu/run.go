@@ -34,17 +34,8 @@ func (h *Hart) Run(budget int) int {
 
 	if h.cc.jit != nil && budget >= jitMinBudget {
 		h.runTranslated(budget) // jitrun.go
-	} else {
-		h.interpret(budget)
+		return h.ran()
 	}
-	if h.stopped {
-		h.reportStop() // a breakpoint or watchpoint stopped it
-	}
-	return int(h.Instret - h.runStart)
-}
-
-// interpret is Run's loop without the translator.
-func (h *Hart) interpret(budget int) {
 	for left := budget; left > 0 && !h.stop; {
 		n, in := h.runFast(left)
 		left -= n
@@ -69,6 +60,16 @@ func (h *Hart) interpret(budget int) {
 		}
 		h.execSlow(in)
 	}
+	return h.ran()
+}
+
+// ran ends a Run: it reports a stop for the debugger (debug.go), if the
+// hart made one, and returns how many instructions retired.
+func (h *Hart) ran() int {
+	if h.stopped {
+		h.reportStop()
+	}
+	return int(h.Instret - h.runStart)
 }
 
 // fetch finds the instruction at PC when runFast cannot: the PC left the
