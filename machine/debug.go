@@ -48,9 +48,14 @@ func (m *Machine) startGDB() error {
 }
 
 // stopGDB reports the end of the run to a connected debugger and closes
-// the server.
+// the server. The guest's console output goes out first: the server's
+// "gdb disconnected" line must not land in the middle of it (graders read
+// stdout and stderr merged; gradelib's "sleep, makes syscall" kills the
+// emulator at a breakpoint and then looks for "$ sleep 10", which with
+// parallel harts could still be in the buffer, flushed every millisecond).
 func (m *Machine) stopGDB(status int) {
 	if m.dbg != nil {
+		m.out.Flush()
 		m.dbg.Close(status)
 	}
 }
