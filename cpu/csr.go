@@ -328,8 +328,9 @@ func (h *Hart) csrWrite(n uint16, v uint64) (recheck bool) {
 		c.fflags, c.frm = uint8(v&0x1f), uint8(v>>5&7)
 		h.fpDirty()
 	case csrSstatus:
+		old := c.mstatus
 		h.setMstatus(c.mstatus&^sstatusWritable | v&sstatusWritable)
-		return true
+		return unmasks(old, c.mstatus)
 	case csrSie:
 		c.mie = c.mie&^c.mideleg | v&c.mideleg
 		return true
@@ -362,8 +363,9 @@ func (h *Hart) csrWrite(n uint16, v uint64) (recheck bool) {
 		c.satp = v & (15<<60 | 0xffff<<44 | 1<<44 - 1)
 		h.flushTLBs()
 	case csrMstatus:
+		old := c.mstatus
 		h.setMstatus(v)
-		return true
+		return unmasks(old, c.mstatus)
 	case csrMedeleg:
 		c.medeleg = v & medelegWritable
 	case csrMideleg:
@@ -406,6 +408,13 @@ func (h *Hart) csrWrite(n uint16, v uint64) (recheck bool) {
 	}
 	return false
 }
+
+// unmasks reports whether an mstatus change sets a global interrupt
+// enable (MIE, SIE): nothing else in mstatus can make a pending interrupt
+// takeable, so only then is the check after the write needed. (Clearing
+// one, or changing other bits, takes nothing: the check after the last
+// change that could saw what is pending.)
+func unmasks(old, v uint64) bool { return v&^old&(msMIE|msSIE) != 0 }
 
 func (h *Hart) setMstatus(v uint64) {
 	v &= mstatusWritable

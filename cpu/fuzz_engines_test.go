@@ -73,7 +73,7 @@ func engineProgram(in []byte) []byte {
 		sel, a, b, c := in[i], in[i+1], in[i+2], in[i+3]
 		rd, rs1, rs2 := int(a&31), int(b&31), int(c&31)
 		imm := int64(int8(c)) << (b >> 6) // small, sometimes larger, either sign
-		switch sel % 24 {
+		switch sel % 27 {
 		case 0, 1, 2:
 			f3 := uint32(sel>>5) & 7
 			f7 := uint32(0)
@@ -162,6 +162,20 @@ func engineProgram(in []byte) []byte {
 			default:
 				out = binary.LittleEndian.AppendUint16(out, 0x9002|uint16(b&31|1)<<2|r<<7)
 			}
+		case 24, 25:
+			// CSR instructions on the CSRs translated code does itself
+			// and on some it leaves to the interpreter.
+			csrs := []int{csrSstatus, csrSscratch, csrSepc, csrScause, csrStval, csrStvec, csrSatp,
+				csrMstatus, csrMscratch, csrMepc, csrMtvec, csrMedeleg, csrMideleg, csrMie, csrMhartid,
+				csrSie, csrMcause, csrMtval}
+			n := csrs[int(c)%len(csrs)]
+			f3 := []uint32{1, 2, 3, 5, 6, 7}[int(sel>>5)%6]
+			put(iType(0x73, f3, rd, rs1, int64(n)))
+		case 26:
+			// AMOs (never LR/SC here) through pointer registers, now and
+			// then misaligned.
+			f5 := []uint32{amoADD, amoSWAP, amoXOR, amoOR, amoAND, amoMIN, amoMAX, amoMINU, amoMAXU}[int(c)%9]
+			put(encAMO(f5, 2+uint32(sel>>7), rd, 1+rs1%23, rs2))
 		default:
 			// jalr back to the start now and then: a loop through the
 			// jump cache.

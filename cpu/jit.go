@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"unsafe"
 
 	"github.com/rvemu/rvemu/jit"
 )
@@ -129,7 +130,14 @@ type jitEngine struct {
 	gen      jitGen // the host back end's reusable state
 	plan     blockPlan
 	stats    JITStats
+	// recent caches block lookups by (page, pc): after every sfence.vma
+	// the jump caches are empty and each target is looked up again.
+	recent [jitRecent]*jitBlock
 }
+
+const jitRecent = 8192
+
+func recentSlot(p, pc uint64) uint64 { return (pc>>1 ^ p*0x9e3779b1) & (jitRecent - 1) }
 
 // JITStats counts what the translator did.
 type JITStats struct {
@@ -241,8 +249,15 @@ func (e *jitEngine) writeStubs() error {
 
 // block returns the block starting at pc in RAM page p, if translated.
 func (e *jitEngine) block(p, pc uint64) *jitBlock {
+	r := &e.recent[recentSlot(p, pc)]
+	if b := *r; b != nil && b.pc == pc && b.page == p && !b.dead {
+		return b
+	}
 	if jp := e.pages[p]; jp != nil {
-		return jp.blocks[pc]
+		if b := jp.blocks[pc]; b != nil {
+			*r = b
+			return b
+		}
 	}
 	return nil
 }
@@ -260,6 +275,7 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	if len(e.plan.insts) > 0 {
 		code, n, err := e.emit()
 		if err == nil {
+			perfMapBlock(code, n, pc, len(e.plan.insts))
 			b.code = code
 			e.stats.Blocks++
 			e.stats.Insts += uint64(len(e.plan.insts))
@@ -293,6 +309,7 @@ func (e *jitEngine) add(b *jitBlock) {
 	}
 	jp.blocks[b.pc] = b
 	jp.cover(b.start, b.end)
+	e.recent[recentSlot(b.page, b.pc)] = b
 }
 
 func (jp *jitPage) cover(start, end uint16) {
@@ -386,6 +403,7 @@ func (e *jitEngine) flushAll() {
 		e.pages[p] = nil
 	}
 	e.mem.Reset()
+	e.recent = [jitRecent]*jitBlock{}
 	e.flushes++
 	e.stats.Flushes++
 	for _, h := range e.cache.users {
@@ -437,7 +455,7 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *s
 			break
 		}
 		in := decodeRAM(ram, pageOff+o)
-		if !jitTranslatable(in.op) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
+		if !jitTranslatable(&in) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
 			p.endSlow = true // a bulk loop's branch too: the interpreter runs it in bulk
 			break
 		}
@@ -447,6 +465,12 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *s
 			p.endJump = true
 			break
 		}
+		if in.op >= opBEQ && in.op <= opBGEU && pc-uint64(in.ilen)+uint64(in.imm) == p.pc {
+			// A loop closing on the block's start: the code after it is
+			// another block, so that the loop's registers are the ones
+			// kept in host registers.
+			break
+		}
 		if pc&(pageSize-1) == 0 {
 			break
 		}
@@ -454,13 +478,78 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *s
 	p.next = pc
 }
 
-// jitTranslatable: the operations generated code does itself.
-func jitTranslatable(op uint8) bool {
-	switch {
+// jitTranslatable: the instructions generated code does itself.
+func jitTranslatable(in *inst) bool {
+	switch op := in.op; {
 	case op >= opLUI && op <= opREMUW, op == opFENCE, op == opJ, op == opJR, op == opLoadToX0:
 		return true
+	case op == opAMOW || op == opAMOD:
+		return in.imm != amoLR && in.imm != amoSC // reservations stay the interpreter's
+	case op >= opCSRRW && op <= opCSRRCI:
+		c, ok := jitCSR(uint16(in.imm))
+		return ok && (!csrWrites(in) || c.kind == csrPlain || c.kind == csrSstatusKind)
 	}
 	return false
+}
+
+// csrWrites reports whether a CSR instruction writes its CSR.
+func csrWrites(in *inst) bool {
+	return in.op == opCSRRW || in.op == opCSRRWI || in.rs1 != 0
+}
+
+// How generated code does a CSR instruction. xv6 touches sstatus around
+// every spinlock (intr_off/intr_on) and the trap CSRs on every trap: left
+// to the interpreter, they were two thirds of all exits from generated
+// code in usertests.
+const (
+	csrPlain       = iota + 1 // a field, read and written (a write clears wclr)
+	csrReadOnly               // a field, read; a write leaves for the interpreter
+	csrSstatusKind            // sstatus: mstatus seen through its mask; writes that would flush TLBs or unmask an interrupt leave
+	csrSatpRead               // satp: read, unless mstatus.TVM forbids it in S-mode
+)
+
+type jitCSRInfo struct {
+	kind uint8
+	off  uintptr // the field in Hart
+	wclr uint64  // bits a write clears
+}
+
+func jitCSR(n uint16) (jitCSRInfo, bool) {
+	const base = unsafe.Offsetof(Hart{}.csr)
+	var c csrState
+	switch n {
+	case csrSscratch:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.sscratch)}, true
+	case csrSepc:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.sepc), wclr: 1}, true
+	case csrScause:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.scause)}, true
+	case csrStval:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.stval)}, true
+	case csrStvec:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.stvec), wclr: 2}, true
+	case csrMscratch:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.mscratch)}, true
+	case csrMepc:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.mepc), wclr: 1}, true
+	case csrMcause:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.mcause)}, true
+	case csrMtval:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.mtval)}, true
+	case csrMtvec:
+		return jitCSRInfo{kind: csrPlain, off: base + unsafe.Offsetof(c.mtvec), wclr: 2}, true
+	case csrMedeleg:
+		return jitCSRInfo{kind: csrReadOnly, off: base + unsafe.Offsetof(c.medeleg)}, true
+	case csrMideleg:
+		return jitCSRInfo{kind: csrReadOnly, off: base + unsafe.Offsetof(c.mideleg)}, true
+	case csrMie:
+		return jitCSRInfo{kind: csrReadOnly, off: base + unsafe.Offsetof(c.mie)}, true
+	case csrSstatus:
+		return jitCSRInfo{kind: csrSstatusKind, off: base + unsafe.Offsetof(c.mstatus)}, true
+	case csrSatp:
+		return jitCSRInfo{kind: csrSatpRead, off: base + unsafe.Offsetof(c.satp)}, true
+	}
+	return jitCSRInfo{}, false
 }
 
 // jitRegs returns the registers an instruction reads (a mask) and the one
@@ -478,8 +567,13 @@ func jitRegs(in *inst) (uses uint32, def uint8) {
 		return r1 | r2, 0
 	case in.op >= opLB && in.op <= opLWU, in.op >= opADDI && in.op <= opSRAI, in.op >= opADDIW && in.op <= opSRAIW:
 		return r1, in.rd & 31
-	case in.op >= opADD && in.op <= opAND, in.op >= opADDW && in.op <= opREMUW:
+	case in.op >= opADD && in.op <= opAND, in.op >= opADDW && in.op <= opREMUW,
+		in.op == opAMOW, in.op == opAMOD:
 		return r1 | r2, in.rd & 31
+	case in.op >= opCSRRW && in.op <= opCSRRC:
+		return r1, in.rd & 31
+	case in.op >= opCSRRWI && in.op <= opCSRRCI:
+		return 0, in.rd & 31
 	}
 	return 0, 0
 }

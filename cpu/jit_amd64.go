@@ -39,18 +39,27 @@ const (
 var jitPool = [...]amd64.Reg{amd64.RBX, amd64.RSI, amd64.RDI, amd64.R8, amd64.R9, amd64.R10, amd64.R11, amd64.R12}
 
 const (
-	offX       = int32(unsafe.Offsetof(Hart{}.X))
-	offPC      = int32(unsafe.Offsetof(Hart{}.PC))
-	offLTLB    = int32(unsafe.Offsetof(Hart{}.ltlb))
-	offSTLB    = int32(unsafe.Offsetof(Hart{}.stlb))
-	offEpoch   = int32(unsafe.Offsetof(Hart{}.ctlb) + unsafe.Offsetof(codeTLB{}.epoch))
-	offJC      = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.jc))
-	offLink    = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.link))
-	offLogPos  = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logPos))
-	offLogEnd  = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logEnd))
-	tlbGen     = int32(mmu.TLBGenOffset)
-	tlbEntries = int32(mmu.TLBEntriesOffset)
-	tlbAdd     = int32(mmu.TLBEntryAddOff)
+	offX        = int32(unsafe.Offsetof(Hart{}.X))
+	offPC       = int32(unsafe.Offsetof(Hart{}.PC))
+	offPriv     = int32(unsafe.Offsetof(Hart{}.Priv))
+	offMstatus  = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mstatus))
+	offMipHW    = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mipHW))
+	offMipSW    = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mipSW))
+	offMie      = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mie))
+	offMenvcfg  = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.menvcfg))
+	offStimecmp = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.stimecmp))
+	offNow      = int32(unsafe.Offsetof(Hart{}.now))
+	offNowValid = int32(unsafe.Offsetof(Hart{}.nowValid))
+	offLTLB     = int32(unsafe.Offsetof(Hart{}.ltlb))
+	offSTLB     = int32(unsafe.Offsetof(Hart{}.stlb))
+	offEpoch    = int32(unsafe.Offsetof(Hart{}.ctlb) + unsafe.Offsetof(codeTLB{}.epoch))
+	offJC       = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.jc))
+	offLink     = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.link))
+	offLogPos   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logPos))
+	offLogEnd   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logEnd))
+	tlbGen      = int32(mmu.TLBGenOffset)
+	tlbEntries  = int32(mmu.TLBEntriesOffset)
+	tlbAdd      = int32(mmu.TLBEntryAddOff)
 )
 
 // The generated TLB probe and jump-cache probe assume these shapes.
@@ -225,6 +234,7 @@ func (g *jitGen) compile(e *jitEngine, p *blockPlan) (uintptr, int, error) {
 	if addr != base {
 		panic("jit: code landed elsewhere than announced")
 	}
+
 	return addr, len(code), nil
 }
 
@@ -493,9 +503,13 @@ func (g *jitGen) inst(i int, in *jitInst) {
 		}
 		v := g.src(rs2, rC)
 		a.StoreMR(amd64.MI(rMem, rA, 0), v, widthOf(size))
+	case op == opADDI && rs1 == 0:
+		g.setConst(rd, uint64(imm), rA)
 	case op == opADDI || op == opADDIW:
 		d := g.dst(rd)
-		if h := g.host[rs1]; h != amd64.NoReg {
+		if h := g.host[rs1]; h != amd64.NoReg && imm == 0 {
+			a.MovRR(d, h)
+		} else if h != amd64.NoReg {
 			a.Lea(d, amd64.M(h, int32(imm)))
 		} else {
 			g.loadInto(d, rs1)
@@ -613,6 +627,10 @@ func (g *jitGen) inst(i int, in *jitInst) {
 		g.commit(rd, rD)
 	case op >= opDIV && op <= opREMU || op >= opDIVW && op <= opREMUW:
 		g.divide(op, rd, rs1, rs2)
+	case op >= opCSRRW && op <= opCSRRCI:
+		g.csr(i, in)
+	case op == opAMOW || op == opAMOD:
+		g.amo(i, in)
 	default:
 		panic("jit: planned an instruction the amd64 back end does not translate")
 	}
@@ -639,6 +657,8 @@ func (g *jitGen) addr(rs1 uint8, imm int64) {
 	switch h := g.host[rs1]; {
 	case rs1 == 0:
 		a.MovRI(rA, uint64(imm))
+	case h != amd64.NoReg && imm == 0:
+		a.MovRR(rA, h)
 	case h != amd64.NoReg:
 		a.Lea(rA, amd64.M(h, int32(imm)))
 	default:
@@ -653,22 +673,25 @@ func (g *jitGen) addr(rs1 uint8, imm int64) {
 // offset in the Hart), as mmu.TLB.Lookup does, and jumps to miss unless
 // it hits and the size bytes stay on the page; on a hit RAX becomes the
 // RAM offset. RCX and RDX are clobbered.
+//
+// One compare checks both: the entry is chosen by the page of the first
+// byte and its tag compared with the page of the last byte, which matches
+// only if they are the same page (an entry for the next page would sit in
+// the next slot).
 func (g *jitGen) tlbProbe(tlb int32, size int, miss amd64.Label) {
 	a := &g.a
-	a.MovRR(rC, rA)
+	a.Mov32RR(rD, rA)
+	a.ShiftRI(amd64.SHR, rD, pageShift-4, false) // entry offset: page * 16 ...
+	a.Alu32RI(amd64.AND, rD, (mmu.TLBSize-1)<<4) // ... of the 256 entries
+	if size > 1 {
+		a.Lea(rC, amd64.M(rA, int32(size-1)))
+	} else {
+		a.MovRR(rC, rA)
+	}
 	a.ShiftRI(amd64.SHR, rC, pageShift, true)
-	a.Mov32RR(rD, rC)
-	a.Alu32RI(amd64.AND, rD, mmu.TLBSize-1)
-	a.ShiftRI(amd64.SHL, rD, 4, false)
 	a.AluRM(amd64.OR, rC, amd64.M(rHart, tlb+tlbGen))
 	a.AluRM(amd64.CMP, rC, amd64.MI(rHart, rD, tlb+tlbEntries))
 	a.Jcc(amd64.CondNE, miss)
-	if size > 1 {
-		a.Mov32RR(rC, rA)
-		a.Alu32RI(amd64.AND, rC, pageSize-1)
-		a.Alu32RI(amd64.CMP, rC, int32(pageSize-size))
-		a.Jcc(amd64.CondA, miss)
-	}
 	a.AluRM(amd64.ADD, rA, amd64.MI(rHart, rD, tlb+tlbEntries+tlbAdd))
 }
 
@@ -755,4 +778,183 @@ func (g *jitGen) divide(op, rd, rs1, rs2 uint8) {
 	} else {
 		g.commit(rd, rD)
 	}
+}
+
+// csr does a CSR instruction jitTranslatable accepted (jitCSR says how).
+// Everything that could trap or needs more than a field (a privilege too
+// low, satp under TVM, an sstatus write that changes SUM/MXR or sets SIE)
+// leaves for the interpreter before anything changed.
+func (g *jitGen) csr(i int, in *jitInst) {
+	a := &g.a
+	c, _ := jitCSR(uint16(in.imm))
+	n := uint16(in.imm)
+	slow := g.stub(true, in.pc, i)
+	a.Cmp8MI(amd64.M(rHart, offPriv), int8(n>>8&3))
+	a.Jcc(amd64.CondB, slow)
+	if c.kind == csrSatpRead {
+		ok := a.NewLabel()
+		a.Cmp8MI(amd64.M(rHart, offPriv), PrivS)
+		a.Jcc(amd64.CondNE, ok)
+		a.TestMI(amd64.M(rHart, offMstatus), msTVM)
+		a.Jcc(amd64.CondNE, slow)
+		a.Bind(ok)
+	}
+	field := amd64.M(rHart, int32(c.off))
+	write := csrWrites(&in.inst)
+	// The operand, in RCX: a register's value or the 5-bit immediate.
+	if write {
+		if in.op <= opCSRRC {
+			g.loadInto(rC, in.rs1)
+		} else {
+			a.MovRI(rC, uint64(in.rs1&31))
+		}
+	}
+	// The old value, in RDX.
+	a.MovRM(rD, field)
+	if c.kind == csrSstatusKind {
+		g.sstatusView(rD)
+	}
+	if write {
+		// The new value, in RCX.
+		switch in.op {
+		case opCSRRS, opCSRRSI:
+			a.AluRR(amd64.OR, rC, rD)
+		case opCSRRC, opCSRRCI:
+			a.UnaryR(amd64.NOT, rC, true)
+			a.AluRR(amd64.AND, rC, rD)
+		}
+		if c.kind == csrSstatusKind {
+			// mstatus' = mstatus &^ writable | new & writable, in RCX.
+			a.MovRI(rA, sstatusWritable)
+			a.AluRR(amd64.AND, rC, rA)
+			a.UnaryR(amd64.NOT, rA, true)
+			a.AluRM(amd64.AND, rA, field)
+			a.AluRR(amd64.OR, rC, rA)
+			// Leave if SUM or MXR change (translation changes), or if
+			// SIE goes to 1 while an interrupt is pending.
+			a.MovRR(rA, rC)
+			a.AluRM(amd64.XOR, rA, field)
+			a.Test32RI(rA, msSUM|msMXR)
+			a.Jcc(amd64.CondNE, slow)
+			a.AluRR(amd64.AND, rA, rC)
+			a.Test32RI(rA, msSIE)
+			settled := a.NewLabel()
+			a.Jcc(amd64.CondE, settled)
+			g.anyPending(slow)
+			a.Bind(settled)
+		} else if c.wclr != 0 {
+			a.AluRI(amd64.AND, rC, int32(^c.wclr))
+		}
+		a.MovMR(field, rC)
+	}
+	g.commit(in.rd, rD)
+}
+
+// sstatusView turns mstatus in r into sstatus as software reads it (the
+// XLEN fields, SD for a dirty FS, masked), as mstatusValue does. RAX is
+// clobbered.
+func (g *jitGen) sstatusView(r amd64.Reg) {
+	a := &g.a
+	clean := a.NewLabel()
+	a.Mov32RR(rA, r)
+	a.Alu32RI(amd64.AND, rA, msFS)
+	a.Alu32RI(amd64.CMP, rA, msFSDirty)
+	a.Jcc(amd64.CondNE, clean)
+	a.MovRI(rA, msSD)
+	a.AluRR(amd64.OR, r, rA)
+	a.Bind(clean)
+	a.MovRI(rA, msUXL|msSXL)
+	a.AluRR(amd64.OR, r, rA)
+	a.MovRI(rA, sstatusVisible)
+	a.AluRR(amd64.AND, r, rA)
+}
+
+// amo does an AMO (not LR/SC) on RAM whose page needs no store hook, as
+// execAMO does: misaligned or missing the store TLB, it leaves first.
+func (g *jitGen) amo(i int, in *jitInst) {
+	a := &g.a
+	size := 8
+	if in.op == opAMOW {
+		size = 4
+	}
+	slow := g.stub(true, in.pc, i)
+	g.loadInto(rA, in.rs1)
+	a.Test32RI(rA, int32(size-1))
+	a.Jcc(amd64.CondNE, slow)
+	g.tlbProbe(offSTLB, size, slow)
+	if g.p.lockstep {
+		g.logStore(size)
+	}
+	w := widthOf(size)
+	a.LoadRM(rD, amd64.MI(rMem, rA, 0), w, true) // old, sign-extended as the result
+	// The operand in RCX, sign-extended as amoResult takes it.
+	rs2 := in.rs2 & 31
+	switch h := g.host[rs2]; {
+	case rs2 == 0:
+		a.Alu32RR(amd64.XOR, rC, rC)
+	case size == 4 && h != amd64.NoReg:
+		a.Movsxd(rC, h)
+	case size == 4:
+		a.LoadRM(rC, g.xmem(rs2), amd64.W32, true)
+	case h != amd64.NoReg:
+		a.MovRR(rC, h)
+	default:
+		a.MovRM(rC, g.xmem(rs2))
+	}
+	switch in.imm {
+	case amoSWAP:
+	case amoADD:
+		a.AluRR(amd64.ADD, rC, rD)
+	case amoXOR:
+		a.AluRR(amd64.XOR, rC, rD)
+	case amoAND:
+		a.AluRR(amd64.AND, rC, rD)
+	case amoOR:
+		a.AluRR(amd64.OR, rC, rD)
+	case amoMIN, amoMAX:
+		a.AluRR(amd64.CMP, rC, rD)
+		if in.imm == amoMIN {
+			a.Cmovcc(amd64.CondGE, rC, rD) // not src < old: old
+		} else {
+			a.Cmovcc(amd64.CondLE, rC, rD)
+		}
+	case amoMINU, amoMAXU:
+		if size == 4 {
+			a.Alu32RR(amd64.CMP, rC, rD)
+		} else {
+			a.AluRR(amd64.CMP, rC, rD)
+		}
+		if in.imm == amoMINU {
+			a.Cmovcc(amd64.CondAE, rC, rD)
+		} else {
+			a.Cmovcc(amd64.CondBE, rC, rD)
+		}
+	}
+	a.StoreMR(amd64.MI(rMem, rA, 0), rC, w)
+	g.commit(in.rd, rD)
+}
+
+// anyPending jumps to busy unless no interrupt is both pending and enabled
+// in mie: the check the interpreter makes after a write that unmasks
+// (takeInterrupt) would then find nothing. mip is computed as mipInRun
+// does; when it would have to read the clock (Sstc, no time read in this
+// Run yet), it jumps to busy too. RAX and RDX are clobbered.
+func (g *jitGen) anyPending(busy amd64.Label) {
+	a := &g.a
+	noSstc := a.NewLabel()
+	a.MovRM(rA, amd64.M(rHart, offMipHW))
+	a.AluRM(amd64.OR, rA, amd64.M(rHart, offMipSW))
+	a.MovRM(rD, amd64.M(rHart, offMenvcfg))
+	a.TestRR(rD, rD) // STCE is bit 63
+	a.Jcc(amd64.CondNS, noSstc)
+	a.Cmp8MI(amd64.M(rHart, offNowValid), 0)
+	a.Jcc(amd64.CondE, busy)
+	a.AluRI(amd64.AND, rA, ^int32(ipSTIP))
+	a.MovRM(rD, amd64.M(rHart, offNow))
+	a.AluRM(amd64.CMP, rD, amd64.M(rHart, offStimecmp))
+	a.Jcc(amd64.CondB, noSstc)
+	a.AluRI(amd64.OR, rA, ipSTIP)
+	a.Bind(noSstc)
+	a.AluRM(amd64.AND, rA, amd64.M(rHart, offMie))
+	a.Jcc(amd64.CondNE, busy)
 }

@@ -7,13 +7,13 @@ import (
 )
 
 // Lockstep (JITLockstep): the interpreter checks the translator at every
-// return from generated code. Before entering, the hart's registers, PC and
-// instruction count are saved; generated code logs every store it makes
+// return from generated code. Before entering, the hart's registers, PC,
+// instruction count and CSRs are saved; generated code logs every store it makes
 // (RAM offset, the bytes it overwrote, the size). After it returns having
 // retired n instructions, its results are saved, its stores undone in
 // reverse order, the saved state restored, and the interpreter runs the
-// same n instructions. Registers, PC, count and the final bytes of every
-// logged store must then be equal; a difference is reported with the
+// same n instructions. Registers, PC, count, CSRs and the final bytes of
+// every logged store must then be equal; a difference is reported with the
 // block's start and what differed. Generated code never does MMIO, traps
 // or anything else the interpreter would have to undo, so running the
 // instructions twice is exact.
@@ -30,6 +30,7 @@ type lockstep struct {
 	x       [32]uint64
 	pc      uint64
 	instret uint64
+	csr     csrState
 	finals  []uint64
 }
 
@@ -42,7 +43,7 @@ func newLockstep(h *Hart) *lockstep {
 var _ [lockLogEntry - unsafe.Sizeof(lockRec{})]byte
 
 func (l *lockstep) before(h *Hart) {
-	l.x, l.pc, l.instret = h.X, h.PC, h.Instret
+	l.x, l.pc, l.instret, l.csr = h.X, h.PC, h.Instret, h.csr
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(l.log)))
 	h.jit.logPos, h.jit.logEnd = base, base+uintptr(len(l.log))*lockLogEntry
 }
@@ -52,7 +53,7 @@ func (l *lockstep) after(h *Hart, retired int) {
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(l.log)))
 	recs := l.log[:(h.jit.logPos-base)/lockLogEntry]
 	h.jit.logPos, h.jit.logEnd = 0, 0
-	jx, jpc, jinstret := h.X, h.PC, h.Instret
+	jx, jpc, jinstret, jcsr := h.X, h.PC, h.Instret, h.csr
 	l.finals = l.finals[:0]
 	for _, r := range recs {
 		l.finals = append(l.finals, readRAM(h.ram, r.off, int(r.size)))
@@ -60,7 +61,7 @@ func (l *lockstep) after(h *Hart, retired int) {
 	for i := len(recs) - 1; i >= 0; i-- {
 		writeRAM(h.ram, recs[i].off, int(recs[i].size), recs[i].old)
 	}
-	h.X, h.PC, h.Instret = l.x, l.pc, l.instret
+	h.X, h.PC, h.Instret, h.csr = l.x, l.pc, l.instret, l.csr
 	problem := h.interpretExactly(retired)
 	if e := h.cc.jit; e != nil {
 		e.stats.Checked++
@@ -80,6 +81,9 @@ func (l *lockstep) after(h *Hart, retired int) {
 		if h.X[r] != jx[r] {
 			diffs = append(diffs, fmt.Sprintf("x%d: translated %#x, interpreted %#x", r, jx[r], h.X[r]))
 		}
+	}
+	if h.csr != jcsr {
+		diffs = append(diffs, fmt.Sprintf("CSRs: translated %+v, interpreted %+v", jcsr, h.csr))
 	}
 	for i, r := range recs {
 		if v := readRAM(h.ram, r.off, int(r.size)); v != l.finals[i] {

@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/rvemu/rvemu/jit"
+	"github.com/rvemu/rvemu/mmu"
 )
 
 // runTranslated is Run's loop when the translator is on: generated code
@@ -99,7 +100,9 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) uintptr {
 	}
 	off, ok := h.codePageOff(pc)
 	if !ok {
-		return 0
+		if off, ok = h.jitFetchPage(pc); !ok {
+			return 0
+		}
 	}
 	b := e.block(off>>pageShift, pc)
 	if b == nil {
@@ -134,4 +137,22 @@ func (h *Hart) interpStep(e *jitEngine, limit, left int) int {
 	}
 	h.execSlow(in)
 	return used
+}
+
+// jitFetchPage makes pc's page the fetch page as fetchSlow does, when that
+// needs no trap and the page is RAM, and returns its RAM offset. After
+// every sfence.vma (xv6: two per trap) each jump target's page is found
+// this way once instead of by running an instruction in the interpreter.
+func (h *Hart) jitFetchPage(pc uint64) (uint64, bool) {
+	off, hit := h.itlb.Lookup(pc)
+	if !hit {
+		pa, _, ok := mmu.Translate(h.sys.bus, h.fetchContext(), pc, mmu.Fetch, true)
+		if !ok || !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) {
+			return 0, false // the interpreter raises the fault, or fetches from the device
+		}
+		off = pa - h.sys.bus.RAMBase
+		h.itlb.Insert(pc, off)
+	}
+	h.setFetchPage(pc, off)
+	return h.fetchOff, true
 }

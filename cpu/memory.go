@@ -24,17 +24,23 @@ func (h *Hart) fetchSlow(pc uint64) *inst {
 		off = pa - h.sys.bus.RAMBase
 		h.itlb.Insert(pc, off)
 	}
+	h.setFetchPage(pc, off)
+	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
+	if in.op < opIllegal {
+		return h.decodeSlot(in, pc)
+	}
+	return in
+}
+
+// setFetchPage makes the RAM page at offset off, where pc was found, the
+// hart's fetch page (and enters it in the code TLB).
+func (h *Hart) setFetchPage(pc, off uint64) {
 	h.fetchPage = h.sys.codePageAt(h.cc, off>>pageShift, h)
 	h.bindBreakpoints(pc>>pageShift, off>>pageShift)
 	h.cc.codeStores[off>>pageShift] = 0 // executed: not a data page
 	h.fetchOff = off &^ (pageSize - 1)
 	h.fetchVPN = pc >> pageShift
 	h.ctlb.insert(h.fetchVPN, h.fetchPage, h.fetchOff, &h.cc.codeStores[off>>pageShift])
-	in := &h.fetchPage[(pc>>1)&(slotsPerPage-1)]
-	if in.op < opIllegal {
-		return h.decodeSlot(in, pc)
-	}
-	return in
 }
 
 // decodeSlot decodes the instruction at pc (inside the current code page)

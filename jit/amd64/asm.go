@@ -528,3 +528,21 @@ func (a *Asm) Ret() { a.b(0xc3) }
 
 // Int3 is a breakpoint (fills space that must never run).
 func (a *Asm) Int3() { a.b(0xcc) }
+
+// Cmp8MI compares the byte at [m] with imm.
+func (a *Asm) Cmp8MI(m Mem, imm int8) {
+	a.inst(false, false, false, []byte{0x80}, 7, Mm(m), 1)
+	a.b(byte(imm))
+}
+
+// Test32RI sets flags from the low 32 bits of r & imm.
+func (a *Asm) Test32RI(r Reg, imm int32) {
+	a.inst(false, false, false, []byte{0xf7}, 0, R(r), 4)
+	a.imm32(imm)
+}
+
+// TestMI sets flags from the 64-bit [m] & imm (sign-extended).
+func (a *Asm) TestMI(m Mem, imm int32) {
+	a.inst(true, false, false, []byte{0xf7}, 0, Mm(m), 4)
+	a.imm32(imm)
+}
