@@ -38,6 +38,7 @@ func newTestMachine(t testing.TB) *testMachine {
 		if err := m.sys.EnableJIT(testJIT); err != nil {
 			t.Fatalf("RVEMU_TEST_JIT: %v", err)
 		}
+		m.sys.codeCache.jit.hot = 0 // everything runs translated
 	}
 	return m
 }

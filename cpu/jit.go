@@ -13,9 +13,11 @@ import (
 // The translator. Straight-line runs of guest code (blocks: up to
 // jitMaxBlock instructions from one page, ending at a jump, at an
 // instruction the translation does not do, or at the page end; a taken
-// conditional branch leaves from the middle) are compiled to host code the
-// first time the dispatcher (jitrun.go) is asked to run from their first
-// instruction. Generated code keeps the guest registers in the Hart (the
+// conditional branch leaves from the middle) are compiled to host code once
+// the dispatcher (jitrun.go) has been asked jitHot times to run from their
+// first instruction; until then the interpreter runs them, one straight
+// line at a time. New code becomes executable in batches (jit.Memory's
+// Publish), when one of the blocks waiting is asked for again. Generated code keeps the guest registers in the Hart (the
 // hottest of a block in host registers while it runs), reaches RAM through
 // the interpreter's load and store TLBs, and leaves for Go with an exit
 // reason for everything else: a TLB miss, a device, a page-crossing
@@ -86,6 +88,11 @@ const (
 	jitMaxBlock = 64
 	// jitMinBudget: below it Run interprets (single steps, spin probes).
 	jitMinBudget = 16
+	// jitHot is how often a block's start is looked up before it is
+	// translated: compiling a block costs about what interpreting it a
+	// few hundred times does, and code that runs once (boot) is most of
+	// what a short run executes.
+	jitHot = 32
 
 	jitCodeBytes = 32 << 20
 	jitDataBytes = 2 << 20
@@ -133,6 +140,21 @@ type jitEngine struct {
 	// recent caches block lookups by (page, pc): after every sfence.vma
 	// the jump caches are empty and each target is looked up again.
 	recent [jitRecent]*jitBlock
+	// cold counts lookups of PCs that start no block yet (direct-mapped:
+	// a collision only delays a translation).
+	cold    [jitRecent]jitCold
+	pending []*jitBlock // translated, waiting for the next Publish
+	// hot is jitHot; tests set 0: translate and publish at first sight,
+	// so that everything they run, runs translated.
+	hot uint32
+}
+
+// jitCold is a PC on its way to being translated.
+type jitCold struct {
+	pc    uint64
+	page  uint64
+	count uint32
+	run   uint32 // instructions the interpreter runs from pc: to its first branch
 }
 
 const jitRecent = 8192
@@ -146,6 +168,7 @@ type JITStats struct {
 	CodeBytes   uint64 // host code written
 	Killed      uint64 // blocks dropped by stores, page drops and flushes
 	Flushes     uint64 // times all translations were dropped
+	Publishes   uint64 // batches of code made executable
 	Entries     uint64 // entries into generated code from Go
 	Exits       [exitYield + 1]uint64
 	Linked      uint64 // exits linked straight to their target block
@@ -166,6 +189,7 @@ type jitBlock struct {
 	code       uintptr // entry, or the engine's slowStub
 	incoming   []jitLink
 	dead       bool
+	ready      bool // published: its code may run
 }
 
 // jitLink is a slot that jumps into a block, with what it held before.
@@ -220,7 +244,7 @@ func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &jitEngine{mem: mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep}
+	e := &jitEngine{mem: mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep, hot: jitHot}
 	// The mapping goes when the engine does: by then no hart can run (a
 	// hart reaches its engine only through its System).
 	runtime.AddCleanup(e, func(m *jit.Memory) { _ = m.Close() }, mem)
@@ -240,11 +264,43 @@ func (h *Hart) initJIT(e *jitEngine) {
 // writeStubs (re)writes the code every block shares, after a flush.
 func (e *jitEngine) writeStubs() error {
 	stub, err := e.gen.slowStub(e.mem)
+	if err == nil {
+		err = e.mem.Publish()
+	}
 	if err != nil {
 		return fmt.Errorf("jit: writing the shared stubs: %w", err)
 	}
 	e.slowStub = stub
 	return nil
+}
+
+// publish makes the blocks translated since the last publish runnable.
+func (e *jitEngine) publish() {
+	if err := e.mem.Publish(); err != nil {
+		panic(err) // mprotect of our own mapping failing is not recoverable
+	}
+	for _, b := range e.pending {
+		b.ready = true
+	}
+	clear(e.pending)
+	e.pending = e.pending[:0]
+	e.stats.Publishes++
+}
+
+// coldRun counts a lookup of pc (in RAM page p, at RAM offset pageOff)
+// that found no block. It returns 0 when pc is now hot enough to
+// translate, or how many instructions the interpreter should run from it.
+func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) int {
+	c := &e.cold[recentSlot(p, pc)]
+	if c.pc != pc || c.page != p {
+		e.plan.make(ram, pc, pageOff, false, e.cache.pageMarks(p))
+		*c = jitCold{pc: pc, page: p, run: uint32(max(e.plan.firstBranch(), 1))}
+	}
+	if c.count++; c.count >= e.hot {
+		*c = jitCold{}
+		return 0
+	}
+	return int(c.run)
 }
 
 // block returns the block starting at pc in RAM page p, if translated.
@@ -267,7 +323,7 @@ func (e *jitEngine) block(p, pc uint64) *jitBlock {
 // whose code is the slow stub, so it is not tried again).
 func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	e.plan.make(ram, pc, pageOff, e.lockstep, e.cache.pageMarks(pageOff>>pageShift))
-	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub}
+	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
 	b.end = b.start + uint16(e.plan.bytes())
 	if b.end == b.start {
 		b.end = b.start + 2 // a PC that starts nothing still depends on its bytes
@@ -276,7 +332,8 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 		code, n, err := e.emit()
 		if err == nil {
 			perfMapBlock(code, n, pc, len(e.plan.insts))
-			b.code = code
+			b.code, b.ready = code, false
+			e.pending = append(e.pending, b)
 			e.stats.Blocks++
 			e.stats.Insts += uint64(len(e.plan.insts))
 			e.stats.CodeBytes += uint64(n)
@@ -402,8 +459,13 @@ func (e *jitEngine) flushAll() {
 		e.stats.Killed += uint64(len(jp.blocks))
 		e.pages[p] = nil
 	}
-	e.mem.Reset()
+	if err := e.mem.Reset(); err != nil {
+		panic(err)
+	}
 	e.recent = [jitRecent]*jitBlock{}
+	e.cold = [jitRecent]jitCold{}
+	clear(e.pending)
+	e.pending = e.pending[:0]
 	e.flushes++
 	e.stats.Flushes++
 	for _, h := range e.cache.users {
@@ -437,6 +499,17 @@ type jitInst struct {
 
 // bytes is the length of guest code the plan covers.
 func (p *blockPlan) bytes() uint64 { return p.next - p.pc }
+
+// firstBranch is the number of instructions up to and including the
+// plan's first branch or jump (all of them if there is none).
+func (p *blockPlan) firstBranch() int {
+	for i := range p.insts {
+		if op := p.insts[i].op; op >= opJAL && op <= opBGEU || op == opJ || op == opJR {
+			return i + 1
+		}
+	}
+	return len(p.insts)
+}
 
 // make chooses the block that starts at pc in the RAM page at pageOff,
 // whose breakpoint marks are marks (nil: none). A block ends before a

@@ -25,22 +25,33 @@ func jitMachine(t testing.TB, mode JITMode) *testMachine {
 		t.Skip("no translator on this host")
 	}
 	m := newTestMachine(t)
+	if mode == jitOnHeating {
+		mode = JITOn
+	}
 	if m.sys.JIT() != mode {
 		m.sys.codeCache.jit = nil
 		require.NoError(t, m.sys.EnableJIT(mode))
 	}
+	m.sys.codeCache.jit.hot = 0 // everything runs translated
 	return m
 }
 
 func TestJITLoopMatchesInterpreter(t *testing.T) {
-	for _, mode := range []JITMode{JITOn, JITLockstep} {
-		t.Run(mode.String(), func(t *testing.T) {
+	for _, mode := range []JITMode{JITOn, JITLockstep, jitOnHeating} {
+		name := mode.String()
+		if mode == jitOnHeating {
+			name = "on, heating up"
+		}
+		t.Run(name, func(t *testing.T) {
 			ref := newTestMachineMode(t, JITOff)
 			ref.load(ramBase, loopProgram()...)
 			rh := ref.hart(ramBase)
 			rh.X[5] = ramBase + 0x80000
 
 			m := jitMachine(t, mode)
+			if mode == jitOnHeating { // the threshold rvemu runs with
+				m.sys.codeCache.jit.hot = jitHot
+			}
 			m.load(ramBase, loopProgram()...)
 			h := m.hart(ramBase)
 			h.X[5] = ramBase + 0x80000
@@ -53,11 +64,15 @@ func TestJITLoopMatchesInterpreter(t *testing.T) {
 			}
 			st := m.sys.JITStats()
 			require.NotZero(t, st.Blocks)
+			require.NotZero(t, st.Publishes)
 			require.Greater(t, st.Translated, uint64(40000))
 			t.Logf("%+v", st)
 		})
 	}
 }
+
+// jitOnHeating is JITOn with the production threshold, for the table above.
+const jitOnHeating = JITOn + 100
 
 // newTestMachineMode is newTestMachine with the engine chosen here rather
 // than by RVEMU_TEST_JIT.
@@ -69,6 +84,7 @@ func newTestMachineMode(t testing.TB, mode JITMode) *testMachine {
 	testJIT = saved
 	if mode != JITOff {
 		require.NoError(t, m.sys.EnableJIT(mode))
+		m.sys.codeCache.jit.hot = 0 // everything runs translated
 	}
 	return m
 }

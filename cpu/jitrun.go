@@ -17,9 +17,9 @@ func (h *Hart) runTranslated(budget int) {
 	mem := unsafe.Pointer(unsafe.SliceData(h.ram))
 	left := budget
 	for left > 0 && !h.stop {
-		code := h.jitLookup(e, h.PC)
-		if code == 0 || code == e.slowStub {
-			left -= h.interpStep(e, 1, left)
+		code, run := h.jitLookup(e, h.PC)
+		if code == 0 {
+			left -= h.interpStep(e, min(run, left), left)
 			continue
 		}
 		if h.jit.lock != nil {
@@ -60,15 +60,15 @@ func (h *Hart) runTranslated(budget int) {
 // physical page as long as the source block runs at all.
 func (h *Hart) linkTo(e *jitEngine, slot uintptr) {
 	flushes := e.flushes
-	code := h.jitLookup(e, h.PC)
-	if code == 0 || code == e.slowStub || e.flushes != flushes {
-		return // untranslatable, or the source block went with a flush
+	code, _ := h.jitLookup(e, h.PC)
+	if code == 0 || e.flushes != flushes {
+		return // not translated (yet), or the source block went with a flush
 	}
 	off, ok := h.codePageOff(h.PC)
 	if !ok {
 		return
 	}
-	if b := e.block(off>>pageShift, h.PC); b != nil && b.code == code && !b.dead {
+	if b := e.block(off>>pageShift, h.PC); b != nil && b.code == code && b.ready && !b.dead {
 		e.link(slot, b)
 	}
 }
@@ -89,27 +89,47 @@ func (h *Hart) codePageOff(pc uint64) (uint64, bool) {
 	return ce.off, true
 }
 
-// jitLookup returns the host code for guest pc: a block's entry, the slow
-// stub when pc starts no block, or 0 when pc's page is not known to be
-// fetchable now (the interpreter's fetch finds out, and fills the code
-// TLB for next time).
-func (h *Hart) jitLookup(e *jitEngine, pc uint64) uintptr {
+// jitLookup returns the host code to run for guest pc, or 0 and how many
+// instructions the interpreter should run instead: pc starts no block
+// (yet), or its block waits to be published, or its page is not known to
+// be fetchable now (the interpreter's fetch finds out, and fills the code
+// TLB for next time). Generated code reads the jump cache it fills; for a
+// PC that starts no block the cache holds the slow stub, which the
+// interpreter takes here too.
+func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 	j := &h.jit.jc[(pc>>1)&jcMask]
 	if j.pc == pc && j.epoch == h.ctlb.epoch {
-		return j.code
+		if j.code == e.slowStub {
+			return 0, 1
+		}
+		return j.code, 0
 	}
 	off, ok := h.codePageOff(pc)
 	if !ok {
 		if off, ok = h.jitFetchPage(pc); !ok {
-			return 0
+			return 0, 1
 		}
 	}
-	b := e.block(off>>pageShift, pc)
+	p := off >> pageShift
+	b := e.block(p, pc)
 	if b == nil {
-		b = e.translate(h.ram, pc, off)
+		if e.hot > 0 {
+			if run := e.coldRun(h.ram, p, pc, off); run > 0 {
+				return 0, run
+			}
+		}
+		if b = e.translate(h.ram, pc, off); !b.ready && e.hot > 0 {
+			return 0, max(e.plan.firstBranch(), 1) // runnable from the next publish
+		}
+	}
+	if !b.ready {
+		e.publish() // asked for again: hot
 	}
 	j.pc, j.epoch, j.code = pc, h.ctlb.epoch, b.code
-	return b.code
+	if b.code == e.slowStub {
+		return 0, 1
+	}
+	return b.code, 0
 }
 
 // interpStep runs up to limit instructions in the interpreter, exactly as

@@ -11,22 +11,27 @@ import (
 var ErrFull = errors.New("jit: code memory full")
 
 // Memory is one mapping holding generated code and the data it jumps
-// through. The code area is only ever readable and executable, except while
-// Write copies new code in, when the pages written are readable and
-// writable (and not executable). The data area (jump slots) is readable and
-// writable and never executable.
+// through. Code is written into pages that are readable and writable and
+// not executable; Publish then makes them readable and executable, and
+// they are never written again until Reset makes the whole code area
+// writable (and not executable) once more. So no page is ever writable and
+// executable at once, and protection changes come one per batch of code
+// rather than one per piece (on some hosts, a VM's, a change costs tens of
+// microseconds). The data area (jump slots) is readable and writable and
+// never executable.
 //
-// A Memory is used by one goroutine at a time, and Write must not be called
-// while any goroutine runs code from the pages it writes (the owner of a
-// Memory translates only between its own runs of generated code).
+// A Memory is used by one goroutine at a time, and Reset must not be
+// called while any goroutine runs code from it (the owner of a Memory
+// changes it only between its own runs of generated code).
 type Memory struct {
-	region   []byte // the whole mapping: code area, then data area
-	code     []byte
-	data     []byte
-	codeUsed int
-	dataUsed int
-	page     int
-	writes   uint64
+	region    []byte // the whole mapping: code area, then data area
+	code      []byte
+	data      []byte
+	codeUsed  int
+	published int // code[:published] is executable; the rest writable
+	dataUsed  int
+	page      int
+	publishes uint64
 }
 
 // codeAlign is where each piece of code starts: a cache line, so that hot
@@ -34,7 +39,8 @@ type Memory struct {
 const codeAlign = 32
 
 // NewMemory maps codeBytes of code area and dataBytes of data area (both
-// rounded up to host pages). Pages not yet written take no host memory.
+// rounded up to host pages), all writable and none executable. Pages not
+// yet written take no host memory.
 func NewMemory(codeBytes, dataBytes int) (*Memory, error) {
 	if !Supported {
 		return nil, errors.New("jit: no translator for this host")
@@ -46,12 +52,7 @@ func NewMemory(codeBytes, dataBytes int) (*Memory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jit: mapping %d bytes for code: %w", codeBytes+dataBytes, err)
 	}
-	m := &Memory{region: region, code: region[:codeBytes], data: region[codeBytes:], page: page}
-	if err := protect(m.code, protExec); err != nil {
-		_ = unmapRegion(region)
-		return nil, fmt.Errorf("jit: making code memory executable: %w", err)
-	}
-	return m, nil
+	return &Memory{region: region, code: region[:codeBytes], data: region[codeBytes:], page: page}, nil
 }
 
 func roundUp(n, to int) int { return (n + to - 1) / to * to }
@@ -61,30 +62,48 @@ func (m *Memory) Next() uintptr {
 	return uintptr(unsafe.Pointer(unsafe.SliceData(m.code))) + uintptr(roundUp(m.codeUsed, codeAlign))
 }
 
-// Write copies code to Next() and makes it executable. It returns the
-// address of the code, or ErrFull.
+// Write copies code to Next() and returns its address, or ErrFull. The
+// code may run only after the next Publish.
 func (m *Memory) Write(code []byte) (uintptr, error) {
 	start := roundUp(m.codeUsed, codeAlign)
 	end := start + len(code)
 	if end > len(m.code) {
 		return 0, ErrFull
 	}
-	lo := start / m.page * m.page
-	hi := roundUp(end, m.page)
-	pages := m.code[lo:hi]
-	if err := protect(pages, protWrite); err != nil {
-		return 0, fmt.Errorf("jit: making code memory writable: %w", err)
-	}
 	copy(m.code[start:end], code)
-	if err := protect(pages, protExec); err != nil {
-		return 0, fmt.Errorf("jit: making code memory executable: %w", err)
-	}
-	addr := uintptr(unsafe.Pointer(&m.code[start]))
-	flushICache(addr, addr+uintptr(len(code)))
 	m.codeUsed = end
-	m.writes++
-	return addr, nil
+	return uintptr(unsafe.Pointer(&m.code[start])), nil
 }
+
+// Publish makes everything written since the last Publish executable (and
+// no longer writable). The next Write starts on a fresh page.
+func (m *Memory) Publish() error {
+	if m.codeUsed == m.published {
+		return nil
+	}
+	end := roundUp(m.codeUsed, m.page)
+	if end > len(m.code) {
+		end = len(m.code)
+	}
+	pages := m.code[m.published:end]
+	if err := protect(pages, protExec); err != nil {
+		return fmt.Errorf("jit: making code memory executable: %w", err)
+	}
+	start := uintptr(unsafe.Pointer(&pages[0]))
+	flushICache(start, start+uintptr(len(pages)))
+	m.published, m.codeUsed = end, end
+	m.publishes++
+	return nil
+}
+
+// Published reports whether the code at addr may run.
+func (m *Memory) Published(addr uintptr) bool {
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(m.code)))
+	return addr >= base && addr < base+uintptr(m.published)
+}
+
+// Publishes counts the calls to Publish that changed protection.
+func (m *Memory) Publishes() uint64 { return m.publishes }
 
 // Data returns n bytes of the data area (8-byte aligned), or ok=false when
 // it is full.
@@ -98,10 +117,16 @@ func (m *Memory) Data(n int) (addr uintptr, b []byte, ok bool) {
 	return uintptr(unsafe.Pointer(&b[0])), b, true
 }
 
-// Reset forgets all code and data: the caller guarantees nothing will jump
-// into them again.
-func (m *Memory) Reset() {
-	m.codeUsed, m.dataUsed = 0, 0
+// Reset forgets all code and data and makes the code area writable again:
+// the caller guarantees nothing will jump into them again.
+func (m *Memory) Reset() error {
+	if m.published > 0 {
+		if err := protect(m.code[:m.published], protWrite); err != nil {
+			return fmt.Errorf("jit: making code memory writable: %w", err)
+		}
+	}
+	m.codeUsed, m.published, m.dataUsed = 0, 0, 0
+	return nil
 }
 
 // Used reports the bytes of code and data handed out.
@@ -146,7 +171,7 @@ func (m *Memory) word(addr uintptr) *uintptr {
 // tests and dumps; the slice is read-only memory).
 func (m *Memory) Code(addr uintptr, n int) []byte {
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(m.code)))
-	if addr < base || addr+uintptr(n) > base+uintptr(m.codeUsed) {
+	if addr < base || addr+uintptr(n) > base+uintptr(max(m.codeUsed, m.published)) {
 		panic(fmt.Sprintf("jit: code %#x+%d outside what was written", addr, n))
 	}
 	off := int(addr - base)

@@ -3,6 +3,9 @@ package jit
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"os"
+	"strings"
 	"runtime"
 	"runtime/pprof"
 	"sync"
@@ -28,6 +31,9 @@ func TestWriteAndCall(t *testing.T) {
 	addr, err := m.Write(addOne())
 	require.NoError(t, err)
 	require.True(t, m.Contains(addr))
+	require.False(t, m.Published(addr))
+	require.NoError(t, m.Publish())
+	require.True(t, m.Published(addr))
 	state := [2]uint64{41, 0}
 	var ram [8]byte
 	reason, left := Call(addr, unsafe.Pointer(&state), unsafe.Pointer(&ram), 10)
@@ -44,6 +50,12 @@ func TestWriteKeepsEarlierCode(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, first, second)
 	require.Zero(t, second%codeAlign)
+	require.NoError(t, m.Publish())
+	third, err := m.Write(addOne())
+	require.NoError(t, err)
+	require.Zero(t, third%uintptr(pageSize()), "after a publish, code goes on a fresh page")
+	require.False(t, m.Published(third))
+	require.True(t, m.Published(second))
 	for _, a := range []uintptr{first, second} {
 		state := [2]uint64{1, 0}
 		Call(a, unsafe.Pointer(&state), nil, 1)
@@ -58,9 +70,11 @@ func TestFullAndReset(t *testing.T) {
 	require.NoError(t, err)
 	_, err = m.Write(big)
 	require.ErrorIs(t, err, ErrFull)
-	m.Reset()
+	require.NoError(t, m.Publish())
+	require.NoError(t, m.Reset())
 	_, err = m.Write(big)
 	require.NoError(t, err)
+	require.NoError(t, m.Publish())
 }
 
 func TestData(t *testing.T) {
@@ -84,6 +98,7 @@ func TestSignalsInGeneratedCode(t *testing.T) {
 	m := newMemory(t)
 	addr, err := m.Write(countDown())
 	require.NoError(t, err)
+	require.NoError(t, m.Publish())
 	var prof bytes.Buffer
 	require.NoError(t, pprof.StartCPUProfile(&prof))
 	defer pprof.StopCPUProfile()
@@ -167,4 +182,36 @@ func words(ws ...uint32) []byte {
 		binary.LittleEndian.PutUint32(b[4*i:], w)
 	}
 	return b
+}
+
+// TestWriteXorExecute checks the protections the kernel reports for the
+// code pages: written pages are not executable, published pages are not
+// writable.
+func TestWriteXorExecute(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/maps")
+	}
+	m := newMemory(t)
+	addr, err := m.Write(addOne())
+	require.NoError(t, err)
+	require.Equal(t, "rw-", protOf(t, addr))
+	require.NoError(t, m.Publish())
+	require.Equal(t, "r-x", protOf(t, addr))
+	require.NoError(t, m.Reset())
+	require.Equal(t, "rw-", protOf(t, addr))
+}
+
+// protOf is the protection /proc/self/maps gives the mapping holding addr.
+func protOf(t *testing.T, addr uintptr) string {
+	data, err := os.ReadFile("/proc/self/maps")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		var lo, hi uintptr
+		var perms string
+		if _, err := fmt.Sscanf(line, "%x-%x %s", &lo, &hi, &perms); err == nil && addr >= lo && addr < hi {
+			return perms[:3]
+		}
+	}
+	t.Fatalf("%#x in no mapping", addr)
+	return ""
 }
