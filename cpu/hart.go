@@ -163,7 +163,9 @@ func (h *Hart) Translate(va uint64) (uint64, bool) {
 	return pa, ok
 }
 
-// flushTLBs empties all translation caches, O(1).
+// flushTLBs empties all translation caches, O(1). It is called on every
+// change of translation context, so it also records whether loads and
+// stores are now untranslated, for translated code (jit.go).
 func (h *Hart) flushTLBs() {
 	h.itlb.Flush()
 	h.ctlb.flush()
@@ -173,6 +175,10 @@ func (h *Hart) flushTLBs() {
 	h.wltlb.Flush()
 	h.wstlb.Flush()
 	h.fetchVPN = noPage
+	h.jit.bare = 0
+	if !h.dataContext().Paged() {
+		h.jit.bare = 1
+	}
 }
 
 // setPriv changes privilege; translations depend on it.

@@ -124,12 +124,20 @@ type jitHart struct {
 	// and never past logEnd.
 	logPos, logEnd uintptr
 	lock           *lockstep
+	// bare is 1 while loads and stores are untranslated (M-mode, or
+	// satp off): RAM is then reached at its physical address without the
+	// TLBs, stores checking the page flags (at flags) as the store TLB's
+	// filling does. Bare-metal code (benchmarks, early boot) runs so.
+	bare  uint8
+	flags uintptr
 }
 
 // jitEngine translates the pages of one decode cache.
 type jitEngine struct {
 	mem      *jit.Memory
 	cache    *codeCache
+	ramBase  uint64 // guest physical address of RAM
+	ramSize  uint64
 	pages    []*jitPage // by RAM page number
 	slowStub uintptr    // "interpret the instruction at the target": jump caches name it for PCs that start no block
 	lockstep bool
@@ -213,6 +221,7 @@ func (s *System) EnableJIT(mode JITMode) error {
 	if err != nil {
 		return err
 	}
+	e.ramBase, e.ramSize = s.bus.RAMBase, uint64(len(s.ram))
 	s.codeCache.jit = e
 	for _, h := range s.harts {
 		h.initJIT(e)
@@ -256,6 +265,8 @@ func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
 
 func (h *Hart) initJIT(e *jitEngine) {
 	h.jit.link = 0
+	h.jit.flags = uintptr(unsafe.Pointer(unsafe.SliceData(h.sys.flags)))
+	h.flushTLBs() // sets bare
 	if e.lockstep {
 		h.jit.lock = newLockstep(h)
 	}
@@ -652,10 +663,11 @@ func jitRegs(in *inst) (uses uint32, def uint8) {
 }
 
 // hotRegs picks up to n guest registers to keep in host registers while
-// the plan's block runs: the most used, if used more than once. It also
-// reports which of them the block reads before writing (to load on entry)
-// and which it writes anywhere.
-func (p *blockPlan) hotRegs(n int) (hot []uint8, loadIn, written uint32) {
+// the plan's block runs: the most used, if used more than once (in a block
+// that loops, every one: each use repeats). It also reports which of them
+// the block reads before writing (to load on entry) and which it writes
+// anywhere.
+func (p *blockPlan) hotRegs(n int, loops bool) (hot []uint8, loadIn, written uint32) {
 	var count [32]int
 	var seen uint32
 	for i := range p.insts {
@@ -673,8 +685,12 @@ func (p *blockPlan) hotRegs(n int) (hot []uint8, loadIn, written uint32) {
 			written |= 1 << def
 		}
 	}
+	least := 1
+	if loops {
+		least = 0
+	}
 	for len(hot) < n {
-		best, bestCount := 0, 1
+		best, bestCount := 0, least
 		for r := 1; r < 32; r++ {
 			if count[r] > bestCount {
 				best, bestCount = r, count[r]

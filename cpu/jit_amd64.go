@@ -57,6 +57,8 @@ const (
 	offLink     = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.link))
 	offLogPos   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logPos))
 	offLogEnd   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logEnd))
+	offBare     = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.bare))
+	offFlags    = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.flags))
 	tlbGen      = int32(mmu.TLBGenOffset)
 	tlbEntries  = int32(mmu.TLBEntriesOffset)
 	tlbAdd      = int32(mmu.TLBEntryAddOff)
@@ -132,18 +134,18 @@ func (g *jitGen) compile(e *jitEngine, p *blockPlan) (uintptr, int, error) {
 	for i := range g.host {
 		g.host[i] = amd64.NoReg
 	}
-	hot, loadIn, written := p.hotRegs(len(jitPool))
-	for i, r := range hot {
-		g.host[r] = jitPool[i]
-		g.mapped |= 1 << r
-	}
-	g.allWritten = written & g.mapped
 	for i := range p.insts {
 		in := &p.insts[i]
 		if t, ok := directTarget(in); ok && t == p.pc {
 			g.selfLoop = true
 		}
 	}
+	hot, loadIn, written := p.hotRegs(len(jitPool), g.selfLoop)
+	for i, r := range hot {
+		g.host[r] = jitPool[i]
+		g.mapped |= 1 << r
+	}
+	g.allWritten = written & g.mapped
 	if p.endJump {
 		// nothing after the last instruction
 	}
@@ -472,23 +474,25 @@ func (g *jitGen) inst(i int, in *jitInst) {
 		a.Jmp(g.probe)
 		g.useProbe = true
 	case op >= opBEQ && op <= opBGEU:
-		s1 := g.src(rs1, rA)
-		switch h := g.host[rs2]; {
-		case rs2 == 0:
-			a.TestRR(s1, s1)
-		case h != amd64.NoReg:
-			a.AluRR(amd64.CMP, s1, h)
-		default:
-			a.AluRM(amd64.CMP, s1, g.xmem(rs2))
+		cond := g.compare(rs1, rs2, branchCond[op-opBEQ])
+		target := in.pc + uint64(imm)
+		if target == g.p.pc && g.selfLoop && i == len(g.p.insts)-1 {
+			// The branch closing the loop: around again inline, the
+			// exit out of line.
+			out := a.NewLabel()
+			a.Jcc(cond.Invert(), out)
+			g.jumpTo(target, i+1, g.dirty())
+			a.Bind(out)
+			break
 		}
-		a.Jcc(branchCond[op-opBEQ], g.stub(false, in.pc+uint64(imm), i+1))
+		a.Jcc(cond, g.stub(false, target, i+1))
 	case op >= opLB && op <= opLWU || op == opLoadToX0:
 		if op == opLoadToX0 {
 			op, rd = in.rs2, 0
 		}
 		size, signed := loadShape(op)
 		g.addr(rs1, imm)
-		g.tlbProbe(offLTLB, size, g.stub(true, in.pc, i))
+		g.ramOffset(offLTLB, size, false, g.stub(true, in.pc, i))
 		if rd != 0 {
 			d := g.dst(rd)
 			a.LoadRM(d, amd64.MI(rMem, rA, 0), widthOf(size), signed)
@@ -497,7 +501,7 @@ func (g *jitGen) inst(i int, in *jitInst) {
 	case op >= opSB && op <= opSD:
 		size := 1 << (op - opSB)
 		g.addr(rs1, imm)
-		g.tlbProbe(offSTLB, size, g.stub(true, in.pc, i))
+		g.ramOffset(offSTLB, size, true, g.stub(true, in.pc, i))
 		if g.p.lockstep {
 			g.logStore(size)
 		}
@@ -505,6 +509,14 @@ func (g *jitGen) inst(i int, in *jitInst) {
 		a.StoreMR(amd64.MI(rMem, rA, 0), v, widthOf(size))
 	case op == opADDI && rs1 == 0:
 		g.setConst(rd, uint64(imm), rA)
+	case op == opADDIW && imm == 0 && rs1 != 0: // sext.w
+		d := g.dst(rd)
+		if h := g.host[rs1]; h != amd64.NoReg {
+			a.Movsxd(d, h)
+		} else {
+			a.LoadRM(d, g.xmem(rs1), amd64.W32, true)
+		}
+		g.commit(rd, d)
 	case op == opADDI || op == opADDIW:
 		d := g.dst(rd)
 		if h := g.host[rs1]; h != amd64.NoReg && imm == 0 {
@@ -575,6 +587,24 @@ func (g *jitGen) inst(i int, in *jitInst) {
 	case op == opADD || op == opSUB || op == opAND || op == opOR || op == opXOR || op == opADDW || op == opSUBW:
 		alu := jitALU[op]
 		commutative := alu != amd64.SUB
+		if (rs1 == 0 || rs2 == 0) && alu != amd64.AND && !(alu == amd64.SUB && rs1 == 0) {
+			// x OP 0 and 0 OP x (but not 0 - x) are a move.
+			src := rs1 | rs2
+			d := g.dst(rd)
+			if op == opADDW || op == opSUBW {
+				if h := g.host[src]; h != amd64.NoReg {
+					a.Movsxd(d, h)
+				} else if src == 0 {
+					a.Alu32RR(amd64.XOR, d, d)
+				} else {
+					a.LoadRM(d, g.xmem(src), amd64.W32, true)
+				}
+			} else {
+				g.loadInto(d, src)
+			}
+			g.commit(rd, d)
+			break
+		}
 		d := g.dst(rd)
 		if rs2 != 0 && g.host[rs2] == d && rs1 != rd {
 			if commutative {
@@ -667,6 +697,46 @@ func (g *jitGen) addr(rs1 uint8, imm int64) {
 			a.AluRI(amd64.ADD, rA, int32(imm))
 		}
 	}
+}
+
+// ramOffset turns the guest address in RAX into a RAM offset for an
+// access of size bytes, or jumps to miss: untranslated (jitHart.bare) it
+// is a range check (and for a store, the page-flags check the store TLB
+// embodies, and no page crossing); translated, the TLB probe. RCX and RDX
+// are clobbered.
+func (g *jitGen) ramOffset(tlb int32, size int, store bool, miss amd64.Label) {
+	a := &g.a
+	paged, done := a.NewLabel(), a.NewLabel()
+	a.Cmp8MI(amd64.M(rHart, offBare), 0)
+	a.Jcc(amd64.CondE, paged)
+	base := g.e.ramBase
+	if int64(-base) == int64(int32(-base)) {
+		a.Lea(rC, amd64.M(rA, int32(-base)))
+	} else {
+		a.MovRI(rD, base)
+		a.MovRR(rC, rA)
+		a.AluRR(amd64.SUB, rC, rD)
+	}
+	a.AluRI(amd64.CMP, rC, int32(g.e.ramSize-uint64(size)))
+	a.Jcc(amd64.CondA, paged) // not RAM: the TLB misses too
+	if store {
+		if size > 1 {
+			a.Mov32RR(rD, rC)
+			a.Alu32RI(amd64.AND, rD, pageSize-1)
+			a.Alu32RI(amd64.CMP, rD, int32(pageSize-size))
+			a.Jcc(amd64.CondA, miss)
+		}
+		a.MovRR(rD, rC)
+		a.ShiftRI(amd64.SHR, rD, pageShift, true)
+		a.MovRM(rA, amd64.M(rHart, offFlags))
+		a.Cmp32MI(amd64.MIS(rA, rD, 4, 0), 0)
+		a.Jcc(amd64.CondNE, miss) // code or a reservation: the store hook
+	}
+	a.MovRR(rA, rC)
+	a.Jmp(done)
+	a.Bind(paged)
+	g.tlbProbe(tlb, size, miss)
+	a.Bind(done)
 }
 
 // tlbProbe looks the virtual address in RAX up in the TLB at tlb (an
@@ -957,4 +1027,55 @@ func (g *jitGen) anyPending(busy amd64.Label) {
 	a.Bind(noSstc)
 	a.AluRM(amd64.AND, rA, amd64.M(rHart, offMie))
 	a.Jcc(amd64.CondNE, busy)
+}
+
+// compare sets the flags for a branch on guest registers rs1 and rs2 and
+// returns the condition to test (swapped when the operands are).
+func (g *jitGen) compare(rs1, rs2 uint8, cond amd64.Cond) amd64.Cond {
+	a := &g.a
+	h1, h2 := g.host[rs1], g.host[rs2]
+	switch {
+	case rs2 == 0 && rs1 == 0:
+		a.Alu32RR(amd64.XOR, rA, rA)
+		a.TestRR(rA, rA)
+	case rs2 == 0:
+		if h1 != amd64.NoReg {
+			a.TestRR(h1, h1)
+		} else {
+			a.AluMI(amd64.CMP, g.xmem(rs1), 0)
+		}
+	case rs1 == 0:
+		if h2 != amd64.NoReg {
+			a.TestRR(h2, h2)
+		} else {
+			a.AluMI(amd64.CMP, g.xmem(rs2), 0)
+		}
+		return swapCond(cond)
+	case h1 != amd64.NoReg && h2 != amd64.NoReg:
+		a.AluRR(amd64.CMP, h1, h2)
+	case h1 != amd64.NoReg:
+		a.AluRM(amd64.CMP, h1, g.xmem(rs2))
+	case h2 != amd64.NoReg:
+		a.AluRM(amd64.CMP, h2, g.xmem(rs1))
+		return swapCond(cond)
+	default:
+		a.MovRM(rA, g.xmem(rs1))
+		a.AluRM(amd64.CMP, rA, g.xmem(rs2))
+	}
+	return cond
+}
+
+// swapCond is the condition on (b, a) that equals cond on (a, b).
+func swapCond(c amd64.Cond) amd64.Cond {
+	switch c {
+	case amd64.CondL:
+		return amd64.CondG
+	case amd64.CondGE:
+		return amd64.CondLE
+	case amd64.CondB:
+		return amd64.CondA
+	case amd64.CondAE:
+		return amd64.CondBE
+	}
+	return c // E, NE
 }

@@ -1,7 +1,10 @@
 package cpu
 
 import (
+	"debug/elf"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -108,5 +111,33 @@ func TestJITCodeDecodes(t *testing.T) {
 		if testing.Verbose() {
 			t.Log("\n" + dump)
 		}
+	}
+}
+
+// TestJITDumpELF prints the code of the blocks at RVEMU_JIT_DUMP_PCS
+// (comma-separated hex) of the ELF RVEMU_JIT_DUMP_ELF: a tool for reading
+// generated code, skipped otherwise.
+func TestJITDumpELF(t *testing.T) {
+	path, pcs := os.Getenv("RVEMU_JIT_DUMP_ELF"), os.Getenv("RVEMU_JIT_DUMP_PCS")
+	if path == "" || pcs == "" {
+		t.Skip("set RVEMU_JIT_DUMP_ELF and RVEMU_JIT_DUMP_PCS")
+	}
+	m := jitMachine(t, JITOn)
+	f, err := elf.Open(path)
+	require.NoError(t, err)
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p.Filesz > 0 && p.Paddr >= ramBase {
+			_, err := p.ReadAt(m.bus.RAM[p.Paddr-ramBase:p.Paddr-ramBase+p.Filesz], 0)
+			require.NoError(t, err)
+		}
+	}
+	e := m.sys.codeCache.jit
+	for _, s := range strings.Split(pcs, ",") {
+		pc, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 64)
+		require.NoError(t, err)
+		e.plan.make(m.bus.RAM, pc, (pc-ramBase)&^(pageSize-1), false)
+		addr, n, err := e.gen.compile(e, &e.plan)
+		require.NoError(t, err)
+		t.Logf("block %#x, %d instructions:\n%s", pc, len(e.plan.insts), dumpCode(e.mem.Code(addr, n)))
 	}
 }

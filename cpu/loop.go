@@ -235,6 +235,7 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 	iters = min(iters, remaining)
 
 	storeVA := x[sh.store] + uint64(sh.storeOff)
+	h.fillBareTLBs(storeVA, true)
 	storeOff, ok := h.stlb.Lookup(storeVA)
 	hooked := false
 	if !ok {
@@ -255,6 +256,7 @@ func (h *Hart) runLoop(br *inst, budget int) int {
 	var loadOff uint64
 	if sh.kind == loopCopy {
 		loadVA := x[sh.load] + uint64(sh.loadOff)
+		h.fillBareTLBs(loadVA, false)
 		if loadOff, ok = h.ltlb.Lookup(loadVA); !ok {
 			return 0
 		}
@@ -355,5 +357,26 @@ func copyRAM(ram []byte, store, load, count, size uint64, step int64) {
 	for i := uint64(0); i < count; i++ {
 		d := i * uint64(step)
 		writeRAM(ram, store+d, int(size), readRAM(ram, load+d, int(size)))
+	}
+}
+
+// fillBareTLBs enters va's page in the load or store TLBs, as the slow
+// paths would, when accesses are untranslated and it is RAM: translated
+// code reaches RAM directly then (jitHart.bare) and fills no TLB, so the
+// loop's first iteration, run translated, left the TLBs empty.
+func (h *Hart) fillBareTLBs(va uint64, store bool) {
+	if h.dataContext().Paged() {
+		return
+	}
+	page, ok := h.ramPage(va)
+	if !ok {
+		return
+	}
+	if store {
+		if _, hit := h.storeTLBLookup(va); !hit {
+			h.storeTLBInsert(va, page)
+		}
+	} else if _, hit := h.ltlb.Lookup(va); !hit {
+		h.ltlb.Insert(va, page)
 	}
 }

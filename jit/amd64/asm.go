@@ -86,6 +86,11 @@ func MI(base, index Reg, disp int32) Mem {
 	return Mem{Base: base, Index: index, Scale: 1, Disp: disp}
 }
 
+// MIS is [base + index*scale + disp] (scale 1, 2, 4 or 8).
+func MIS(base, index Reg, scale uint8, disp int32) Mem {
+	return Mem{Base: base, Index: index, Scale: scale, Disp: disp}
+}
+
 // Label is a position in the code, bound once and referenced by jumps
 // before or after it is bound.
 type Label int
@@ -528,6 +533,9 @@ func (a *Asm) Ret() { a.b(0xc3) }
 
 // Int3 is a breakpoint (fills space that must never run).
 func (a *Asm) Int3() { a.b(0xcc) }
+
+// Cmp32MI compares the 32-bit word at [m] with imm.
+func (a *Asm) Cmp32MI(m Mem, imm int32) { a.aluI(false, CMP, Mm(m), imm) }
 
 // Cmp8MI compares the byte at [m] with imm.
 func (a *Asm) Cmp8MI(m Mem, imm int8) {

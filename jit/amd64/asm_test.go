@@ -78,6 +78,7 @@ func TestEncodings(t *testing.T) {
 		{"jmp m", func(a *Asm) { a.JmpM(M(R15, 0x40)) }, "jmp qword ptr [r15+0x40]"},
 		{"jmp r", func(a *Asm) { a.JmpR(RAX) }, "jmp rax"},
 		{"ret", func(a *Asm) { a.Ret() }, "ret"},
+		{"cmp32 scaled", func(a *Asm) { a.Cmp32MI(MIS(RAX, RDX, 4, 0), 0) }, "cmp dword ptr [rax+4*rdx], 0x0"},
 		{"cmp8", func(a *Asm) { a.Cmp8MI(M(R15, 0x120), 1) }, "cmp byte ptr [r15+0x120], 0x1"},
 		{"test32", func(a *Asm) { a.Test32RI(RAX, 7) }, "test eax, 0x7"},
 		{"testm", func(a *Asm) { a.TestMI(M(R15, 8), 0x100000) }, "test qword ptr [r15+0x8], 0x100000"},
