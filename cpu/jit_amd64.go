@@ -249,11 +249,11 @@ func directTarget(in *jitInst) (uint64, bool) {
 	return 0, false
 }
 
-// stores counts the plan's stores (for lockstep's log).
+// stores counts the plan's stores and AMOs (for lockstep's log).
 func (p *blockPlan) stores() int {
 	n := 0
 	for i := range p.insts {
-		if op := p.insts[i].op; op >= opSB && op <= opSD {
+		if op := p.insts[i].op; op >= opSB && op <= opSD || op == opAMOW || op == opAMOD {
 			n++
 		}
 	}
@@ -300,10 +300,27 @@ func (g *jitGen) exitSlow(pc uint64, retired int, dirty uint32) {
 func (g *jitGen) jumpTo(target uint64, retired int, dirty uint32) {
 	a := &g.a
 	if target == g.p.pc && g.selfLoop {
-		// Around again without leaving, while the budget covers the block.
+		// Around again without leaving, while the budget covers the block
+		// (and, in lockstep mode, the store log has room for it).
 		a.AluRI(amd64.SUB, rLeft, int32(retired))
 		a.AluRI(amd64.CMP, rLeft, int32(len(g.p.insts)))
-		a.Jcc(amd64.CondAE, g.head)
+		out := a.NewLabel()
+		if stores := g.p.stores(); g.p.lockstep && stores > 0 {
+			full := a.NewLabel()
+			a.Jcc(amd64.CondB, out)
+			a.MovRM(rC, amd64.M(rHart, offLogPos))
+			a.AluRI(amd64.ADD, rC, int32(stores*lockLogEntry))
+			a.AluRM(amd64.CMP, rC, amd64.M(rHart, offLogEnd))
+			a.Jcc(amd64.CondBE, g.head)
+			a.Bind(full)
+			g.writeback(dirty)
+			g.setPC(target)
+			a.MovRI(rA, exitYield)
+			a.Ret()
+		} else {
+			a.Jcc(amd64.CondAE, g.head)
+		}
+		a.Bind(out)
 		g.writeback(dirty)
 		g.setPC(target)
 		a.MovRI(rA, exitBudget)

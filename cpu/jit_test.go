@@ -141,3 +141,23 @@ func TestJITDumpELF(t *testing.T) {
 		t.Logf("block %#x, %d instructions:\n%s", pc, len(e.plan.insts), dumpCode(e.mem.Code(addr, n)))
 	}
 }
+
+// TestLockstepLogBounds runs a store loop much longer than lockstep's store
+// log in one block: the loop must leave to empty the log rather than write
+// past it.
+func TestLockstepLogBounds(t *testing.T) {
+	m := jitMachine(t, JITLockstep)
+	m.load(ramBase,
+		encSD(5, 6, 0),   // loop: sd x6, 0(x5)
+		encADDI(6, 6, 1), // x6++
+		encBNE(6, 7, -8), // until x6 == x7
+		encJAL(0, 0),     // j .
+	)
+	h := m.hart(ramBase)
+	h.X[5], h.X[7] = ramBase+0x8000, 3*lockLogRecords
+	for h.PC != ramBase+12 {
+		h.Run(100000)
+	}
+	require.Equal(t, uint64(3*lockLogRecords), h.X[6])
+	require.NotZero(t, m.sys.JITStats().Exits[exitYield])
+}

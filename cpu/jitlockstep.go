@@ -51,7 +51,11 @@ func (l *lockstep) before(h *Hart) {
 // after checks the retired instructions generated code just ran.
 func (l *lockstep) after(h *Hart, retired int) {
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(l.log)))
-	recs := l.log[:(h.jit.logPos-base)/lockLogEntry]
+	n := (h.jit.logPos - base) / lockLogEntry
+	if n > uintptr(len(l.log)) {
+		panic(fmt.Sprintf("jit lockstep: generated code wrote %d store records into a log of %d (block at pc %#x)", n, len(l.log), l.pc))
+	}
+	recs := l.log[:n]
 	h.jit.logPos, h.jit.logEnd = 0, 0
 	jx, jpc, jinstret, jcsr := h.X, h.PC, h.Instret, h.csr
 	l.finals = l.finals[:0]

@@ -13,7 +13,7 @@ import (
 const JITEnv = "RVEMU_JIT"
 
 // DefaultJIT is the engine when neither Config.JIT nor RVEMU_JIT says.
-const DefaultJIT = "off"
+const DefaultJIT = "on"
 
 // jitMode resolves the engine to use, and whether the user asked for it
 // by name (then a translator that cannot run is worth a line in the log).
@@ -51,13 +51,14 @@ func (m *Machine) enableJIT(mode cpu.JITMode, explicit bool) {
 	}
 }
 
-// jitStats is the translator's part of --stats ("" when it is off).
-func (m *Machine) jitStats() string {
+// JITStats is a one-line summary of what the translator did ("" when the
+// interpreter ran everything), for --stats.
+func (m *Machine) JITStats() string {
 	if m.sys.JIT() == cpu.JITOff {
 		return ""
 	}
 	s := m.sys.JITStats()
-	line := fmt.Sprintf("\njit %s: %d blocks (%d guest instructions, %d KiB of host code), %d dropped, %d flushes; %d entries, %d linked exits; %d instructions run translated",
+	line := fmt.Sprintf("jit %s: %d blocks (%d guest instructions, %d KiB of host code), %d dropped, %d flushes; %d entries, %d linked exits; %d instructions run translated",
 		m.sys.JIT(), s.Blocks, s.Insts, s.CodeBytes>>10, s.Killed, s.Flushes, s.Entries, s.Linked, s.Translated)
 	line += fmt.Sprintf(" (exits: %d to the interpreter, %d lookups, %d at the budget's end)", s.Exits[1], s.Exits[2], s.Exits[3])
 	if s.Checked > 0 {

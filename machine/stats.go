@@ -35,6 +35,5 @@ func (m *Machine) Stats() string {
 	}
 	fmt.Fprintf(&b, "stats: %d instructions (harts %s) in %.2fs = %.0f MIPS; %d turns, %d idle sleeps, %d spins recognised",
 		total, strings.Join(per, " "), secs, mips, m.stats.turns, m.stats.sleeps, spins)
-	b.WriteString(m.jitStats())
 	return b.String()
 }

@@ -199,6 +199,9 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 	code, err := m.Run(ctx)
 	if c.Bool("stats") {
 		fmt.Fprintf(stderr, "rvemu: %s\n", m.Stats())
+		if j := m.JITStats(); j != "" {
+			fmt.Fprintf(stderr, "rvemu: %s\n", j)
+		}
 		fmt.Fprintf(stderr, "rvemu: %s\n", limitsLine(esc, m, goroutinesAtStart))
 	}
 	switch {
