@@ -28,6 +28,7 @@ func main() {
 		"(DIR/kernel/kernel, DIR/fs.img) at 3 and 1 harts on both emulators and write the -usertests file")
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
 	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
+	interp := flag.Bool("interpreter", true, "also run every workload on rvemu's interpreter (--jit=off), the translator's no-regression baseline")
 	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's default board with rvemu --parallel (wall and CPU medians; no report written)")
 	baseline := flag.String("baseline", "", "instead of QEMU, compare the default board of rvemu binary `BIN` (an older build) with -rvemu's (no report written)")
 	flag.Parse()
@@ -81,7 +82,7 @@ func main() {
 		os.Exit(2)
 	}
 
-	env := &emulators{rvemu: *rvemu, qemu: qemuPath}
+	env := &emulators{rvemu: *rvemu, qemu: qemuPath, interp: *interp}
 	rep := report{command: commandLine(*runs, *only), runs: *runs, usertests: ut, utPath: *utPath, dnsQueries: -1}
 	var host *hostSide
 	if needsNet {

@@ -119,10 +119,19 @@ func (rep report) renderWorkloads(b *strings.Builder) {
 		return
 	}
 	b.WriteString("## Workloads\n\n")
-	b.WriteString("| workload | what | rvemu s | QEMU s | rvemu/QEMU | rvemu MIPS | QEMU MIPS | rvemu peak RSS MiB | QEMU peak RSS MiB |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("rvemu runs its default engine, the translator; \"interpreter\" is the same rvemu\n")
+	b.WriteString("with `--jit=off`, run in turn with the others (A B C A B C ...).\n\n")
+	b.WriteString("| workload | what | rvemu s | QEMU s | rvemu/QEMU | interpreter s | rvemu MIPS | QEMU MIPS | interpreter MIPS | rvemu peak RSS MiB | QEMU peak RSS MiB |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.results {
 		q, x, qm, qrss := "-", "-", "-", "-"
+		in, im := "-", "-"
+		if hasInterp(r) {
+			in = fmt.Sprintf("%.3f", r.interp.median(seconds))
+			if r.w.instret != nil {
+				im = fmt.Sprintf("%.0f (%.0f)", r.mips(r.interp, seconds), r.mips(r.interp, cpuSeconds))
+			}
+		}
 		if hasQEMU(r) {
 			q = fmt.Sprintf("%.3f", r.qemu.median(seconds))
 			x = fmt.Sprintf("%.2f", ratio(r.rvemu.median(seconds), r.qemu.median(seconds)))
@@ -135,8 +144,8 @@ func (rep report) renderWorkloads(b *strings.Builder) {
 		if r.w.instret != nil {
 			rm = fmt.Sprintf("%.0f (%.0f)", r.mips(r.rvemu, seconds), r.mips(r.rvemu, cpuSeconds))
 		}
-		fmt.Fprintf(b, "| %s | %s | %.3f | %s | %s | %s | %s | %.0f | %s |\n",
-			r.w.name, r.w.what, r.rvemu.median(seconds), q, x, rm, qm, r.rvemu.median(rssMiB), qrss)
+		fmt.Fprintf(b, "| %s | %s | %.3f | %s | %s | %s | %s | %s | %s | %.0f | %s |\n",
+			r.w.name, r.w.what, r.rvemu.median(seconds), q, x, in, rm, qm, im, r.rvemu.median(rssMiB), qrss)
 	}
 	b.WriteString("\n")
 
@@ -166,16 +175,19 @@ func (rep report) renderWorkloads(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "UDP round trip (%s): our `udpecho` in the guest, the host client sending from\n", r.w.name)
 		fmt.Fprintf(b, "127.0.0.1:%d to the forwarded 127.0.0.1:%d (guest port %d); %d-byte datagrams.\n\n", udpClientPort, labFwdPort, labGuestPort, udpPayload)
-		b.WriteString("| figure | rvemu | QEMU | rvemu/QEMU |\n|---|---|---|---|\n")
+		b.WriteString("| figure | rvemu | QEMU | rvemu/QEMU | interpreter |\n|---|---|---|---|---|\n")
 		row := func(name string, f func(sample) float64, scale float64, format string) {
 			rv := r.rvemu.median(f) * scale
-			q, x := "-", "-"
+			q, x, in := "-", "-", "-"
 			if hasQEMU(r) {
 				qv := r.qemu.median(f) * scale
 				q = fmt.Sprintf(format, qv)
 				x = fmt.Sprintf("%.2f", ratio(rv, qv))
 			}
-			fmt.Fprintf(b, "| %s | "+format+" | %s | %s |\n", name, rv, q, x)
+			if hasInterp(r) {
+				in = fmt.Sprintf(format, r.interp.median(f)*scale)
+			}
+			fmt.Fprintf(b, "| %s | "+format+" | %s | %s | %s |\n", name, rv, q, x, in)
 		}
 		row(fmt.Sprintf("p50 round trip, one at a time (%d), µs", udpSerial), udpP50, 1e6, "%.0f")
 		row("p99 round trip, one at a time, µs", udpP99, 1e6, "%.0f")
@@ -195,6 +207,9 @@ func (rep report) renderFailures(b *strings.Builder) {
 		}
 		for _, f := range r.qemu.failed {
 			lines = append(lines, fmt.Sprintf("- %s, QEMU %s", r.w.name, f))
+		}
+		for _, f := range r.interp.failed {
+			lines = append(lines, fmt.Sprintf("- %s, rvemu's interpreter %s", r.w.name, f))
 		}
 	}
 	if len(lines) == 0 {

@@ -13,7 +13,13 @@ import (
 	"time"
 )
 
-type emulators struct{ rvemu, qemu string }
+// emulators: the rvemu binary (its default engine, the translator), QEMU
+// ("" when absent), and whether to run rvemu's interpreter (--jit=off)
+// too, as the baseline the translator must not fall behind.
+type emulators struct {
+	rvemu, qemu string
+	interp      bool
+}
 
 // sample is one run: the measured seconds and the emulator's peak RSS.
 type sample struct {
@@ -26,26 +32,32 @@ type sample struct {
 }
 
 type result struct {
-	w           workload
-	rvemu, qemu series
+	w                   workload
+	rvemu, qemu, interp series
 }
 
 const runLimit = 5 * time.Minute
 
-// measure alternates rvemu and QEMU runs (A B A B ...) so that a noisy
-// machine hurts both alike. A run that fails (the guest hangs or the
+// measure alternates rvemu and QEMU runs (A B A B ...; A B C with rvemu's
+// interpreter) so that a noisy machine hurts them alike. A run that fails (the guest hangs or the
 // emulator dies) is kept as a failure, reported, and left out of the
 // medians; the workload fails only when every run of an emulator failed.
 func measure(env *emulators, w workload, runs int) (result, error) {
 	r := result{w: w}
 	for i := 0; i < runs; i++ {
 		r.rvemu.add(runOnce(env.rvemu, w, w.rvemuArgs))
+		if env.interp {
+			r.interp.add(runOnce(env.rvemu, w, w.interpArgs))
+		}
 		if env.qemu != "" {
 			r.qemu.add(runOnce(env.qemu, w, w.qemuArgs))
 		}
 	}
 	if len(r.rvemu.samples) == 0 {
 		return r, fmt.Errorf("every rvemu run failed; the first: %s", r.rvemu.failed[0])
+	}
+	if env.interp && len(r.interp.samples) == 0 {
+		return r, fmt.Errorf("every run of rvemu's interpreter failed; the first: %s", r.interp.failed[0])
 	}
 	if env.qemu != "" && len(r.qemu.samples) == 0 {
 		return r, fmt.Errorf("every qemu run failed; the first: %s", r.qemu.failed[0])

@@ -43,6 +43,8 @@ func findResult(results []result, name string) (result, bool) {
 
 func hasQEMU(r result) bool { return len(r.qemu.samples) > 0 }
 
+func hasInterp(r result) bool { return len(r.interp.samples) > 0 }
+
 // evaluateTargets lists every target with its figure; targets whose
 // workload was not run (or needs QEMU, absent) are "not measured".
 func evaluateTargets(results []result, ut *usertests) []target {
@@ -145,7 +147,55 @@ func evaluateTargets(results []result, ut *usertests) []target {
 		}
 	}
 	ts = append(ts, u3, u1)
-	return ts
+	return append(ts, translatorTargets(results, ut)...)
+}
+
+// interpSlack is how much slower than the interpreter, in the medians of
+// one run, a workload may come out and still count as "no worse": the
+// runs alternate, but short workloads vary by a few percent run to run.
+const interpSlack = 1.05
+
+// translatorTargets are the translator's (issue 17): compute at or above
+// QEMU's rate, usertests at one hart in at most half QEMU's time, and the
+// other workloads no worse than rvemu's own interpreter in the same run.
+func translatorTargets(results []result, ut *usertests) []target {
+	var ts []target
+	c := target{goal: "(T) compute: translator at or above QEMU's rate"}
+	if r, ok := findResult(results, "compute"); ok && r.w.instret != nil && hasQEMU(r) {
+		m, q := r.mips(r.rvemu, seconds), r.mips(r.qemu, seconds)
+		c.figure = fmt.Sprintf("%.0f vs QEMU %.0f MIPS (%.2fx; per CPU second %.0f vs %.0f)", m, q, ratio(m, q),
+			r.mips(r.rvemu, cpuSeconds), r.mips(r.qemu, cpuSeconds))
+		c.status = judge(m >= q)
+	}
+	ts = append(ts, c)
+
+	u := target{goal: "(T) usertests -q, --smp 1: <= half QEMU's wall time"}
+	if ut != nil {
+		s, ok1 := ut.seconds["rvemu-smp1"]
+		q, ok2 := ut.seconds["qemu-smp1"]
+		if ok1 && ok2 {
+			u.figure, u.status = fmt.Sprintf("%.1f s vs QEMU %.1f s (%.2fx)", s, q, ratio(s, q)), judge(s <= q/2)
+		}
+	}
+	ts = append(ts, u)
+
+	for _, name := range []string{"boot-smp1", "boot-smp3", "nettests", "stress-mem", "stress-fork", "stress-exec", "stress-pipe"} {
+		t := target{goal: fmt.Sprintf("(T) %s: no worse than the interpreter (within %.0f%%)", name, (interpSlack-1)*100)}
+		if r, ok := findResult(results, name); ok && hasInterp(r) {
+			s, i := r.rvemu.median(seconds), r.interp.median(seconds)
+			t.figure, t.status = fmt.Sprintf("%.3f s vs %.3f s (%.2fx)", s, i, ratio(s, i)), judge(ratio(s, i) <= interpSlack)
+		}
+		ts = append(ts, t)
+	}
+	p50 := target{goal: fmt.Sprintf("(T) UDP p50 round trip: no worse than the interpreter (within %.0f%%)", (interpSlack-1)*100)}
+	pps := target{goal: fmt.Sprintf("(T) UDP windowed packets/s: no worse than the interpreter (within %.0f%%)", (interpSlack-1)*100)}
+	if r, ok := findResult(results, "udp"); ok && hasInterp(r) {
+		rp, ip := r.rvemu.median(udpP50), r.interp.median(udpP50)
+		p50.figure, p50.status = fmt.Sprintf("%.0f µs vs %.0f µs (%.2fx)", rp*1e6, ip*1e6, ratio(rp, ip)), judge(ratio(rp, ip) <= interpSlack)
+		rr, ir := r.rvemu.median(udpPPS), r.interp.median(udpPPS)
+		pps.figure, pps.status = fmt.Sprintf("%.0f vs %.0f packets/s (time %.2fx)", rr, ir, ratio(ir, rr)), judge(ratio(ir, rr) <= interpSlack)
+	}
+	return append(ts, p50, pps)
 }
 
 // udpFigure reads one UDP figure of a sample (0 for a run without them).

@@ -141,6 +141,12 @@ func (w workload) rvemuArgs(disk string) []string {
 	return append(args, w.kernel)
 }
 
+// interpArgs is rvemuArgs on rvemu's interpreter.
+func (w workload) interpArgs(disk string) []string {
+	args := w.rvemuArgs(disk)
+	return append([]string{args[0], "--jit", "off"}, args[1:]...)
+}
+
 // qemuArgs is the lab's QEMU command line (xv6/Makefile's qemu and qemu-net
 // targets) without the packet capture, which rvemu is not asked for either.
 func (w workload) qemuArgs(disk string) []string {
