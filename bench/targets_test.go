@@ -37,7 +37,7 @@ func fakeResults() []result {
 		{w: byName["stress-mem"], rvemu: runs(3, sample{seconds: 5, rssKiB: mib(200)}), qemu: runs(3, sample{seconds: 4, rssKiB: mib(170)}),
 			interp: runs(3, sample{seconds: 6, rssKiB: mib(199)})},
 		{w: byName["udp"],
-			rvemu: runs(3, sample{seconds: 1, rssKiB: mib(140), udp: &udpStats{p50: 100e-6, p99: 1e-3, pps: 12000}}),
+			rvemu:  runs(3, sample{seconds: 1, rssKiB: mib(140), udp: &udpStats{p50: 100e-6, p99: 1e-3, pps: 12000}}),
 			qemu:   runs(3, sample{seconds: 2, rssKiB: mib(165), udp: &udpStats{p50: 300e-6, p99: 1e-3, pps: 5000, lost: 1}}),
 			interp: runs(3, sample{seconds: 1, rssKiB: mib(140), udp: &udpStats{p50: 90e-6, p99: 1e-3, pps: 11000}})},
 	}
@@ -125,7 +125,7 @@ func TestRenderReport(t *testing.T) {
 		"| compute | bare-metal integer mix",
 		"| 2.000 | 0.500 | 4.00 | - | 450 (450) | 1800 (1800) | - | 9 | 41 |\n",
 		"| 0.250 | 0.260 | 0.96 | 0.240 | - | - | - | 137 | 162 |\n", // boot-smp1, with the interpreter
-		"| nettests | 0.700 | 1.500 | 0.47 |\n", // the lab-like table
+		"| nettests | 0.700 | 1.500 | 0.47 |\n",                      // the lab-like table
 		"| p50 round trip, one at a time (1000), µs | 100 | 300 | 0.33 | 90 |\n",
 		"| echoes per second, 8 in flight (4000) | 12000 | 5000 | 2.40 | 11000 |\n",
 		"| datagrams lost (median of runs) | 0 | 1 | 0.00 | 0 |\n",
