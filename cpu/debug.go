@@ -146,6 +146,7 @@ func (s *System) SetWatchpoints(ws []Watchpoint) {
 		h.htlb.Flush()
 		h.wltlb.Flush()
 		h.wstlb.Flush()
+		h.updateBare()
 	}
 }
 

@@ -175,10 +175,7 @@ func (h *Hart) flushTLBs() {
 	h.wltlb.Flush()
 	h.wstlb.Flush()
 	h.fetchVPN = noPage
-	h.jit.bare = 0
-	if !h.dataContext().Paged() {
-		h.jit.bare = 1
-	}
+	h.updateBare()
 }
 
 // setPriv changes privilege; translations depend on it.

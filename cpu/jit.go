@@ -138,6 +138,7 @@ type jitEngine struct {
 	cache    *codeCache
 	ramBase  uint64 // guest physical address of RAM
 	ramSize  uint64
+	parallel bool // its hart runs at the same time as others
 	pages    []*jitPage // by RAM page number
 	slowStub uintptr    // "interpret the instruction at the target": jump caches name it for PCs that start no block
 	lockstep bool
@@ -204,9 +205,12 @@ type jitBlock struct {
 type jitLink struct{ slot, orig uintptr }
 
 // EnableJIT switches the system's engine. JITOff is always possible; the
-// others fail on hosts without a translator, and in parallel mode (each
-// hart would need code memory of its own; not done yet), leaving the
-// interpreter in charge. Call it before any hart runs.
+// others fail on hosts without a translator, and lockstep fails in
+// parallel mode (its check reruns instructions on memory other harts are
+// changing meanwhile), leaving the interpreter in charge. Call it before
+// any hart runs, after EnableParallel: in parallel mode each hart's decode
+// cache gets an engine (code memory) of its own, as it has a cache of its
+// own.
 func (s *System) EnableJIT(mode JITMode) error {
 	if mode == JITOff {
 		return nil
@@ -214,24 +218,37 @@ func (s *System) EnableJIT(mode JITMode) error {
 	if !JITAvailable {
 		return fmt.Errorf("no translator for %s/%s: the interpreter runs everything", runtime.GOOS, runtime.GOARCH)
 	}
-	if s.parallel {
-		return errors.New("the translator does not run parallel harts yet: the interpreter runs them")
+	if s.parallel && mode == JITLockstep {
+		return errors.New("lockstep checks harts that take turns: with parallel harts the interpreter runs them (--parallel=false for lockstep)")
 	}
-	e, err := newJITEngine(&s.codeCache, len(s.flags), mode == JITLockstep)
-	if err != nil {
-		return err
+	var engines []*jitEngine
+	for _, c := range s.caches() {
+		e, err := newJITEngine(c, len(s.flags), mode == JITLockstep)
+		if err != nil {
+			for _, e := range engines {
+				e.cache.jit = nil
+			}
+			return err
+		}
+		e.ramBase, e.ramSize, e.parallel = s.bus.RAMBase, uint64(len(s.ram)), s.parallel
+		engines = append(engines, e)
 	}
-	e.ramBase, e.ramSize = s.bus.RAMBase, uint64(len(s.ram))
-	s.codeCache.jit = e
-	for _, h := range s.harts {
-		h.initJIT(e)
+	for _, e := range engines {
+		e.cache.jit = e
+		for _, h := range e.cache.users {
+			h.initJIT(e)
+		}
 	}
 	return nil
 }
 
 // JIT reports the engine in use.
 func (s *System) JIT() JITMode {
-	switch e := s.codeCache.jit; {
+	cs := s.caches()
+	if len(cs) == 0 {
+		return JITOff
+	}
+	switch e := cs[0].jit; {
 	case e == nil:
 		return JITOff
 	case e.lockstep:
@@ -240,12 +257,34 @@ func (s *System) JIT() JITMode {
 	return JITOn
 }
 
-// JITStats reports what the translator did so far (zero when it is off).
+// JITStats reports what the translator did so far (zero when it is off),
+// summed over the harts' engines in parallel mode. Call it while no hart
+// runs.
 func (s *System) JITStats() JITStats {
-	if e := s.codeCache.jit; e != nil {
-		return e.stats
+	var t JITStats
+	for _, c := range s.caches() {
+		if e := c.jit; e != nil {
+			t.add(&e.stats)
+		}
 	}
-	return JITStats{}
+	return t
+}
+
+func (t *JITStats) add(s *JITStats) {
+	t.Blocks += s.Blocks
+	t.Insts += s.Insts
+	t.CodeBytes += s.CodeBytes
+	t.Killed += s.Killed
+	t.Flushes += s.Flushes
+	t.Publishes += s.Publishes
+	t.Entries += s.Entries
+	for i := range t.Exits {
+		t.Exits[i] += s.Exits[i]
+	}
+	t.Linked += s.Linked
+	t.Translated += s.Translated
+	t.Checked += s.Checked
+	t.CheckedInst += s.CheckedInst
 }
 
 func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
@@ -261,6 +300,18 @@ func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// updateBare records whether translated code may reach RAM without the
+// TLBs: accesses untranslated, PMP allowing all of RAM, and no watchpoint
+// (a watched page must be kept out of the TLBs, so translated code must go
+// through them). It runs whenever the TLBs flush (every change of those).
+func (h *Hart) updateBare() {
+	h.jit.bare = 0
+	if !h.dataContext().Paged() && len(h.sys.dbg.watchpoints) == 0 &&
+		h.pmp.OpenBelow(h.sys.bus.RAMBase+uint64(len(h.ram))) {
+		h.jit.bare = 1
+	}
 }
 
 func (h *Hart) initJIT(e *jitEngine) {
@@ -304,7 +355,7 @@ func (e *jitEngine) publish() {
 func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) int {
 	c := &e.cold[recentSlot(p, pc)]
 	if c.pc != pc || c.page != p {
-		e.plan.make(ram, pc, pageOff, false, e.cache.pageMarks(p))
+		e.plan.make(ram, pc, pageOff, planOptions{parallel: e.parallel}, e.cache.pageMarks(p))
 		*c = jitCold{pc: pc, page: p, run: uint32(max(e.plan.firstBranch(), 1))}
 	}
 	if c.count++; c.count >= e.hot {
@@ -333,7 +384,7 @@ func (e *jitEngine) block(p, pc uint64) *jitBlock {
 // at pageOff, and records it (a PC that can start no block gets a block
 // whose code is the slow stub, so it is not tried again).
 func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
-	e.plan.make(ram, pc, pageOff, e.lockstep, e.cache.pageMarks(pageOff>>pageShift))
+	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel}, e.cache.pageMarks(pageOff>>pageShift))
 	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
 	b.end = b.start + uint16(e.plan.bytes())
 	if b.end == b.start {
@@ -526,8 +577,8 @@ func (p *blockPlan) firstBranch() int {
 // whose breakpoint marks are marks (nil: none). A block ends before a
 // marked instruction (and one starting there is empty): the interpreter
 // runs marked slots (debug.go).
-func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *slotMarks) {
-	*p = blockPlan{pc: pc, insts: p.insts[:0], lockstep: lockstep}
+func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks *slotMarks) {
+	*p = blockPlan{pc: pc, insts: p.insts[:0], lockstep: opt.lockstep}
 	for len(p.insts) < jitMaxBlock {
 		o := pc & (pageSize - 1)
 		if marks != nil && marks.has(o) {
@@ -539,7 +590,7 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *s
 			break
 		}
 		in := decodeRAM(ram, pageOff+o)
-		if !jitTranslatable(&in) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
+		if !jitTranslatable(&in, opt.parallel) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
 			p.endSlow = true // a bulk loop's branch too: the interpreter runs it in bulk
 			break
 		}
@@ -562,13 +613,21 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, lockstep bool, marks *s
 	p.next = pc
 }
 
+// planOptions: how the engine wants its blocks.
+type planOptions struct {
+	lockstep bool // log stores (lockstep mode)
+	parallel bool // harts run at once: AMOs must be host atomics (the interpreter's)
+}
+
 // jitTranslatable: the instructions generated code does itself.
-func jitTranslatable(in *inst) bool {
+func jitTranslatable(in *inst, parallel bool) bool {
 	switch op := in.op; {
 	case op >= opLUI && op <= opREMUW, op == opFENCE, op == opJ, op == opJR, op == opLoadToX0:
 		return true
 	case op == opAMOW || op == opAMOD:
-		return in.imm != amoLR && in.imm != amoSC // reservations stay the interpreter's
+		// Reservations stay the interpreter's, and AMOs of parallel harts
+		// too (execAMOParallel: host atomics).
+		return in.imm != amoLR && in.imm != amoSC && !parallel
 	case op >= opCSRRW && op <= opCSRRCI:
 		c, ok := jitCSR(uint16(in.imm))
 		return ok && (!csrWrites(in) || c.kind == csrPlain || c.kind == csrSstatusKind)

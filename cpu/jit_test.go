@@ -102,7 +102,7 @@ func TestJITCodeDecodes(t *testing.T) {
 		encJALR(1, 5, 16))
 	e := m.sys.codeCache.jit
 	for _, pc := range []uint64{ramBase + 8, ramBase + 0x100} {
-		e.plan.make(m.bus.RAM, pc, 0, true, nil)
+		e.plan.make(m.bus.RAM, pc, 0, planOptions{lockstep: true}, nil)
 		addr, n, err := e.gen.compile(e, &e.plan)
 		require.NoError(t, err)
 		dump := dumpCode(e.mem.Code(addr, n))
@@ -135,7 +135,7 @@ func TestJITDumpELF(t *testing.T) {
 	for _, s := range strings.Split(pcs, ",") {
 		pc, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 64)
 		require.NoError(t, err)
-		e.plan.make(m.bus.RAM, pc, (pc-ramBase)&^(pageSize-1), false)
+		e.plan.make(m.bus.RAM, pc, (pc-ramBase)&^(pageSize-1), planOptions{}, nil)
 		addr, n, err := e.gen.compile(e, &e.plan)
 		require.NoError(t, err)
 		t.Logf("block %#x, %d instructions:\n%s", pc, len(e.plan.insts), dumpCode(e.mem.Code(addr, n)))
@@ -160,4 +160,31 @@ func TestLockstepLogBounds(t *testing.T) {
 	}
 	require.Equal(t, uint64(3*lockLogRecords), h.X[6])
 	require.NotZero(t, m.sys.JITStats().Exits[exitYield])
+}
+
+// TestJITWatchpointInLoop: a watchpoint set while a loop runs translated
+// in M-mode (where translated code reaches RAM without the TLBs) stops the
+// hart at the store into the watched bytes.
+func TestJITWatchpointInLoop(t *testing.T) {
+	const data = ramBase + 0x20000
+	m := jitMachine(t, JITOn)
+	m.load(ramBase,
+		encSD(5, 6, 0),   // loop: sd x6, 0(x5)
+		encADDI(5, 5, 8), // x5 += 8
+		encADDI(6, 6, 1), // x6++
+		encBNE(6, 7, -12),
+		encJAL(0, 0))
+	h := m.hart(ramBase)
+	h.X[5], h.X[7] = data, 1000
+	h.Run(200) // translated and running
+	require.NotZero(t, m.sys.JITStats().Translated)
+	var got []DebugStop
+	m.sys.OnDebugStop(func(_ *Hart, st DebugStop) { got = append(got, st) })
+	m.sys.SetWatchpoints([]Watchpoint{{Addr: data + 8*500, Len: 8, Store: true}})
+	for i := 0; i < 10 && !h.Held(); i++ {
+		h.Run(1000)
+	}
+	require.True(t, h.Held())
+	require.Equal(t, uint64(data+8*500), h.X[5], "stopped at the store to the watched word")
+	require.Equal(t, []DebugStop{{Watch: 0, Access: Access{Addr: data + 8*500, Size: 8, Store: true}}}, got)
 }

@@ -166,9 +166,12 @@ func (h *Hart) interpStep(e *jitEngine, limit, left int) int {
 func (h *Hart) jitFetchPage(pc uint64) (uint64, bool) {
 	off, hit := h.itlb.Lookup(pc)
 	if !hit {
-		pa, _, ok := mmu.Translate(h.sys.bus, h.fetchContext(), pc, mmu.Fetch, true)
-		if !ok || !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) {
-			return 0, false // the interpreter raises the fault, or fetches from the device
+		pmp := h.activePMP()
+		pa, _, ok := mmu.TranslatePMP(h.sys.bus, h.fetchContext(), pmp, pc, mmu.Fetch, true)
+		if !ok || !h.sys.bus.InRAM(pa&^(pageSize-1), pageSize) || !h.pmpPageAllowed(pa, mmu.Fetch) {
+			// The interpreter raises the fault, or fetches from the
+			// device or a page PMP entries split, one by one.
+			return 0, false
 		}
 		off = pa - h.sys.bus.RAMBase
 		h.itlb.Insert(pc, off)

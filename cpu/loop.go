@@ -1,5 +1,7 @@
 package cpu
 
+import "github.com/rvemu/rvemu/mmu"
+
 // Bulk loops. xv6 fills and copies memory one byte per iteration: its
 // memset and memmove were 64% of the instructions of `usertests -q`
 // (kalloc and kfree fill every page they hand out or take back, and the
@@ -368,9 +370,13 @@ func (h *Hart) fillBareTLBs(va uint64, store bool) {
 	if h.dataContext().Paged() {
 		return
 	}
+	acc := mmu.Load
+	if store {
+		acc = mmu.Store
+	}
 	page, ok := h.ramPage(va)
-	if !ok {
-		return
+	if !ok || !h.pmpPageAllowed(va, acc) || h.sys.watchedPage(va, store) {
+		return // the slow paths check such pages access by access
 	}
 	if store {
 		if _, hit := h.storeTLBLookup(va); !hit {

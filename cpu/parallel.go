@@ -67,6 +67,11 @@ func (s *System) EnableParallel() bool {
 	if len(s.harts) > MaxParallelHarts {
 		return false
 	}
+	jit := s.JIT()
+	var hot uint32
+	if e := s.codeCache.jit; e != nil {
+		hot = e.hot
+	}
 	s.parallel = true
 	pages := len(s.flags)
 	s.gen = make([]uint32, pages)
@@ -80,6 +85,18 @@ func (s *System) EnableParallel() bool {
 		h.fetchPage, h.fetchVPN = nil, noPage
 		h.ctlb.flush()
 		h.stlb.Flush()
+	}
+	if jit != JITOff {
+		// The translator follows the decode caches: an engine per hart
+		// (lockstep refuses parallel harts: then the interpreter runs).
+		for _, h := range s.harts {
+			h.jit.lock = nil
+		}
+		if s.EnableJIT(jit) == nil {
+			for _, h := range s.harts {
+				h.cc.jit.hot = hot
+			}
+		}
 	}
 	return true
 }
@@ -181,6 +198,9 @@ func (h *Hart) settleProvisional(now bool) {
 		}
 		if cp := c.code[pp.page]; cp != nil && (passed || now) {
 			*cp = codePage{}
+			if c.jit != nil {
+				c.jit.dropPage(pp.page) // translated from the same bytes
+			}
 			cleared = true
 		}
 		if !passed && c.code[pp.page] != nil {

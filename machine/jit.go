@@ -45,9 +45,9 @@ func (m *Machine) enableJIT(mode cpu.JITMode, explicit bool) {
 		return
 	}
 	if c := m.cfg; explicit && c.Harts > 1 && c.Threads == ThreadsAuto && c.mayRunParallel() {
-		// Config.parallel chose turns for the translator's sake: say so,
-		// since harts taking turns show no lock contention.
-		fmt.Fprintf(m.cfg.Log, "rvemu: translator %s: the harts take turns on one thread (it does not run parallel harts yet)\n", mode)
+		// Config.parallel chose turns for lockstep's sake: say so, since
+		// harts taking turns show no lock contention.
+		fmt.Fprintf(m.cfg.Log, "rvemu: translator %s: the harts take turns on one thread (lockstep checks one at a time)\n", mode)
 	}
 }
 

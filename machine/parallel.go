@@ -91,9 +91,9 @@ func signal(ch chan struct{}) {
 }
 
 // parallel reports whether the configuration runs each hart on its own
-// goroutine (after validate). By default, a translator asked for by name
-// (Config.JIT, $RVEMU_JIT) gets harts taking turns: it does not run
-// parallel harts yet (cpu.System.EnableJIT).
+// goroutine (after validate). By default, the translator's lockstep mode
+// gets harts taking turns: it checks harts one at a time
+// (cpu.System.EnableJIT).
 func (c *Config) parallel() bool {
 	switch {
 	case c.Harts < 2 || c.Threads == ThreadsSingle:
@@ -109,10 +109,10 @@ func (c *Config) mayRunParallel() bool {
 	return c.Clock == ClockWall && c.Record == nil && c.Replay == nil && hostLittleEndian
 }
 
-// jitAsked: a translator was asked for by name.
+// jitAsked: lockstep was asked for (by name or $RVEMU_JIT).
 func (c *Config) jitAsked() bool {
-	mode, explicit, _ := c.jitMode()
-	return explicit && mode != cpu.JITOff
+	mode, _, _ := c.jitMode()
+	return mode == cpu.JITLockstep
 }
 
 // Parallel reports whether the harts run on goroutines of their own.

@@ -55,6 +55,10 @@ type pmpRange struct {
 // checked (see the package comment for why S and U are let through).
 func (p *PMP) Active() bool { return p != nil && len(p.on) > 0 }
 
+// OpenBelow reports whether every access below physical address end is
+// allowed, whatever its kind and privilege.
+func (p *PMP) OpenBelow(end uint64) bool { return !p.Active() || end <= p.openTop }
+
 // ReadCfg returns pmpcfgN for N = 0 or 2 (RV64 has no odd pmpcfg).
 func (p *PMP) ReadCfg(n int) uint64 {
 	var v uint64
