@@ -138,7 +138,7 @@ type jitEngine struct {
 	cache    *codeCache
 	ramBase  uint64 // guest physical address of RAM
 	ramSize  uint64
-	parallel bool // its hart runs at the same time as others
+	parallel bool       // its hart runs at the same time as others
 	pages    []*jitPage // by RAM page number
 	slowStub uintptr    // "interpret the instruction at the target": jump caches name it for PCs that start no block
 	lockstep bool
