@@ -64,7 +64,7 @@ _start:
 	li t0, 0xbff8
 	add t0, s0, t0
 	ld t1, 0(t0)
-	li t2, 1000000         # 100 ms
+	li t2, 100000          # 10 ms: long enough to be recognised as a spin, short enough under -race on a loaded host
 	add t1, t1, t2
 	li t0, 0x4000
 	add t0, s0, t0
