@@ -95,6 +95,9 @@ func main() {
 	for _, m := range ms {
 		header = append(header, fmt.Sprintf("%s: %s", m.Key, m.Version))
 	}
+	if env := rvemuEnv(); len(env) > 0 {
+		header = append(header, "rvemu's environment: "+strings.Join(env, " "))
+	}
 	var runs []gradeRun
 	pair := 0
 	total := len(trees) * *repeat * len(ms)
@@ -154,6 +157,18 @@ func pickMachines(list, rvemuBin, scratch string) ([]xv6lab.Machine, error) {
 		return nil, errors.New("-machines: none given")
 	}
 	return ms, nil
+}
+
+// rvemuEnv lists the RVEMU_* settings the grades inherit (RVEMU_JIT=on
+// changes the machine being measured).
+func rvemuEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if strings.HasPrefix(e, "RVEMU_") && !strings.HasPrefix(e, innerEnv+"=") {
+			env = append(env, e)
+		}
+	}
+	return env
 }
 
 func reversed(ms []xv6lab.Machine) []xv6lab.Machine {

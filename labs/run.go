@@ -28,6 +28,7 @@ type gradeRun struct {
 	Exit    int           `json:"exit"`
 	Report  xv6lab.Report `json:"report"`
 	Note    string        `json:"note,omitempty"` // why there is no score (build failure, timeout)
+	Env     []string      `json:"env,omitempty"`  // RVEMU_* settings rvemu ran with
 }
 
 type runOptions struct {
@@ -46,6 +47,9 @@ var errRefused = errors.New("refused")
 // inside a fresh network namespace, and parses what gradelib printed.
 func runGrade(t xv6lab.Tree, m xv6lab.Machine, rep int, o runOptions) (gradeRun, error) {
 	r := gradeRun{Tree: t, Machine: m.Key, Version: m.Version, Rep: rep, Start: time.Now(), Load: loadAverage()}
+	if m.Key == "rvemu" {
+		r.Env = rvemuEnv()
+	}
 	command := []string{"nice", "-n", strconv.Itoa(o.nice), "make", "grade"}
 	command = append(command, t.MakeArgs...)
 	if o.gradeArgs != "" {
