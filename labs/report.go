@@ -97,8 +97,18 @@ func scoreCell(rs []gradeRun) string {
 	var order []string
 	for _, r := range rs {
 		s := "no score"
-		if r.Report.Scored {
+		switch {
+		case r.Report.Scored:
 			s = fmt.Sprintf("%d/%d", r.Report.Score, r.Report.Possible)
+		case len(r.Report.Tests) > 0:
+			// A filtered grade (-tests) prints no score: count tests.
+			ok := 0
+			for _, t := range r.Report.Tests {
+				if t.OK {
+					ok++
+				}
+			}
+			s = fmt.Sprintf("%d/%d tests OK", ok, len(r.Report.Tests))
 		}
 		if count[s] == 0 {
 			order = append(order, s)

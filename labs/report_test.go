@@ -56,6 +56,8 @@ func TestTableRepeated(t *testing.T) {
 func TestScoreCellWithoutScore(t *testing.T) {
 	r := gradeRun{Machine: "rvemu", Note: "no score: build failed"}
 	assert.Equal(t, "no score", scoreCell([]gradeRun{r}))
+	filtered := gradeRun{Machine: "qemu", Report: xv6lab.Report{Tests: []xv6lab.Test{ok("simple", 1), bad("three", 2)}}}
+	assert.Equal(t, "1/2 tests OK", scoreCell([]gradeRun{filtered}))
 	assert.Equal(t, "–", scoreCell(nil))
 }
 
