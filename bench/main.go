@@ -29,7 +29,7 @@ func main() {
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
 	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
 	interp := flag.Bool("interpreter", true, "also run every workload on rvemu's interpreter (--jit=off), the translator's no-regression baseline")
-	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's default board with rvemu --parallel (wall and CPU medians; no report written)")
+	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's harts taking turns (--parallel=false) with its default board, a thread per hart (wall and CPU medians; no report written)")
 	baseline := flag.String("baseline", "", "instead of QEMU, compare the default board of rvemu binary `BIN` (an older build) with -rvemu's (no report written)")
 	flag.Parse()
 

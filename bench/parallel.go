@@ -5,16 +5,17 @@ import (
 	"strings"
 )
 
-// Serial against parallel (-parallel): every workload runs on rvemu's
-// default board (harts interleaved on one thread) and with --parallel
-// (a thread per hart), alternating, and the medians of wall and CPU
-// seconds (user+system) are printed side by side. QEMU is not run: the
-// question is whether parallel harts pay on this host.
+// Serial against parallel (-parallel): every workload runs with the harts
+// taking turns on one thread (--parallel=false) and on rvemu's default
+// board (a thread per hart when there are several), alternating, and the
+// medians of wall and CPU seconds (user+system) are printed side by side.
+// QEMU is not run: the question is what parallel harts cost or win on
+// this host.
 
-// parallelArgs is rvemuArgs with --parallel.
-func (w workload) parallelArgs(disk string) []string {
+// serialArgs is rvemuArgs with --parallel=false.
+func (w workload) serialArgs(disk string) []string {
 	args := w.rvemuArgs(disk)
-	return append(args[:1:1], append([]string{"--parallel"}, args[1:]...)...)
+	return append(args[:1:1], append([]string{"--parallel=false"}, args[1:]...)...)
 }
 
 // compareParallel measures each workload runs times each way and prints
@@ -22,7 +23,7 @@ func (w workload) parallelArgs(disk string) []string {
 // run either way.
 func compareParallel(rvemu string, ws []workload, runs int) int {
 	fmt.Printf("%-12s %22s %22s %14s\n", "workload", "serial wall/cpu s", "parallel wall/cpu s", "par/ser wall")
-	return compareRvemu(rvemu, rvemu, ws, runs, workload.rvemuArgs, workload.parallelArgs)
+	return compareRvemu(rvemu, rvemu, ws, runs, workload.serialArgs, workload.rvemuArgs)
 }
 
 // compareBaseline (-baseline BIN) measures the default board of another

@@ -192,3 +192,53 @@ func TestNetThroughRunLoop(t *testing.T) {
 	}
 	assert.Contains(t, r.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host", "exit summary")
 }
+
+// TestNetThroughParallelHarts is TestNetThroughRunLoop with three harts on
+// goroutines of their own, the driver's hart sleeping in WFI until the
+// E1000's interrupt (through the PLIC) and the others asleep for good:
+// the reply reaches the driver's hart while it polls the network itself
+// (hartSpinForNet), under the race detector in make test.
+func TestNetThroughParallelHarts(t *testing.T) {
+	echo, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer echo.Close()
+	go func() {
+		buf := make([]byte, 512)
+		n, src, err := echo.ReadFromUDP(buf)
+		if err == nil {
+			echo.WriteToUDP([]byte("echo:"+string(buf[:n])), src)
+		}
+	}()
+	port := uint16(echo.LocalAddr().(*net.UDPAddr).Port)
+	frame := guestUDP(port, "hello from hart 0")
+	src := strings.Replace(fmt.Sprintf(asmNetGuest, byteDirective(frame), byteDirective(guestARPReply())),
+		"UDPLEN", fmt.Sprint(len(frame)), 1)
+	for _, r := range [][2]string{
+		{"_start:\n", "_start:\n\tbnez a0, park\n"},
+		{"\tla a0, udpframe\n", `	li a0, 0xd0; li a1, 0x80; call wreg        # IMS: RXT0
+	li t0, 0x0c000000 + 4 * 33; li t1, 1; sw t1, 0(t0)   # PLIC: source 33's priority
+	li t0, 0x0c002004; li t1, 2; sw t1, 0(t0)            # hart 0 M context: source 33
+	li t0, 1 << 11; csrw mie, t0                         # MEIE: wfi wakes (MIE stays off)
+	la a0, udpframe
+`},
+		{"poll:\n\tli a0, 0x2810\n\tcall rreg              # RDH\n\tbeq a0, s1, poll\n", `poll:
+	li a0, 0x2810
+	call rreg              # RDH
+	bne a0, s1, 2f
+	wfi
+	li a0, 0xc0; call rreg # ICR: the cause goes
+	li t0, 0x0c200004; lw t1, 0(t0); sw t1, 0(t0)  # claim, complete
+	j poll
+2:
+`},
+		{"bad:\n", "park:\n\twfi\n\tj park\nbad:\n"},
+	} {
+		require.Contains(t, src, r[0])
+		src = strings.Replace(src, r[0], r[1], 1)
+	}
+	res := boot(t, src, Config{Harts: 3, Net: NetConfig{Enabled: true}, Timeout: 20 * time.Second})
+	require.NoError(t, res.err, res.log)
+	assert.Equal(t, 0, res.code, res.log)
+	require.True(t, res.m.Parallel())
+	assert.Contains(t, res.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host")
+}

@@ -1,13 +1,17 @@
 package machine
 
 import (
+	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rvemu/rvemu/internal/rvasm"
 	"github.com/rvemu/rvemu/trace"
 )
 
@@ -123,6 +127,7 @@ func TestParallelAtomics(t *testing.T) {
 		threads  Threads
 		parallel bool
 	}{
+		{"parallel 4 harts (the 2025 lock lab's), interrupts off", 4, ThreadsAuto, true},
 		{"parallel 3 harts", 3, ThreadsMulti, true},
 		{"parallel 2 harts, the default", 2, ThreadsAuto, true},
 		{"1 hart: the serial loop, whatever was asked", 1, ThreadsMulti, false},
@@ -224,6 +229,81 @@ func TestThreadsChoice(t *testing.T) {
 			single := c.cfg.withDefaults()
 			require.NoError(t, single.validate())
 			assert.False(t, single.parallel())
+		})
+	}
+}
+
+// TestParallelEndsCleanly: however a parallel run ends (poweroff, timeout,
+// cancellation, the monitor's quit with the harts stopped, a debugger's
+// halt that never resumes), Run returns and every goroutine it started is
+// gone: the harts running, asleep in WFI and parked alike.
+func TestParallelEndsCleanly(t *testing.T) {
+	const src = `
+	.globl _start
+_start:
+	li t0, 1
+	beq a0, t0, sleep      # hart 1 sleeps in WFI for good
+	li t0, 2
+	beq a0, t0, spin       # hart 2 spins
+	la t0, rounds          # hart 0 powers off after its rounds, if any
+	ld t1, 0(t0)
+	beqz t1, spin
+1:	addi t1, t1, -1
+	bnez t1, 1b
+	j poweroff
+sleep:
+	wfi
+	j sleep
+spin:
+	j spin
+	.align 3
+rounds: .dword ROUNDS
+` + asmPoweroff
+	cases := []struct {
+		name   string
+		rounds int
+		cfg    Config
+		end    func(m *Machine, cancel func())
+		code   int
+	}{
+		{"poweroff", 1000000, Config{}, nil, 0},
+		{"timeout", 0, Config{Timeout: 100 * time.Millisecond}, nil, ExitTimeout},
+		{"cancelled", 0, Config{}, func(_ *Machine, cancel func()) { cancel() }, 1},
+		{"monitor quit, harts stopped", 0, Config{}, func(m *Machine, _ func()) {
+			m.MonitorCommand("stop")
+			m.MonitorCommand("quit")
+		}, 0},
+		{"halted by a debugger", 0, Config{GDBListen: "127.0.0.1:0", GDBWait: true}, func(_ *Machine, cancel func()) { cancel() }, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			cfg := c.cfg
+			cfg.Harts = 3
+			cfg.Kernel = rvasm.Build(t, strings.Replace(src, "ROUNDS", fmt.Sprint(c.rounds), 1), rvasm.Options{})
+			cfg.RAM = 16 << 20
+			m, err := New(cfg)
+			require.NoError(t, err)
+			require.True(t, m.Parallel())
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if c.end != nil {
+				go func() {
+					time.Sleep(50 * time.Millisecond)
+					c.end(m, cancel)
+				}()
+			}
+			code, _ := m.Run(ctx)
+			assert.Equal(t, c.code, code)
+			// (Polled here: assert.Eventually runs its check on a
+			// goroutine of its own.)
+			for end := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(end); {
+				time.Sleep(time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				buf := make([]byte, 1<<20)
+				t.Errorf("goroutines: %d, before: %d\n%s", n, before, buf[:runtime.Stack(buf, true)])
+			}
 		})
 	}
 }
