@@ -44,7 +44,7 @@ func (m *Machine) enableJIT(mode cpu.JITMode, explicit bool) {
 		fmt.Fprintf(m.cfg.Log, "rvemu: translator: %v\n", err)
 		return
 	}
-	if c := m.cfg; explicit && c.Harts > 1 && c.Threads == ThreadsAuto && c.mayRunParallel() {
+	if c := m.cfg; c.Harts > 1 && c.Threads == ThreadsAuto && c.mayRunParallel() && !m.Parallel() {
 		// Config.parallel chose turns for lockstep's sake: say so, since
 		// harts taking turns show no lock contention.
 		fmt.Fprintf(m.cfg.Log, "rvemu: translator %s: the harts take turns on one thread (lockstep checks one at a time)\n", mode)

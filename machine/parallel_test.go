@@ -307,3 +307,24 @@ rounds: .dword ROUNDS
 		})
 	}
 }
+
+// The translator runs parallel harts; its lockstep mode checks one hart at
+// a time, so by default it gets harts taking turns, and says so.
+func TestThreadsWithTranslator(t *testing.T) {
+	for _, c := range []struct {
+		jit      string
+		parallel bool
+	}{{"on", true}, {"off", true}, {"lockstep", false}} {
+		t.Run(c.jit, func(t *testing.T) {
+			r := boot(t, "\t.globl _start\n_start:\n\tbnez a0, 1f\n\tj poweroff\n1:\tj 1b\n"+asmPoweroff,
+				Config{Harts: 3, JIT: c.jit})
+			require.NoError(t, r.err)
+			assert.Equal(t, c.parallel, r.m.Parallel())
+			if c.parallel {
+				assert.NotContains(t, r.log, "take turns")
+			} else {
+				assert.Contains(t, r.log, "the harts take turns on one thread")
+			}
+		})
+	}
+}
