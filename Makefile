@@ -5,7 +5,7 @@ GO       ?= go
 RVEMU    := bin/rvemu
 GOFILES  := $(shell find . -name '*.go' -not -path './ext/*' 2>/dev/null)
 
-.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench labs clean
+.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench labs image clean
 
 all: build
 
@@ -64,6 +64,15 @@ bench: build guests setup
 labs: build
 	@$(GO) build -o bin/labs ./labs
 	@bin/labs -rvemu $(RVEMU) $(if $(REPEAT),-repeat $(REPEAT)) $(LABS_FLAGS) $(LABS)
+
+# The class grader's container image (deploy/Dockerfile, deploy/README.md):
+# ENGINE=docker|podman, IMAGE=name, BASE=a Debian 12 image.
+ENGINE ?= docker
+IMAGE ?= rvemu-class
+image:
+	@mkdir -p bin/image
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -o bin/image/rvemu ./cmd/rvemu
+	$(ENGINE) build -f deploy/Dockerfile -t $(IMAGE) $(if $(BASE),--build-arg BASE=$(BASE)) bin/image
 
 include mk/fuzz.mk
 include mk/soak.mk

@@ -12,12 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rvemu/rvemu/class"
 )
@@ -383,14 +385,72 @@ func normalised(rows []class.Row) []class.Row {
 
 var slotUID = regexp.MustCompile(`ports: those of uid (\d+)`)
 
-// TestClassShardsMergeToOneGradebook grades a class whole, then in two
-// shards at once (as two pods would, here without network namespaces, so
-// on port sets of their own), and merges the shards' gradebooks: the
-// merged gradebook is the whole one.
+// k8sJob is the part of a Kubernetes Job the test reads.
+type k8sJob struct {
+	Spec struct {
+		CompletionMode string `yaml:"completionMode"`
+		Completions    int    `yaml:"completions"`
+		Template       struct {
+			Spec struct {
+				Containers []struct {
+					Command []string `yaml:"command"`
+					Env     []struct {
+						Name  string `yaml:"name"`
+						Value string `yaml:"value"`
+					} `yaml:"env"`
+				} `yaml:"containers"`
+			} `yaml:"spec"`
+		} `yaml:"template"`
+	} `yaml:"spec"`
+}
+
+// jobCommand reads deploy/FILE's container command and environment.
+func jobCommand(t *testing.T, file string) (k8sJob, []string, map[string]string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../deploy", file))
+	require.NoError(t, err)
+	var j k8sJob
+	require.NoError(t, yaml.Unmarshal(b, &j))
+	require.Len(t, j.Spec.Template.Spec.Containers, 1)
+	c := j.Spec.Template.Spec.Containers[0]
+	env := map[string]string{}
+	for _, e := range c.Env {
+		env[e.Name] = e.Value
+	}
+	return j, c.Command, env
+}
+
+// runJobCommand runs a pod's command here: its environment with the
+// paths moved, rvemu first in PATH.
+func runJobCommand(t *testing.T, command []string, env map[string]string, rvemu string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(rvemu)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		require.NoError(t, err)
+	}
+	return cmd.ProcessState.ExitCode(), string(out)
+}
+
+// TestClassShardsMergeToOneGradebook grades a class whole, then as the
+// Kubernetes example does (deploy/class-job.yaml, deploy/class-merge-job.yaml):
+// the Indexed Job's pod command once per index, all at once (here without
+// network namespaces, so each grade on a port set of its own), then the
+// merge Job's command. The merged gradebook is the whole one.
 func TestClassShardsMergeToOneGradebook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("grades a class of kernels: run without -short (make test-e2e)")
 	}
+	job, command, env := jobCommand(t, "class-job.yaml")
+	assert.Equal(t, "Indexed", job.Spec.CompletionMode)
+	assert.Equal(t, strconv.Itoa(job.Spec.Completions), env["SHARDS"], "SHARDS must equal completions")
+	_, mergeCommand, mergeEnv := jobCommand(t, "class-merge-job.yaml")
+
 	root := t.TempDir()
 	rvemu := buildRvemuIn(t, root)
 	grader := ourLabGrader(t, filepath.Join(root, "grader"))
@@ -402,46 +462,60 @@ func TestClassShardsMergeToOneGradebook(t *testing.T) {
 	copyXV6(t, filepath.Join(subs, "dave"), brokenBuild)
 	require.NoError(t, os.WriteFile(filepath.Join(subs, "mallory.txt"), []byte("hello\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(subs, "nick.patch"), []byte("--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-x\n+y\n"), 0o644))
-	common := []string{"--grader-files", ourLabFiles, "--timeout", "10m"}
+	flags := "--grader-files " + ourLabFiles + " --timeout 10m"
 
 	whole := filepath.Join(root, "whole")
-	code, output := runClass(t, rvemu, append(common, "-j", "2", "-o", whole, grader, subs)...)
+	code, output := runClass(t, rvemu, append(strings.Fields(flags), "-j", "2", "-o", whole, grader, subs)...)
 	t.Log(output)
 	assert.Equal(t, 1, code)
 
-	parts := []string{filepath.Join(root, "part0"), filepath.Join(root, "part1")}
+	// Two pods (SHARDS=2 here), at once, on the same volumes.
+	out := filepath.Join(root, "out")
 	done := make(chan string, 2)
-	for i, p := range parts {
+	for i := 0; i < 2; i++ {
+		pod := map[string]string{}
+		for k, v := range env {
+			pod[k] = v
+		}
+		pod["SHARDS"], pod["JOB_COMPLETION_INDEX"] = "2", strconv.Itoa(i)
+		pod["LAB"], pod["SUBMISSIONS"], pod["OUT"] = grader, subs, out
+		pod["CLASS_FLAGS"] = flags + " --isolation ports"
 		go func() {
-			_, out := runClass(t, rvemu, append(common, "--shard", fmt.Sprintf("%d/2", i), "--isolation", "ports", "-o", p, grader, subs)...)
-			done <- out
+			code, output := runJobCommand(t, command, pod, rvemu)
+			done <- fmt.Sprintf("pod %d: status %d\n%s", i, code, output)
 		}()
 	}
-	t.Log(<-done, <-done)
-	code, output = runClass(t, rvemu, "merge", "-o", filepath.Join(root, "merged"), parts[0], parts[1])
+	for i := 0; i < 2; i++ {
+		r := <-done
+		t.Log(r)
+		assert.Contains(t, r, "status 0", "a shard whose students lack a score is still done")
+	}
+	mergeEnv["OUT"] = out
+	code, output = runJobCommand(t, mergeCommand, mergeEnv, rvemu)
 	t.Log(output)
-	assert.Equal(t, 1, code, "dave, mallory and nick have no score")
+	assert.Equal(t, 0, code)
 
-	want, got := readBook(t, whole), readBook(t, filepath.Join(root, "merged"))
+	merged := filepath.Join(out, "gradebook")
+	want, got := readBook(t, whole), readBook(t, merged)
 	require.Len(t, got.Rows, 5)
 	assert.Equal(t, 125, rowsByStudent(want)["alice"].Score)
 	assert.Equal(t, 124, rowsByStudent(want)["amy"].Score, "amy has no time.txt")
 	assert.Equal(t, want.Tests, got.Tests)
 	assert.Equal(t, normalised(want.Rows), normalised(got.Rows))
 	for _, r := range got.Rows {
-		assert.FileExists(t, filepath.Join(root, "merged", r.Log), "the merged gradebook points at each log")
+		assert.FileExists(t, filepath.Join(merged, r.Log), "the merged gradebook points at each log")
 	}
 
-	// alice and amy were graded at the same time in two processes, each
+	// alice and amy were graded at the same time by two processes, each
 	// on a port set of its own.
 	uid := func(part, student string) string {
-		b, err := os.ReadFile(filepath.Join(part, "logs", student+".log"))
+		b, err := os.ReadFile(filepath.Join(out, part, "logs", student+".log"))
 		require.NoError(t, err)
 		m := slotUID.FindStringSubmatch(string(b))
 		require.NotNil(t, m, "%s's log names no port set", student)
 		return m[1]
 	}
-	assert.NotEqual(t, uid(parts[0], "alice"), uid(parts[1], "amy"))
+	assert.NotEqual(t, uid("shard-0", "alice"), uid("shard-1", "amy"))
 }
 
 // gsResults is the part of Gradescope's results.json the test reads.
