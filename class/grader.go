@@ -379,6 +379,18 @@ func (g *grader) gradeOne(ctx context.Context, s Submission) (Row, error) {
 	}
 	row.Network = offLabDestinations(work)
 	g.classify(&row, rep, outcome, string(parsed.Bytes()), ts)
+	if o.Tests != "" && row.Status == Graded {
+		// --tests: the row is about the tests that were chosen.
+		var ran []Test
+		row.Possible = 0
+		for _, t := range row.Tests {
+			if t.Ran {
+				ran = append(ran, t)
+				row.Possible += t.Max
+			}
+		}
+		row.Tests = ran
+	}
 	fmt.Fprintf(logFile, "\nrvemu class: %s\n", rowSummary(row))
 	return row, g.record(row)
 }
