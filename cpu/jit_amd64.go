@@ -928,6 +928,10 @@ func (g *jitGen) csr(i int, in *jitInst) {
 			settled := a.NewLabel()
 			a.Jcc(amd64.CondE, settled)
 			g.anyPending(slow)
+			// anyPending used RDX: the old value again (the field is
+			// unchanged so far).
+			a.MovRM(rD, field)
+			g.sstatusView(rD)
 			a.Bind(settled)
 		} else if c.wclr != 0 {
 			a.AluRI(amd64.AND, rC, int32(^c.wclr))
