@@ -25,6 +25,7 @@ func main() {
 	goBenchTime := flag.String("benchtime", "300ms", "go test -benchtime for the Go benchmarks")
 	goBenchCount := flag.Int("count", 3, "go test -count for the Go benchmarks")
 	utPath := flag.String("usertests", "bench/usertests.txt", "optional file with the usertests -q figures of a separate run")
+	checksPath := flag.String("checks", "bench/checks.md", "optional markdown file copied to the end of the report: how the translator was checked (lockstep, fuzz), figures of separate runs")
 	measureUT := flag.String("measure-usertests", "", "instead of the workloads: time usertests on the built xv6-riscv tree `DIR` "+
 		"(DIR/kernel/kernel, DIR/fs.img) at 3 and 1 harts on both emulators and write the -usertests file")
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
@@ -91,7 +92,9 @@ func main() {
 	}
 
 	env := &emulators{rvemu: *rvemu, qemu: qemuPath, interp: *interp}
+	startLoad := loadNote()
 	rep := report{command: commandLine(*runs, *only), runs: *runs, usertests: ut, utPath: *utPath, dnsQueries: -1}
+
 	var host *hostSide
 	if needsNet {
 		host, err = sealNamespace()
@@ -138,6 +141,15 @@ func main() {
 		rep.dnsQueries = host.dns.queries.Load()
 	}
 	rep.machine = describeMachine(env)
+	if startLoad != "" {
+		rep.machine += "- " + strings.TrimPrefix(startLoad, ", ") + " at the start\n"
+	}
+	// Read last: the figures of the runs beside this one may land meanwhile.
+	if data, err := os.ReadFile(*checksPath); err == nil {
+		rep.checks, rep.checksPath = string(data), *checksPath
+	} else if !os.IsNotExist(err) {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+	}
 	text := rep.render()
 	fmt.Print("\n" + text)
 	if err := os.WriteFile(*out, []byte(text), 0o644); err != nil {

@@ -82,6 +82,9 @@ type report struct {
 	goCommand string
 	usertests *usertests
 	utPath    string
+	// checks: a hand-written section from checksPath (the translator's
+	// lockstep and fuzz figures), copied after the usertests.
+	checks, checksPath string
 	// dnsQueries: queries the namespace's DNS table answered (-1: no
 	// network workload ran). QEMU's nettests runs ask it; rvemu answers
 	// inside usernet and never does.
@@ -108,6 +111,10 @@ func (rep report) render() string {
 	rep.renderFailures(&b)
 	renderTargets(&b, evaluateTargets(rep.results, rep.usertests))
 	rep.renderUsertests(&b)
+	if rep.checks != "" {
+		fmt.Fprintf(&b, "<!-- copied from %s -->\n%s\n", rep.checksPath, strings.TrimSpace(rep.checks))
+		b.WriteString("\n")
+	}
 	if rep.goCommand != "" {
 		renderGoBench(&b, rep.goBench, rep.goCommand)
 	}

@@ -118,7 +118,7 @@ func TestRenderReport(t *testing.T) {
 	rep := report{command: "make bench RUNS=3", runs: 3, results: fakeResults(), machine: "- host: test\n",
 		utPath: "bench/usertests.txt", dnsQueries: 3,
 		goBench:   []goBench{{pkg: "github.com/rvemu/rvemu/mmu", name: "BenchmarkTLBLookup", runs: 3, nsPerOp: 2.5, haveAllocStats: true}},
-		goCommand: "go test -bench . ./mmu"}
+		goCommand: "go test -bench . ./mmu", checks: "## Checks\n\nlockstep: 3 runs\n", checksPath: "bench/checks.md"}
 	out := rep.render()
 	for _, want := range []string{
 		"Written by `make bench RUNS=3`",
@@ -135,6 +135,7 @@ func TestRenderReport(t *testing.T) {
 		"| (b) boot-smp3: our kernel boots in <= 0.3 s | 0.500 s | **not met** |\n",
 		"Not part of this run",
 		"| mmu | BenchmarkTLBLookup | 3 | 2.50 | 0 | 0 | - |\n",
+		"<!-- copied from bench/checks.md -->\n## Checks\n\nlockstep: 3 runs\n\n## Go benchmarks",
 	} {
 		assert.Contains(t, out, want)
 	}
