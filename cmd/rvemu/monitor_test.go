@@ -43,7 +43,7 @@ func TestQEMUMonitorOnAPipe(t *testing.T) {
 	code := run([]string{"qemu-system-riscv64", "-machine", "virt", "-bios", "none", "-kernel", kernel, "-m", "16M",
 		"-nographic", "-S", "-serial", "none"}, r, &out, &errOut)
 	assert.Equal(t, 0, code, errOut.String())
-	assert.Equal(t, "rvemu dev monitor - type 'help' for more information\n"+
+	assert.Equal(t, "rvemu devel monitor - type 'help' for more information\n"+
 		"(qemu) info status\nVM status: paused\n"+
 		"(qemu) cont\n"+
 		"(qemu) info status\nVM status: running\n"+
@@ -85,7 +85,7 @@ func TestCtrlACMonitor(t *testing.T) {
 			readUntil(t, out, "r")
 
 			ctrl.Write([]byte{0x01, 'c'})
-			assert.Equal(t, "rvemu dev monitor - type 'help' for more information\n(qemu) ", readUntil(t, out, "(qemu) "))
+			assert.Equal(t, "rvemu devel monitor - type 'help' for more information\n(qemu) ", readUntil(t, out, "(qemu) "))
 			ctrl.Write([]byte("info cpus\r"))
 			assert.Regexp(t, `^info cpus\n\* CPU #0: pc=0x00000000800000[0-9a-f]{2} mode=M\n\(qemu\) $`, readUntil(t, out, "(qemu) "))
 			ctrl.Write([]byte("x /2i 0x80000000\r"))
