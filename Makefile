@@ -5,7 +5,7 @@ GO       ?= go
 RVEMU    := bin/rvemu
 GOFILES  := $(shell find . -name '*.go' -not -path './ext/*' 2>/dev/null)
 
-.PHONY: all build setup xv6 guests test test-race test-e2e vet run bench labs image clean
+.PHONY: all build setup xv6 guests test test-race test-largeram test-arm64 test-e2e cross dist vet run bench labs image clean
 
 all: build
 
@@ -14,8 +14,9 @@ setup:
 
 build: $(RVEMU)
 
+# Static (no cgo, so no glibc version to match) like the release builds.
 $(RVEMU): $(GOFILES) go.mod go.sum
-	$(GO) build -o $(RVEMU) ./cmd/rvemu
+	CGO_ENABLED=0 $(GO) build -o $(RVEMU) ./cmd/rvemu
 
 xv6: setup
 	$(MAKE) -C xv6
@@ -38,10 +39,53 @@ test-race:
 	RVEMU_TEST_JIT=on $(GO) test -race -timeout 5m ./cpu
 	RVEMU_TEST_JIT=lockstep $(GO) test -race -timeout 5m ./cpu
 
+# Boards of 3-4 GiB, whose RAM is committed only where touched: checked
+# without the race detector, whose shadow memory for them is neither small
+# nor quick.
+test-largeram:
+	$(GO) test -count=1 -run LargeRAM ./bus ./machine ./cmd/rvemu
+
+# The platforms rvemu is built for; `make cross` compiles every package
+# for each (CGO_ENABLED=0, as released), `make dist` builds the binaries.
+PLATFORMS := linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64 freebsd/amd64
+
+cross:
+	@set -e; for p in $(PLATFORMS); do \
+		echo "cross: $$p"; \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
+	done
+
+# The unit tests of the portable packages (all but the end-to-end tests and
+# the Linux-only bench and soak) built for linux/arm64 and run under
+# Debian's qemu-user. Tests that start the test binary again go through
+# qemu-aarch64 too (RVEMU_TEST_EXEC); the terminal guard's own tests are
+# left to the native run: the guard starts rvemu's binary as a second
+# process, which a qemu-user process cannot do without binfmt.
+ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$')
+
+test-arm64: setup
+	GOARCH=arm64 CGO_ENABLED=0 RVEMU_TEST_EXEC=qemu-aarch64 $(GO) test -count=1 -timeout 15m \
+		-exec qemu-aarch64 -skip '^TestGuard' $(ARM64_PKGS)
+
 test-e2e: build xv6 guests
 	$(GO) test -count=1 -timeout 20m ./tests/...
 
-test: setup vet test-race test-e2e
+test: setup vet cross test-race test-largeram test-arm64 test-e2e
+
+# Release binaries: static, stripped, one per platform, with SHA256SUMS.
+# The version, commit and commit date come from the Go toolchain's build
+# information (rvemu version), so the tree's git state is what they name.
+DIST := dist
+
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "dist: $(DIST)/rvemu-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags='-s -w' \
+			-o $(DIST)/rvemu-$$os-$$arch$$ext ./cmd/rvemu; \
+	done
+	cd $(DIST) && sha256sum rvemu-* > SHA256SUMS && cat SHA256SUMS
 
 run: build xv6
 	$(RVEMU) grade -v --disk xv6/build/fs.img xv6/build/kernel.img
@@ -78,5 +122,5 @@ include mk/fuzz.mk
 include mk/soak.mk
 
 clean:
-	rm -rf bin tests/build
+	rm -rf bin tests/build $(DIST)
 	-$(MAKE) -C xv6 clean

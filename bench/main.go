@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench runs rvemu and, when installed, qemu-system-riscv64 on the
 // same guest images, alternating A B A B, and reports medians and the
 // rvemu/QEMU ratio of each workload, the targets and the repo's Go
