@@ -58,9 +58,9 @@ cross:
 # The unit tests of the portable packages (all but the end-to-end tests and
 # the Linux-only bench and soak) built for linux/arm64 and run under
 # Debian's qemu-user. Tests that start the test binary again go through
-# qemu-aarch64 too (RVEMU_TEST_EXEC); the terminal guard's own tests are
-# left to the native run: the guard starts rvemu's binary as a second
-# process, which a qemu-user process cannot do without binfmt.
+# qemu-aarch64 too (RVEMU_TEST_EXEC); the tests of the terminal guard
+# (TestGuard*) are left to the native run: the guard starts rvemu's binary
+# as a second process, which a qemu-user process cannot do without binfmt.
 ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$')
 
 test-arm64: setup

@@ -63,7 +63,7 @@ _start:
 
 // A host panic (a bug in rvemu, on any goroutine) still leaves the
 // terminal as it was: the guard process restores it.
-func TestTerminalRestoredAfterHostPanic(t *testing.T) {
+func TestGuardRestoresTerminalAfterHostPanic(t *testing.T) {
 	_, tty := openPTY(t)
 	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	require.NoError(t, err)
