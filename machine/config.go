@@ -127,6 +127,11 @@ type Config struct {
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards
+	// OnPanic, when set, is called once, on the machine loop, when the
+	// guest's console prints a line starting with "panic" (xv6's panic()),
+	// with that line and the state of the disk: front ends turn it into a
+	// hint in their own words.
+	OnPanic func(GuestPanic)
 	// Log receives diagnostics and trace lines (HTIF FAIL, hints); nil
 	// discards.
 	Log io.Writer
@@ -150,6 +155,11 @@ type Config struct {
 	// when there is more than one and the run need not repeat, as QEMU's
 	// multi-threaded TCG does on this board.
 	Threads Threads
+
+	// NoReboot: a guest that resets the board (the test device's reset
+	// value) ends the run with status 0 instead of booting again (QEMU's
+	// -no-reboot).
+	NoReboot bool
 
 	// Paused starts with every hart stopped until the monitor's cont
 	// (QEMU's -S without -gdb).

@@ -13,13 +13,14 @@ func TestFinisher(t *testing.T) {
 		value    uint64
 		wantDone bool
 		wantCode int
+		reset    bool
 	}{
-		{"pass", 0, 0x5555, true, 0},
-		{"fail with code", 0, 3<<16 | 0x3333, true, 3},
-		{"fail code 0xffff", 0, 0xffff<<16 | 0x3333, true, 0xffff},
-		{"reset powers off with 0", 0, 0x7777, true, 0},
-		{"unknown command ignored", 0, 0x1234, false, 0},
-		{"other offset ignored", 4, 0x5555, false, 0},
+		{"pass", 0, 0x5555, true, 0, false},
+		{"fail with code", 0, 3<<16 | 0x3333, true, 3, false},
+		{"fail code 0xffff", 0, 0xffff<<16 | 0x3333, true, 0xffff, false},
+		{"reset ends the run as a reset", 0, 0x7777, true, 0, true},
+		{"unknown command ignored", 0, 0x1234, false, 0, false},
+		{"other offset ignored", 4, 0x5555, false, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -28,6 +29,7 @@ func TestFinisher(t *testing.T) {
 			code, done := f.exited()
 			assert.Equal(t, tc.wantDone, done)
 			assert.Equal(t, tc.wantCode, code)
+			assert.Equal(t, tc.reset, f.reset)
 			assert.Zero(t, f.Read(0, 4))
 		})
 	}

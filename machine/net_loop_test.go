@@ -190,7 +190,10 @@ func TestNetThroughRunLoop(t *testing.T) {
 	default:
 		t.Fatal("the echo server never heard the guest")
 	}
-	assert.Contains(t, r.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host", "exit summary")
+	line, lost := r.m.NetSummary()
+	assert.Contains(t, line, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host", "the counters at exit")
+	assert.False(t, lost, "nothing dropped: %s", line)
+	assert.NotContains(t, r.log, "frames from guest", "the board does not print them itself")
 }
 
 // TestNetThroughParallelHarts is TestNetThroughRunLoop with three harts on

@@ -70,6 +70,9 @@ func runRecorded(t *testing.T, kernel string, cfg Config) (out string, insns uin
 	for _, h := range m.Harts() {
 		insns += h.Instret
 	}
+	if line, _ := m.NetSummary(); line != "" {
+		l.WriteString(line + "\n") // the network's counters join the log
+	}
 	return o.String(), insns, l.String()
 }
 

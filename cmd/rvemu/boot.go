@@ -39,7 +39,7 @@ Examples:
 // bootOptions is boot's command line.
 type bootOptions struct {
 	disk, virtio, memory          string
-	diskSnapshot, raw             bool
+	diskSnapshot, raw, noReboot   bool
 	smp, quantum                  int
 	timeout                       time.Duration
 	traceList, traceFile, check   string
@@ -63,6 +63,7 @@ func bootFlags(o *bootOptions) *cmdline.Set {
 	s.String(&o.memory, "memory,m", "SIZE", "RAM in MiB, or with a K, M or G suffix: 512, 3G")
 	s.Duration(&o.timeout, "timeout", "TIME", "stop after TIME (30s, 2m, or seconds) with status 124")
 	s.Bool(&o.raw, "raw", "take a KERNEL that is not ELF: a raw binary loaded and started at 0x80000000")
+	s.Bool(&o.noReboot, "no-reboot", "exit (status 0) when the guest resets the board, instead of booting again")
 	s.Bool(&o.stats, "stats", "print instructions, time, speed and queue counters at exit")
 
 	s.Section("Network")
@@ -126,7 +127,7 @@ func runBoot(ctx context.Context, args []string, stdin *os.File, stdout, stderr 
 	if err != nil {
 		return usageError(stderr, "boot", err)
 	}
-	f := &frontEnd{prefix: "rvemu: boot", stdio: stdio, stdin: stdin, stdout: stdout, stderr: stderr,
+	f := &frontEnd{prefix: "rvemu: boot", stdio: stdio, words: bootWords, stdin: stdin, stdout: stdout, stderr: stderr,
 		stats: o.stats, cpuProfile: o.cpuProfile}
 	return f.runBoard(ctx, cfg)
 }
@@ -167,6 +168,7 @@ func (o *bootOptions) config(set *cmdline.Set, operands []string) (machine.Confi
 			cfg.Threads = machine.ThreadsMulti
 		}
 	}
+	cfg.NoReboot = o.noReboot
 	cfg.JIT = o.jit
 	if cfg.Quantum = o.quantum; cfg.Quantum < 1 {
 		return cfg, fmt.Errorf("--quantum %d: must be positive", cfg.Quantum)

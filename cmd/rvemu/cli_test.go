@@ -1,8 +1,10 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -154,4 +156,35 @@ func TestHelpFitsEightyColumns(t *testing.T) {
 	code, _, errOut := runCLI(t)
 	assert.Equal(t, exitUsage, code, "no command at all")
 	assert.Contains(t, errOut, "rvemu boot [OPTIONS] KERNEL")
+}
+
+// A host error (here a port another program holds) is status 2 in every
+// front end, and one line.
+func TestPortInUseIsStatus2Everywhere(t *testing.T) {
+	kernel := rvasm.Build(t, guestPrintAndExit, rvasm.Options{})
+	busy, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer busy.Close()
+	port := strconv.Itoa(busy.LocalAddr().(*net.UDPAddr).Port)
+	free := strconv.Itoa(freeUDPPort(t))
+	tests := []struct {
+		name  string
+		argv0 string
+		args  []string
+		want  string
+	}{
+		{"boot", "rvemu", []string{"boot", kernel, "--hostfwd", "udp::" + port + "-:2000"}, "rvemu: boot: net: "},
+		{"qemu", "qemu-system-riscv64", []string{"-kernel", kernel, "-netdev", "user,id=n0,hostfwd=udp::" + port + "-:2000",
+			"-device", "e1000,netdev=n0,bus=pcie.0"}, "qemu-system-riscv64: net: "},
+		{"grade", "rvemu", []string{"grade", "--lab", "2020", "--server-port", port, "--forward-ports", free + "," + free, kernel},
+			"rvemu: grade: host server on 127.0.0.1:" + port},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runAs(t, tc.argv0, tc.args...)
+			assert.Equal(t, exitUsage, code, errOut)
+			assert.True(t, strings.HasPrefix(errOut, tc.want), errOut)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+		})
+	}
 }

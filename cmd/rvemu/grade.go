@@ -186,6 +186,9 @@ func bootForGrade(ctx context.Context, kernel, disk string, ram uint64, b grade.
 	}
 	boundGarbage(uint64(len(m.Bus().RAM)))
 	_, err = m.Run(ctx)
+	if line, lost := m.NetSummary(); lost {
+		fmt.Fprintf(checkOut, "rvemu: %s\n", line) // frames lost on the way: worth knowing
+	}
 	return err
 }
 

@@ -40,7 +40,7 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		}
 	}
 	cfg := machine.Config{Kernel: o.Kernel, Disk: o.Disk, DiskSnapshot: o.Snapshot, Harts: o.Harts, RAM: o.RAM,
-		Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart && o.GDB != "",
+		NoReboot: o.NoReboot, Log: stderr, GDBListen: o.GDB, GDBWait: o.StopAtStart && o.GDB != "",
 		// -S without -gdb: the monitor's cont starts the harts.
 		Paused: o.StopAtStart && o.GDB == ""}
 	if cfg.Paused && o.Stdio.Serial && !console.IsTerminal(stdin) {
@@ -70,6 +70,6 @@ func runQEMU(ctx context.Context, prog string, args []string, stdin *os.File, st
 		}
 		applyLabNet(&cfg, n)
 	}
-	f := &frontEnd{prefix: prog, stdio: o.Stdio, stdin: stdin, stdout: stdout, stderr: stderr}
+	f := &frontEnd{prefix: prog, stdio: o.Stdio, words: qemuWords, stdin: stdin, stdout: stdout, stderr: stderr}
 	return f.runBoard(ctx, cfg)
 }
