@@ -15,8 +15,10 @@ setup:
 build: $(RVEMU)
 
 # Static (no cgo, so no glibc version to match) like the release builds.
+# -buildvcs=auto: the commit goes into the binary (rvemu version) even when
+# GOFLAGS says otherwise (Go cannot stamp from a git worktree, golang/go#58218).
 $(RVEMU): $(GOFILES) go.mod go.sum
-	CGO_ENABLED=0 $(GO) build -o $(RVEMU) ./cmd/rvemu
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -o $(RVEMU) ./cmd/rvemu
 
 xv6: setup
 	$(MAKE) -C xv6
@@ -56,12 +58,12 @@ cross:
 	done
 
 # The unit tests of the portable packages (all but the end-to-end tests and
-# the Linux-only bench and soak) built for linux/arm64 and run under
+# the Linux-only tools bench, soak and labs) built for linux/arm64 and run under
 # Debian's qemu-user. Tests that start the test binary again go through
 # qemu-aarch64 too (RVEMU_TEST_EXEC); the tests of the terminal guard
 # (TestGuard*) are left to the native run: the guard starts rvemu's binary
 # as a second process, which a qemu-user process cannot do without binfmt.
-ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$')
+ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$' -e '/labs$$')
 
 test-arm64: setup
 	GOARCH=arm64 CGO_ENABLED=0 RVEMU_TEST_EXEC=qemu-aarch64 $(GO) test -count=1 -timeout 15m \
@@ -82,7 +84,7 @@ dist:
 	@set -e; for p in $(PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "dist: $(DIST)/rvemu-$$os-$$arch$$ext"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags='-s -w' \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -buildvcs=auto -trimpath -ldflags='-s -w' \
 			-o $(DIST)/rvemu-$$os-$$arch$$ext ./cmd/rvemu; \
 	done
 	cd $(DIST) && sha256sum rvemu-* > SHA256SUMS && cat SHA256SUMS

@@ -33,6 +33,8 @@ type panicWatch struct {
 var panicWord = []byte("panic")
 
 func (p *panicWatch) Write(b []byte) (int, error) {
+	// The console first: a report about the line comes after it.
+	n, err := p.w.Write(b)
 	for i := 0; i < len(b) && !p.done; i++ {
 		switch c := b[i]; c {
 		case '\n':
@@ -47,7 +49,7 @@ func (p *panicWatch) Write(b []byte) (int, error) {
 			}
 		}
 	}
-	return p.w.Write(b)
+	return n, err
 }
 
 // reportPanic gives Config.OnPanic the panic line and the disk's state.

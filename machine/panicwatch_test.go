@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,7 +72,11 @@ func TestPanicWatchLines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			var got []string
-			w := &panicWatch{w: &out, report: func(l string) { got = append(got, l) }}
+			w := &panicWatch{w: &out, report: func(l string) {
+				assert.Contains(t, out.String(), l, "reported after the console has the line")
+				assert.True(t, strings.HasSuffix(out.String(), "\n"), "and its end")
+				got = append(got, l)
+			}}
 			all := ""
 			for _, s := range tc.writes {
 				n, err := w.Write([]byte(s))

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -73,10 +72,7 @@ func TestCtrlACMonitor(t *testing.T) {
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			ctrl, tty := openPTY(t)
-			self, err := os.Executable()
-			require.NoError(t, err)
-			cmd := exec.Command(self, args...)
-			cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+			cmd := rvemuCommand(t, args...)
 			cmd.Stdin = tty
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
@@ -109,10 +105,7 @@ func TestBootMonitorFlag(t *testing.T) {
 	assert.Contains(t, errOut, "--monitor vc: want stdio or none")
 
 	ctrl, tty := openPTY(t)
-	self, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(self, "boot", "--monitor", "stdio", kernel)
-	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	cmd := rvemuCommand(t, "boot", "--monitor", "stdio", kernel)
 	cmd.Stdin = tty
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
