@@ -60,6 +60,6 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -gdb tcp::PORT   accept a gdb connection on PORT
 -s               shorthand for -gdb tcp::1234
 -p PORT          with -s: the port (old QEMU syntax)
--S               do not start the harts until the debugger or the monitor's cont
+-S               hold the harts until the debugger or the monitor's cont
 `)
 }

@@ -27,9 +27,9 @@ Exit status: the guest's own (0 when it powers off cleanly, N when it fails with
 
 Examples:
    rvemu boot kernel/kernel --disk fs.img
-   rvemu boot --smp 3 --virtio legacy kernel/kernel --disk fs.img   # 2019-2021
+   rvemu boot --smp 3 --virtio legacy kernel/kernel --disk fs.img  # 2019-2021
    rvemu boot -m 256 --timeout 60s --trace trap,mmio kernel 2>trace.txt
-   rvemu boot kernel --disk fs.img --trace trap,insn:usertrap --trace-file t.txt
+   rvemu boot kernel --disk fs.img --trace trap,insn:usertrap --trace-file t
    rvemu boot kernel --smp 3 --disk fs.img --hostfwd udp::25999-:2000 \
        --pcap packets.pcap                               # the net lab
    rvemu boot kernel --disk fs.img --check e1000 --trace e1000,net
