@@ -74,3 +74,18 @@ handler:
 		})
 	}
 }
+
+// Every hart stuck the same way (a file that is no kernel, on three harts
+// on host threads): still one line for the board.
+func TestTrapStormOneLinePerBoard(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := &logUntil{want: "stuck", cancel: cancel}
+	m, err := New(Config{Kernel: rvasm.Build(t, "\t.globl _start\n_start:\n\tli t0, 0\n\tjr t0\n", rvasm.Options{}),
+		RAM: 16 << 20, Harts: 3, Log: log, Timeout: 60 * time.Second})
+	require.NoError(t, err)
+	require.True(t, m.Parallel())
+	_, err = m.Run(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Regexp(t, `^rvemu: hart [012] is stuck: instruction access fault at pc 0x0 \(tval 0x0\), 131072 times in a row\n$`, log.String())
+}

@@ -42,6 +42,7 @@ type Option struct {
 	set     func(string) error
 	section string // heading printed before this option in help
 	seen    bool
+	value   string // as last given
 }
 
 // Set is the options of one command.
@@ -196,10 +197,15 @@ func (s *Set) Parse(args []string) ([]string, error) {
 			i++
 			value = args[i]
 		}
+		// The same value again changes nothing (a script adding --stats
+		// to a line that has it); another value is a mistake to name.
 		if o.seen && !o.repeat {
+			if value == o.value {
+				continue
+			}
 			return operands, &Error{Option: spelled, Msg: "given twice"}
 		}
-		o.seen = true
+		o.seen, o.value = true, value
 		if err := o.set(value); err != nil {
 			var ce *Error
 			if errors.As(err, &ce) {

@@ -59,6 +59,8 @@ func TestParse(t *testing.T) {
 		{"bad number", []string{"--smp", "three"}, parsed{}, `--smp: "three" is not a whole number`},
 		{"bad duration", []string{"--timeout", "5x"}, parsed{}, `--timeout: "5x" is not a duration (like 30, 30s, 2m or 1h30m)`},
 		{"given twice", []string{"--smp", "2", "--smp", "3"}, parsed{}, "--smp: given twice"},
+		{"the same again", []string{"--stats", "k", "--stats", "--smp", "2", "-smp=2"},
+			parsed{smp: 2, stats: true, operands: []string{"k"}}, ""},
 		{"bad switch value", []string{"--stats=maybe"}, parsed{}, `--stats: "maybe" is not true or false`},
 	}
 	for _, tc := range tests {
