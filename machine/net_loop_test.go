@@ -243,5 +243,6 @@ func TestNetThroughParallelHarts(t *testing.T) {
 	require.NoError(t, res.err, res.log)
 	assert.Equal(t, 0, res.code, res.log)
 	require.True(t, res.m.Parallel())
-	assert.Contains(t, res.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host")
+	line, _ := res.m.NetSummary()
+	assert.Contains(t, line, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host")
 }
