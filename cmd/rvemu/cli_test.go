@@ -74,7 +74,7 @@ func TestMistakesAreOneLine(t *testing.T) {
 		{"option before the command", []string{"--smp", "3", "boot", kernel}, "rvemu: unknown command \"--smp\" (see rvemu --help)\n"},
 		{"grade: unknown option", []string{"grade", kernel, "--labb", "2020"},
 			"rvemu: grade: --labb: unknown option (did you mean --lab?) (see rvemu grade --help)\n"},
-		{"help for no command", []string{"help", "bot"}, "rvemu: help: no command \"bot\" (boot, grade, qemu, version)\n"},
+		{"help for no command", []string{"help", "bot"}, "rvemu: help: no command \"bot\" (boot, grade, class, qemu, version)\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
