@@ -37,3 +37,16 @@ func (f *finisher) Write(offset uint64, size int, value uint64) {
 
 // exited reports whether the guest asked to power off, and with what status.
 func (f *finisher) exited() (code int, ok bool) { return f.code, f.done }
+
+// requestReset resets the board from the host side (the monitor's
+// system_reset) as the guest's write of the reset value does: the harts'
+// run ends at the loop's next look and Run reboots or, with NoReboot, ends.
+func (m *Machine) requestReset() {
+	m.fin.Write(0, 4, finisherReset)
+}
+
+// ending reports that the current run of the harts ends for good: the
+// guest or the monitor powered off, or reset with NoReboot.
+func (m *Machine) ending() bool {
+	return m.fin.done && (!m.fin.reset || m.cfg.NoReboot)
+}

@@ -94,3 +94,72 @@ func (c *xv6Console) waitExit(t *testing.T, limit time.Duration) error {
 	}
 	return nil
 }
+
+// The monitor's system_reset (Ctrl-A C on a terminal) resets the board as
+// QEMU's does: our kernel boots a second time in the same run with its
+// disk's contents kept; with -no-reboot (--no-reboot) the run ends, status
+// 0. QEMU and both of rvemu's front ends, the same keys.
+func TestXv6SystemResetFromMonitor(t *testing.T) {
+	build := xv6Build(t)
+	rvemu := buildRvemu(t)
+	kernel := filepath.Join(build, "kernel.img")
+	qemuArgs := func(disk string, extra ...string) []string {
+		return append([]string{"-machine", "virt", "-bios", "none", "-kernel", kernel, "-m", "128M", "-smp", "3",
+			"-nographic", "-global", "virtio-mmio.force-legacy=false",
+			"-drive", "file=" + disk + ",if=none,format=raw,id=x0",
+			"-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"}, extra...)
+	}
+	tests := []struct {
+		name     string
+		command  func(disk string) (string, []string)
+		noReboot bool
+	}{
+		{"qemu", func(disk string) (string, []string) { return "qemu-system-riscv64", qemuArgs(disk) }, false},
+		{"rvemu boot", func(disk string) (string, []string) {
+			return rvemu, []string{"boot", kernel, "--smp", "3", "--disk", disk, "--timeout", "120s"}
+		}, false},
+		{"rvemu qemu front end", func(disk string) (string, []string) {
+			return rvemu, append([]string{"qemu"}, qemuArgs(disk)...)
+		}, false},
+		{"qemu -no-reboot", func(disk string) (string, []string) {
+			return "qemu-system-riscv64", qemuArgs(disk, "-no-reboot")
+		}, true},
+		{"rvemu boot --no-reboot", func(disk string) (string, []string) {
+			return rvemu, []string{"boot", kernel, "--smp", "3", "--disk", disk, "--no-reboot", "--timeout", "120s"}
+		}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			name, args := tc.command(copyImage(t, build))
+			s := startOnTerminal(t, name, args...)
+			at := s.waitFor(xv6Prompt, s.waitFor(xv6Banner, 0))
+			s.send("echo kept > f\r")
+			at = s.waitFor(xv6Prompt, s.waitFor("echo kept > f\n", at))
+			s.send("\x01c")
+			at = s.waitFor("(qemu) ", at)
+			s.send("system_reset\r")
+			if tc.noReboot {
+				select {
+				case <-s.done:
+				case <-time.After(60 * time.Second):
+					t.Fatalf("did not exit after system_reset; output:\n%s", s.output())
+				}
+				require.NoError(t, s.cmd.Wait(), "status 0")
+				assert.Equal(t, 1, strings.Count(s.output(), xv6Banner), "booted once")
+				return
+			}
+			at = s.waitFor("(qemu) ", s.waitFor("system_reset\n", at))
+			s.send("\x01c")
+			at = s.waitFor(xv6Prompt, s.waitFor(xv6Banner, at))
+			s.send("cat f\r")
+			s.waitFor("cat f\nkept\n"+xv6Prompt, at)
+			assert.Equal(t, 2, strings.Count(s.output(), xv6Banner), "booted twice:\n%s", s.output())
+			s.send("\x01x")
+			select {
+			case <-s.done:
+			case <-time.After(60 * time.Second):
+				t.Fatalf("Ctrl-A X did not end the run; output:\n%s", s.output())
+			}
+		})
+	}
+}
