@@ -87,15 +87,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: %s not installed: measuring rvemu alone (apt-get install qemu-system-misc for the comparison)\n", *qemu)
 		qemuPath = ""
 	}
-	ut, err := loadUsertests(*utPath)
-	if err != nil {
+	// Checked now, read again at the end: a -measure-usertests run beside
+	// this one may write it meanwhile.
+	if _, err := loadUsertests(*utPath); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(2)
 	}
 
 	env := &emulators{rvemu: *rvemu, qemu: qemuPath, interp: *interp}
 	startLoad := loadNote()
-	rep := report{command: commandLine(*runs, *only), runs: *runs, usertests: ut, utPath: *utPath, dnsQueries: -1}
+	rep := report{command: commandLine(*runs, *only), runs: *runs, utPath: *utPath, dnsQueries: -1}
 
 	var host *hostSide
 	if needsNet {
@@ -147,6 +148,9 @@ func main() {
 		rep.machine += "- " + strings.TrimPrefix(startLoad, ", ") + " at the start\n"
 	}
 	// Read last: the figures of the runs beside this one may land meanwhile.
+	if rep.usertests, err = loadUsertests(*utPath); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+	}
 	if data, err := os.ReadFile(*checksPath); err == nil {
 		rep.checks, rep.checksPath = string(data), *checksPath
 	} else if !os.IsNotExist(err) {
