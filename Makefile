@@ -5,7 +5,7 @@ GO       ?= go
 RVEMU    := bin/rvemu
 GOFILES  := $(shell find . -name '*.go' -not -path './ext/*' 2>/dev/null)
 
-.PHONY: all build setup xv6 guests test test-race test-largeram test-arm64 test-e2e cross dist vet run bench labs image clean
+.PHONY: all build setup xv6 guests test test-race test-largeram test-arm64 test-e2e cross dist vet run bench bench-class labs image clean
 
 all: build
 
@@ -110,6 +110,17 @@ bench: build guests setup
 labs: build
 	@$(GO) build -o bin/labs ./labs
 	@bin/labs -rvemu $(RVEMU) $(if $(REPEAT),-repeat $(REPEAT)) $(LABS_FLAGS) $(LABS)
+
+# Class-grading throughput (a benchmark, not a test): `rvemu class` on the
+# same submissions with rvemu and with the qemu-system-riscv64 on PATH
+# playing the machine, alternating, ROUNDS times; prints submissions graded
+# per hour, their medians and the ratio, with the load average of each run.
+# GRADER=lab tree (starter) SUBMISSIONS=folder of submissions; CLASS_FLAGS
+# passes more options of rvemu class (e.g. -j 2). Grades run in network
+# namespaces holding only lo, as every rvemu class grade does.
+bench-class: build
+	@test -n "$(GRADER)" -a -n "$(SUBMISSIONS)" || { echo "make bench-class: set GRADER=LABTREE SUBMISSIONS=DIR (ROUNDS=2, CLASS_FLAGS=...)"; exit 2; }
+	sh scripts/bench-class.sh $(GRADER) $(SUBMISSIONS) $(or $(ROUNDS),2) $(CLASS_FLAGS)
 
 # The class grader's container image (deploy/Dockerfile, deploy/README.md):
 # ENGINE=docker|podman, IMAGE=name, BASE=a Debian 12 image.
