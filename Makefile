@@ -128,7 +128,7 @@ ENGINE ?= docker
 IMAGE ?= rvemu-class
 image:
 	@mkdir -p bin/image
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -o bin/image/rvemu ./cmd/rvemu
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -buildvcs=auto -trimpath -o bin/image/rvemu ./cmd/rvemu
 	$(ENGINE) build -f deploy/Dockerfile -t $(IMAGE) $(if $(BASE),--build-arg BASE=$(BASE)) bin/image
 
 include mk/fuzz.mk

@@ -26,7 +26,7 @@ chmod 0755 "$out/setup.sh" "$out/run_autograder"
 if [ -n "${RVEMU_BINARY:-}" ]; then
 	cp "$RVEMU_BINARY" "$out/rvemu"
 else
-	(cd "$here/.." && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o "$out/rvemu" ./cmd/rvemu)
+	(cd "$here/.." && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -buildvcs=auto -o "$out/rvemu" ./cmd/rvemu)
 fi
 # The grader tree, without its history or build outputs.
 (cd "$grader" && tar -cf - --exclude=.git --exclude='*.o' --exclude='*.d' --exclude=fs.img .) | (cd "$out/lab" && tar -xf -)
