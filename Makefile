@@ -57,13 +57,14 @@ cross:
 		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
 	done
 
-# The unit tests of the portable packages (all but the end-to-end tests and
-# the Linux-only tools bench, soak and labs) built for linux/arm64 and run under
-# Debian's qemu-user. Tests that start the test binary again go through
+# The unit tests of the portable packages (all but the end-to-end tests,
+# the Linux-only tools bench, soak and labs, and the class grader's sandbox
+# and class, whose tests start processes in new namespaces, which qemu-user
+# cannot do) built for linux/arm64 and run under Debian's qemu-user. Tests that start the test binary again go through
 # qemu-aarch64 too (RVEMU_TEST_EXEC); the tests of the terminal guard
 # (TestGuard*) are left to the native run: the guard starts rvemu's binary
 # as a second process, which a qemu-user process cannot do without binfmt.
-ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$' -e '/labs$$')
+ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$' -e '/labs$$' -e '/sandbox$$' -e '/class$$')
 
 test-arm64: setup
 	GOARCH=arm64 CGO_ENABLED=0 RVEMU_TEST_EXEC=qemu-aarch64 $(GO) test -count=1 -timeout 15m \
