@@ -421,6 +421,14 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		// there.
 		stepping := m.dbg != nil && m.dbg.Stepping(id)
 		m.devMu.Lock()
+		if _, done := m.fin.exited(); done {
+			// The guest powered off or reset the board: no hart runs
+			// past that (on QEMU none does), the board ends the run.
+			m.devMu.Unlock()
+			m.world.RUnlock()
+			m.park(wake)
+			continue
+		}
 		m.sampleOwnIRQs(h)
 		waiting := h.Waiting() && !stepping
 		var sleep time.Duration
