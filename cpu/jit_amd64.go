@@ -3,6 +3,7 @@
 package cpu
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/rvemu/rvemu/jit"
@@ -734,7 +735,15 @@ func (g *jitGen) ramOffset(tlb int32, size int, store bool, miss amd64.Label) {
 		a.MovRR(rC, rA)
 		a.AluRR(amd64.SUB, rC, rD)
 	}
-	a.AluRI(amd64.CMP, rC, int32(g.e.ramSize-uint64(size)))
+	// CMP's immediate is 32 bits, sign-extended: a limit of 2 GiB or more
+	// (boards of -m 2G and up) goes through a register, or it would read
+	// as a huge unsigned limit and every address would pass as RAM.
+	if limit := g.e.ramSize - uint64(size); limit <= math.MaxInt32 {
+		a.AluRI(amd64.CMP, rC, int32(limit))
+	} else {
+		a.MovRI(rD, limit)
+		a.AluRR(amd64.CMP, rC, rD)
+	}
 	a.Jcc(amd64.CondA, paged) // not RAM: the TLB misses too
 	if store {
 		if size > 1 {
