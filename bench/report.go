@@ -28,7 +28,8 @@ func describeMachine(env *emulators) string {
 		fmt.Fprintf(&b, "- load average at the end: %s\n", strings.Join(strings.Fields(string(load))[:3], " "))
 	}
 	if out, err := exec.Command(env.rvemu, "version").Output(); err == nil {
-		fmt.Fprintf(&b, "- rvemu: %s\n", strings.TrimSpace(string(out)))
+		// `rvemu version` prints several lines: one list item.
+		fmt.Fprintf(&b, "- rvemu: %s\n", strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(string(out)), "\n", "; ")), " "))
 	}
 	if env.qemu != "" {
 		if out, err := exec.Command(env.qemu, "-version").Output(); err == nil {
