@@ -76,6 +76,13 @@ type grader struct {
 // the gradebook of all of them. An error means nothing could be graded or
 // the host failed us; a submission's own failure is its row.
 func Grade(ctx context.Context, o Options) (*Summary, error) {
+	// Absolute: the machine's and the port set's folders go into PATH for
+	// make, which runs in each work tree.
+	out, err := filepath.Abs(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	o.Out = out
 	g, subs, err := setUp(o)
 	if err != nil {
 		return nil, err
