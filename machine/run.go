@@ -203,7 +203,7 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 		if d <= 0 {
 			return
 		}
-		if m.spinForNet(ctx, in, d) {
+		if m.spinForNet(ctx, in, min(d, netSpin)) {
 			return
 		}
 		if d = m.clock.idleUntil(deadline); d <= 0 {
