@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench runs rvemu and, when installed, qemu-system-riscv64 on the
 // same guest images, alternating A B A B, and reports medians and the
 // rvemu/QEMU ratio of each workload, the issue's targets and the repo's Go
@@ -11,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -24,10 +27,12 @@ func main() {
 	goBenchTime := flag.String("benchtime", "300ms", "go test -benchtime for the Go benchmarks")
 	goBenchCount := flag.Int("count", 3, "go test -count for the Go benchmarks")
 	utPath := flag.String("usertests", "bench/usertests.txt", "optional file with the usertests -q figures of a separate run")
+	checksPath := flag.String("checks", "bench/checks.md", "optional markdown file copied to the end of the report: how the translator was checked (lockstep, fuzz), figures of separate runs")
 	measureUT := flag.String("measure-usertests", "", "instead of the workloads: time usertests on the built xv6-riscv tree `DIR` "+
 		"(DIR/kernel/kernel, DIR/fs.img) at 3 and 1 harts on both emulators and write the -usertests file")
 	utArgs := flag.String("usertests-args", "-q", "arguments typed after usertests (-measure-usertests)")
 	utRuns := flag.Int("usertests-runs", 1, "runs per emulator and hart count (-measure-usertests)")
+	utHarts := flag.String("usertests-harts", "3,1", "comma-separated hart counts to time usertests at (-measure-usertests)")
 	interp := flag.Bool("interpreter", true, "also run every workload on rvemu's interpreter (--jit=off), the translator's no-regression baseline")
 	parallel := flag.Bool("parallel", false, "instead of QEMU, compare rvemu's harts taking turns (--parallel=false) with its default board, a thread per hart (wall and CPU medians; no report written)")
 	baseline := flag.String("baseline", "", "instead of QEMU, compare the default board of rvemu binary `BIN` (an older build) with -rvemu's (no report written)")
@@ -38,7 +43,13 @@ func main() {
 		os.Exit(compareParallel(*rvemu, usertestsWorkloads(*measureUT, *utArgs)[:1], *utRuns))
 	}
 	if *measureUT != "" {
-		os.Exit(measureUsertests(*rvemu, *qemu, *measureUT, *utArgs, *utRuns, *utPath))
+		harts, err := parseHarts(*utHarts)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: -usertests-harts: %v\n", err)
+			os.Exit(2)
+		}
+		env := &emulators{rvemu: *rvemu, qemu: *qemu, interp: *interp}
+		os.Exit(measureUsertests(env, *measureUT, *utArgs, harts, *utRuns, *utPath))
 	}
 
 	var names []string
@@ -76,14 +87,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: %s not installed: measuring rvemu alone (apt-get install qemu-system-misc for the comparison)\n", *qemu)
 		qemuPath = ""
 	}
-	ut, err := loadUsertests(*utPath)
-	if err != nil {
+	// Checked now, read again at the end: a -measure-usertests run beside
+	// this one may write it meanwhile.
+	if _, err := loadUsertests(*utPath); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		os.Exit(2)
 	}
 
 	env := &emulators{rvemu: *rvemu, qemu: qemuPath, interp: *interp}
-	rep := report{command: commandLine(*runs, *only), runs: *runs, usertests: ut, utPath: *utPath, dnsQueries: -1}
+	startLoad := loadNote()
+	rep := report{command: commandLine(*runs, *only), runs: *runs, utPath: *utPath, dnsQueries: -1}
+
 	var host *hostSide
 	if needsNet {
 		host, err = sealNamespace()
@@ -130,6 +144,18 @@ func main() {
 		rep.dnsQueries = host.dns.queries.Load()
 	}
 	rep.machine = describeMachine(env)
+	if startLoad != "" {
+		rep.machine += "- " + strings.TrimPrefix(startLoad, ", ") + " at the start\n"
+	}
+	// Read last: the figures of the runs beside this one may land meanwhile.
+	if rep.usertests, err = loadUsertests(*utPath); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+	}
+	if data, err := os.ReadFile(*checksPath); err == nil {
+		rep.checks, rep.checksPath = string(data), *checksPath
+	} else if !os.IsNotExist(err) {
+		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+	}
 	text := rep.render()
 	fmt.Print("\n" + text)
 	if err := os.WriteFile(*out, []byte(text), 0o644); err != nil {
@@ -170,15 +196,16 @@ func contains(list []string, s string) bool {
 
 // measureUsertests is the -measure-usertests mode: the long usertests runs,
 // apart from `make bench`, written where the next `make bench` reads them.
-func measureUsertests(rvemu, qemu, dir, args string, runs int, path string) int {
-	qemuPath, err := exec.LookPath(qemu)
+func measureUsertests(env *emulators, dir, args string, harts []int, runs int, path string) int {
+	qemuPath, err := exec.LookPath(env.qemu)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "bench: %s not installed: measuring rvemu alone\n", qemu)
+		fmt.Fprintf(os.Stderr, "bench: %s not installed: measuring rvemu alone\n", env.qemu)
 		qemuPath = ""
 	}
-	env := &emulators{rvemu: rvemu, qemu: qemuPath}
+	env.qemu = qemuPath
+	startLoad := loadNote()
 	var results []result
-	for _, w := range usertestsWorkloads(dir, args) {
+	for _, w := range usertestsWorkloads(dir, args, harts...) {
 		if missing := w.missingInputs(); missing != "" {
 			fmt.Fprintf(os.Stderr, "bench: %s missing: build the xv6-riscv tree (make kernel/kernel fs.img)\n", missing)
 			return 2
@@ -191,9 +218,10 @@ func measureUsertests(rvemu, qemu, dir, args string, runs int, path string) int 
 		results = append(results, r)
 		fmt.Println(r.line())
 	}
-	tree := fmt.Sprintf("%s, `usertests %s`, median of %d run(s) per emulator", dir, args, runs)
+	tree := fmt.Sprintf("%s, `usertests %s`, median of %d run(s) per emulator, interleaved", dir, args, runs)
 	text := formatUsertests(usertestsFromResults(tree, results),
-		"written by `go run ./bench -measure-usertests` on "+time.Now().UTC().Format("2006-01-02 15:04 UTC")+loadNote(),
+		"written by `go run ./bench -measure-usertests` on "+time.Now().UTC().Format("2006-01-02 15:04 UTC")+
+			"; at the start"+startLoad+"; at the end"+loadNote(),
 		"wall seconds from typing the command to ALL TESTS PASSED")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
@@ -202,6 +230,19 @@ func measureUsertests(rvemu, qemu, dir, args string, runs int, path string) int 
 	fmt.Print(text)
 	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", path)
 	return 0
+}
+
+// parseHarts reads a comma-separated list of hart counts ("3,1").
+func parseHarts(list string) ([]int, error) {
+	var harts []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("want hart counts such as 3,1, got %q", list)
+		}
+		harts = append(harts, n)
+	}
+	return harts, nil
 }
 
 // loadNote is ", load average A B C" when the system tells.

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -244,10 +246,23 @@ func TestUsertestsFromResults(t *testing.T) {
 	require.Len(t, ws, 2)
 	results := []result{
 		{w: ws[0], rvemu: runs(1, sample{seconds: 100}), qemu: runs(1, sample{seconds: 136})},
-		{w: ws[1], rvemu: runs(1, sample{seconds: 50})}, // QEMU absent
+		{w: ws[1], rvemu: runs(1, sample{seconds: 50}), interp: runs(1, sample{seconds: 70})}, // QEMU absent
 	}
 	u := usertestsFromResults("t", results)
-	assert.Equal(t, map[string]float64{"rvemu-smp3": 100, "qemu-smp3": 136, "rvemu-smp1": 50}, u.seconds)
+	assert.Equal(t, map[string]float64{"rvemu-smp3": 100, "qemu-smp3": 136, "rvemu-smp1": 50, "interp-smp1": 70}, u.seconds)
+}
+
+func TestUsertestsWorkloadsHarts(t *testing.T) {
+	ws := usertestsWorkloads("/tree", "-q", 1)
+	require.Len(t, ws, 1)
+	assert.Equal(t, "smp1", ws[0].name)
+	harts, err := parseHarts("3, 1")
+	require.NoError(t, err)
+	assert.Equal(t, []int{3, 1}, harts)
+	for _, bad := range []string{"", "0", "x", "3,"} {
+		_, err := parseHarts(bad)
+		assert.Error(t, err, bad)
+	}
 }
 
 func TestUsertestsWorkloads(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -26,7 +28,8 @@ func describeMachine(env *emulators) string {
 		fmt.Fprintf(&b, "- load average at the end: %s\n", strings.Join(strings.Fields(string(load))[:3], " "))
 	}
 	if out, err := exec.Command(env.rvemu, "version").Output(); err == nil {
-		fmt.Fprintf(&b, "- rvemu: %s\n", strings.TrimSpace(string(out)))
+		// `rvemu version` prints several lines: one list item.
+		fmt.Fprintf(&b, "- rvemu: %s\n", strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(string(out)), "\n", "; ")), " "))
 	}
 	if env.qemu != "" {
 		if out, err := exec.Command(env.qemu, "-version").Output(); err == nil {
@@ -82,6 +85,9 @@ type report struct {
 	goCommand string
 	usertests *usertests
 	utPath    string
+	// checks: a hand-written section from checksPath (the translator's
+	// lockstep and fuzz figures), copied after the usertests.
+	checks, checksPath string
 	// dnsQueries: queries the namespace's DNS table answered (-1: no
 	// network workload ran). QEMU's nettests runs ask it; rvemu answers
 	// inside usernet and never does.
@@ -108,6 +114,10 @@ func (rep report) render() string {
 	rep.renderFailures(&b)
 	renderTargets(&b, evaluateTargets(rep.results, rep.usertests))
 	rep.renderUsertests(&b)
+	if rep.checks != "" {
+		fmt.Fprintf(&b, "<!-- copied from %s -->\n%s\n", rep.checksPath, strings.TrimSpace(rep.checks))
+		b.WriteString("\n")
+	}
 	if rep.goCommand != "" {
 		renderGoBench(&b, rep.goBench, rep.goCommand)
 	}

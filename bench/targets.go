@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -178,6 +180,15 @@ func translatorTargets(results []result, ut *usertests) []target {
 		}
 	}
 	ts = append(ts, u)
+	ui := target{goal: fmt.Sprintf("(T) usertests-smp1 (-q, --smp 1): no worse than the interpreter (within %.0f%%)", (interpSlack-1)*100)}
+	if ut != nil {
+		s, ok1 := ut.seconds["rvemu-smp1"]
+		i, ok2 := ut.seconds["interp-smp1"]
+		if ok1 && ok2 {
+			ui.figure, ui.status = fmt.Sprintf("%.1f s vs %.1f s (%.2fx)", s, i, ratio(s, i)), judge(ratio(s, i) <= interpSlack)
+		}
+	}
+	ts = append(ts, ui)
 
 	for _, name := range []string{"boot-smp1", "boot-smp3", "nettests", "stress-mem", "stress-fork", "stress-exec", "stress-pipe"} {
 		t := target{goal: fmt.Sprintf("(T) %s: no worse than the interpreter (within %.0f%%)", name, (interpSlack-1)*100)}

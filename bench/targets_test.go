@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -44,7 +46,7 @@ func fakeResults() []result {
 }
 
 func TestEvaluateTargets(t *testing.T) {
-	ut := &usertests{seconds: map[string]float64{"rvemu-smp3": 150, "rvemu-smp1": 55, "qemu-smp1": 100}}
+	ut := &usertests{seconds: map[string]float64{"rvemu-smp3": 150, "rvemu-smp1": 55, "qemu-smp1": 100, "interp-smp1": 50}}
 	got := map[string]target{}
 	for _, tg := range evaluateTargets(fakeResults(), ut) {
 		got[tg.goal] = tg
@@ -69,6 +71,7 @@ func TestEvaluateTargets(t *testing.T) {
 		{"usertests -q, --smp 1", met, "55.0 s"},
 		{"(T) compute", notMet, "450 vs QEMU 1800 MIPS (0.25x"},
 		{"(T) usertests -q, --smp 1", notMet, "55.0 s vs QEMU 100.0 s (0.55x)"},
+		{"(T) usertests-smp1", notMet, "55.0 s vs 50.0 s (1.10x)"},
 		{"(T) boot-smp1", met, "0.250 s vs 0.240 s (1.04x)"}, // within the 5% allowed
 		{"(T) boot-smp3", notMeasured, ""},
 		{"(T) stress-mem", met, "5.000 s vs 6.000 s (0.83x)"},
@@ -104,7 +107,8 @@ func TestEvaluateTargetsWithoutQEMUOrUsertests(t *testing.T) {
 		case strings.HasPrefix(tg.goal, "(a) compute: >= 400"), strings.HasPrefix(tg.goal, "(b)"),
 			strings.Contains(tg.goal, "no worse than the interpreter") && !strings.Contains(tg.goal, "boot-smp3") &&
 				!strings.Contains(tg.goal, "nettests") && !strings.Contains(tg.goal, "stress-fork") &&
-				!strings.Contains(tg.goal, "stress-exec") && !strings.Contains(tg.goal, "stress-pipe"):
+				!strings.Contains(tg.goal, "stress-exec") && !strings.Contains(tg.goal, "stress-pipe") &&
+				!strings.Contains(tg.goal, "usertests"):
 			assert.NotEqual(t, notMeasured, tg.status, "%s needs no QEMU", tg.goal)
 		default:
 			assert.Equal(t, notMeasured, tg.status, "%s compares with QEMU or a separate run", tg.goal)
@@ -116,7 +120,7 @@ func TestRenderReport(t *testing.T) {
 	rep := report{command: "make bench RUNS=3", runs: 3, results: fakeResults(), machine: "- host: test\n",
 		utPath: "bench/usertests.txt", dnsQueries: 3,
 		goBench:   []goBench{{pkg: "github.com/rvemu/rvemu/mmu", name: "BenchmarkTLBLookup", runs: 3, nsPerOp: 2.5, haveAllocStats: true}},
-		goCommand: "go test -bench . ./mmu"}
+		goCommand: "go test -bench . ./mmu", checks: "## Checks\n\nlockstep: 3 runs\n", checksPath: "bench/checks.md"}
 	out := rep.render()
 	for _, want := range []string{
 		"Written by `make bench RUNS=3`",
@@ -133,6 +137,7 @@ func TestRenderReport(t *testing.T) {
 		"| (b) boot-smp3: our kernel boots in <= 0.3 s | 0.500 s | **not met** |\n",
 		"Not part of this run",
 		"| mmu | BenchmarkTLBLookup | 3 | 2.50 | 0 | 0 | - |\n",
+		"<!-- copied from bench/checks.md -->\n## Checks\n\nlockstep: 3 runs\n\n## Go benchmarks",
 	} {
 		assert.Contains(t, out, want)
 	}

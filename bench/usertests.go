@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -21,16 +23,17 @@ import (
 //	rvemu-smp1: 55.0
 //	qemu-smp3: 136
 //	qemu-smp1: 579
+//	interp-smp1: 40.1      the same rvemu with --jit=off
 //
-// Any of the four may be left out; the targets then say "not measured".
+// Any of them may be left out; the targets then say "not measured".
 // `go run ./bench -measure-usertests DIR` (a built xv6-riscv tree) measures
 // them and writes the file.
 type usertests struct {
 	tree    string
-	seconds map[string]float64 // by key: rvemu-smp3, rvemu-smp1, qemu-smp3, qemu-smp1
+	seconds map[string]float64 // by key: rvemu-smp3, rvemu-smp1, qemu-smp3, qemu-smp1, interp-smp3, interp-smp1
 }
 
-var usertestsKeys = []string{"rvemu-smp3", "rvemu-smp1", "qemu-smp3", "qemu-smp1"}
+var usertestsKeys = []string{"rvemu-smp3", "rvemu-smp1", "qemu-smp3", "qemu-smp1", "interp-smp3", "interp-smp1"}
 
 // QEMU's figures from the issue, used when the file gives none.
 var qemuUsertestsDefault = map[string]float64{"qemu-smp3": 136}
@@ -89,12 +92,16 @@ func parseUsertests(text string) (*usertests, error) {
 const usertestsLimit = 20 * time.Minute
 
 // usertestsWorkloads time `usertests ARGS` typed to its verdict on a built
-// xv6-riscv tree (DIR/kernel/kernel, DIR/fs.img), at 3 harts then 1, the
-// tree's own QEMU flags (modern virtio, 128 MiB, no NIC) on both.
-func usertestsWorkloads(dir, args string) []workload {
+// xv6-riscv tree (DIR/kernel/kernel, DIR/fs.img), at each of harts (3
+// then 1 by default), the tree's own QEMU flags (modern virtio, 128 MiB,
+// no NIC) on both.
+func usertestsWorkloads(dir, args string, harts ...int) []workload {
 	kernel, disk := filepath.Join(dir, "kernel", "kernel"), filepath.Join(dir, "fs.img")
+	if len(harts) == 0 {
+		harts = []int{3, 1}
+	}
 	var out []workload
-	for _, harts := range []int{3, 1} {
+	for _, harts := range harts {
 		out = append(out, workload{
 			name:   fmt.Sprintf("smp%d", harts),
 			what:   fmt.Sprintf("`usertests %s` typed to ALL TESTS PASSED, %d harts", args, harts),
@@ -117,6 +124,9 @@ func usertestsFromResults(tree string, results []result) *usertests {
 		}
 		if hasQEMU(r) {
 			u.seconds["qemu-"+r.w.name] = r.qemu.median(seconds)
+		}
+		if hasInterp(r) {
+			u.seconds["interp-"+r.w.name] = r.interp.median(seconds)
 		}
 	}
 	return u

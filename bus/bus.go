@@ -64,6 +64,10 @@ func (b *Bus) Map(name string, base, size uint64, d Device) {
 	b.regions = append(b.regions, region{name, base, size, d})
 }
 
+// UnmapAll removes every mapped device and keeps RAM as it is: a board
+// reset builds its devices anew over the same memory.
+func (b *Bus) UnmapAll() { b.regions = nil }
+
 // InRAM reports whether [pa, pa+n) lies inside RAM.
 func (b *Bus) InRAM(pa, n uint64) bool {
 	off := pa - b.RAMBase

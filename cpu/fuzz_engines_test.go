@@ -21,7 +21,16 @@ func FuzzEngines(f *testing.F) {
 	f.Fuzz(runEngines)
 }
 
-func runEngines(t *testing.T, data []byte) {
+func runEngines(t *testing.T, data []byte) { compareEngines(t, data) }
+
+// engineCounts is what one comparison covered: instructions both engines
+// retired (compared after every slice), instructions retired in generated
+// code, and lockstep's own returns and instructions checked.
+type engineCounts struct {
+	retired, translated, checked, checkedInst uint64
+}
+
+func compareEngines(t *testing.T, data []byte) (c engineCounts) {
 	{
 		if !JITAvailable {
 			t.Skip("no translator on this host")
@@ -48,11 +57,15 @@ func runEngines(t *testing.T, data []byte) {
 			n := h.Run(slice)
 			on := o.Run(slice)
 			sameState(t, ref, h, om, o, n, on)
-			if h.Waiting() {
+			c.retired += uint64(n)
+			if h.Waiting() || t.Failed() {
 				break
 			}
 		}
+		st := om.sys.JITStats()
+		c.translated, c.checked, c.checkedInst = st.Translated, st.Checked, st.CheckedInst
 	}
+	return c
 }
 
 // enginePointer is x's starting value: data pointers into RAM above the

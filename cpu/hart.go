@@ -69,6 +69,7 @@ type Hart struct {
 	par hartParallel // parallel mode's cross-hart requests (parallel.go)
 
 	trapHook func(cause, epc, tval uint64, from, to uint8)
+	storm    stormTrack // runs of identical exceptions (storm.go)
 
 	bulk bulkCounts // what the bulk loops did (loop.go)
 
@@ -128,6 +129,24 @@ func (s *System) NewHart(id int) *Hart {
 		h.initJIT(e)
 	}
 	return h
+}
+
+// Reset puts the hart back in its reset state, as a board reset does:
+// M-mode, pc 0, integer and FP registers, CSRs and PMP cleared, no LR
+// reservation, not in WFI, every translation forgotten. What belongs to
+// the host stays: the hart's number, its decode cache and translator
+// state (the board reports RAM it rewrites through the bus's RAMWritten
+// hook, as for DMA), its trap hook, and Instret, which keeps counting (the
+// board's clocks and statistics run on across a reset).
+func (h *Hart) Reset() {
+	h.PC, h.X, h.F, h.Priv = 0, [32]uint64{}, [32]uint64{}, PrivM
+	h.csr = csrState{stimecmp: math.MaxUint64}
+	h.pmp = mmu.PMP{}
+	h.resvValid, h.resvAddr, h.resvValue = false, 0, 0
+	h.wfi, h.interrupted, h.stop, h.nowValid = false, false, false, false
+	h.flushTLBs()
+	h.fetchPage, h.fetchOff = nil, 0
+	h.storm.n = 0
 }
 
 // SetIP drives one of the board-controlled mip bits (MSIP, MTIP, SEIP,

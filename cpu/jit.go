@@ -117,8 +117,8 @@ type jcEntry struct {
 
 // jitHart is the translator's state in each hart; generated code reads and
 // writes it at fixed offsets.
+// The small fields come first: arm64 reaches them with a 12-bit offset.
 type jitHart struct {
-	jc   [jcSize]jcEntry
 	link uintptr // the link slot whose exit asked for a lookup, or 0
 	// Lockstep's store log: generated code appends entries at logPos
 	// and never past logEnd.
@@ -128,8 +128,9 @@ type jitHart struct {
 	// satp off): RAM is then reached at its physical address without the
 	// TLBs, stores checking the page flags (at flags) as the store TLB's
 	// filling does. Bare-metal code (benchmarks, early boot) runs so.
-	bare  uint8
+	bare  uint64
 	flags uintptr
+	jc    [jcSize]jcEntry
 }
 
 // jitEngine translates the pages of one decode cache.

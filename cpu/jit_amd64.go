@@ -3,7 +3,7 @@
 package cpu
 
 import (
-	"unsafe"
+	"math"
 
 	"github.com/rvemu/rvemu/jit"
 	"github.com/rvemu/rvemu/jit/amd64"
@@ -37,42 +37,6 @@ const (
 )
 
 var jitPool = [...]amd64.Reg{amd64.RBX, amd64.RSI, amd64.RDI, amd64.R8, amd64.R9, amd64.R10, amd64.R11, amd64.R12}
-
-const (
-	offX        = int32(unsafe.Offsetof(Hart{}.X))
-	offPC       = int32(unsafe.Offsetof(Hart{}.PC))
-	offPriv     = int32(unsafe.Offsetof(Hart{}.Priv))
-	offMstatus  = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mstatus))
-	offMipHW    = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mipHW))
-	offMipSW    = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mipSW))
-	offMie      = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.mie))
-	offMenvcfg  = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.menvcfg))
-	offStimecmp = int32(unsafe.Offsetof(Hart{}.csr) + unsafe.Offsetof(csrState{}.stimecmp))
-	offNow      = int32(unsafe.Offsetof(Hart{}.now))
-	offNowValid = int32(unsafe.Offsetof(Hart{}.nowValid))
-	offLTLB     = int32(unsafe.Offsetof(Hart{}.ltlb))
-	offSTLB     = int32(unsafe.Offsetof(Hart{}.stlb))
-	offEpoch    = int32(unsafe.Offsetof(Hart{}.ctlb) + unsafe.Offsetof(codeTLB{}.epoch))
-	offJC       = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.jc))
-	offLink     = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.link))
-	offLogPos   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logPos))
-	offLogEnd   = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.logEnd))
-	offBare     = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.bare))
-	offFlags    = int32(unsafe.Offsetof(Hart{}.jit) + unsafe.Offsetof(jitHart{}.flags))
-	tlbGen      = int32(mmu.TLBGenOffset)
-	tlbEntries  = int32(mmu.TLBEntriesOffset)
-	tlbAdd      = int32(mmu.TLBEntryAddOff)
-)
-
-// The generated TLB probe and jump-cache probe assume these shapes.
-var (
-	_ [16 - mmu.TLBEntrySize]byte
-	_ [mmu.TLBEntrySize - 16]byte
-	_ [256 - mmu.TLBSize]byte
-	_ [mmu.TLBSize - 256]byte
-	_ [32 - unsafe.Sizeof(jcEntry{})]byte
-	_ [unsafe.Sizeof(jcEntry{}) - 32]byte
-)
 
 // jitGen holds the back end's state while it compiles one block, and its
 // buffers between blocks.
@@ -238,26 +202,6 @@ func (g *jitGen) compile(e *jitEngine, p *blockPlan) (uintptr, int, error) {
 	}
 
 	return addr, len(code), nil
-}
-
-// directTarget is where a branch or direct jump goes when taken.
-func directTarget(in *jitInst) (uint64, bool) {
-	switch {
-	case in.op >= opBEQ && in.op <= opBGEU, in.op == opJAL, in.op == opJ:
-		return in.pc + uint64(in.imm), true
-	}
-	return 0, false
-}
-
-// stores counts the plan's stores and AMOs (for lockstep's log).
-func (p *blockPlan) stores() int {
-	n := 0
-	for i := range p.insts {
-		if op := p.insts[i].op; op >= opSB && op <= opSD || op == opAMOW || op == opAMOD {
-			n++
-		}
-	}
-	return n
 }
 
 func (g *jitGen) xmem(r uint8) amd64.Mem { return amd64.M(rHart, offX+8*int32(r&31)) }
@@ -724,7 +668,7 @@ func (g *jitGen) addr(rs1 uint8, imm int64) {
 func (g *jitGen) ramOffset(tlb int32, size int, store bool, miss amd64.Label) {
 	a := &g.a
 	paged, done := a.NewLabel(), a.NewLabel()
-	a.Cmp8MI(amd64.M(rHart, offBare), 0)
+	a.AluMI(amd64.CMP, amd64.M(rHart, offBare), 0)
 	a.Jcc(amd64.CondE, paged)
 	base := g.e.ramBase
 	if int64(-base) == int64(int32(-base)) {
@@ -734,7 +678,15 @@ func (g *jitGen) ramOffset(tlb int32, size int, store bool, miss amd64.Label) {
 		a.MovRR(rC, rA)
 		a.AluRR(amd64.SUB, rC, rD)
 	}
-	a.AluRI(amd64.CMP, rC, int32(g.e.ramSize-uint64(size)))
+	// CMP's immediate is 32 bits, sign-extended: a limit of 2 GiB or more
+	// (boards of -m 2G and up) goes through a register, or it would read
+	// as a huge unsigned limit and every address would pass as RAM.
+	if limit := g.e.ramSize - uint64(size); limit <= math.MaxInt32 {
+		a.AluRI(amd64.CMP, rC, int32(limit))
+	} else {
+		a.MovRI(rD, limit)
+		a.AluRR(amd64.CMP, rC, rD)
+	}
 	a.Jcc(amd64.CondA, paged) // not RAM: the TLB misses too
 	if store {
 		if size > 1 {
@@ -928,6 +880,10 @@ func (g *jitGen) csr(i int, in *jitInst) {
 			settled := a.NewLabel()
 			a.Jcc(amd64.CondE, settled)
 			g.anyPending(slow)
+			// anyPending used RDX: the old value again (the field is
+			// unchanged so far).
+			a.MovRM(rD, field)
+			g.sstatusView(rD)
 			a.Bind(settled)
 		} else if c.wclr != 0 {
 			a.AluRI(amd64.AND, rC, int32(^c.wclr))

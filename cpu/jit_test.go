@@ -188,3 +188,37 @@ func TestJITWatchpointInLoop(t *testing.T) {
 	require.Equal(t, uint64(data+8*500), h.X[5], "stopped at the store to the watched word")
 	require.Equal(t, []DebugStop{{Watch: 0, Access: Access{Addr: data + 8*500, Size: 8, Store: true}}}, got)
 }
+
+// TestJITSstatusSetSIEKeepsOldValue: a CSR instruction that sets
+// sstatus.SIE checks for a pending interrupt in generated code, which
+// used the register holding the old value for rd (FuzzEngines, seed 17:
+// csrrsi a6, sstatus, 27 gave a6 = 0 on the translator).
+func TestJITSstatusSetSIEKeepsOldValue(t *testing.T) {
+	program := []uint32{
+		iType(0x73, 6, 16, 0x1b, 0x100), // csrrsi a6, sstatus, 27
+		iType(0x73, 2, 17, 0, 0x100),    // csrr a7, sstatus
+		encCSRRC(0, 0x100, 18),          // csrc sstatus, s2 (SIE off again)
+		encCSRRS(19, 0x100, 18),         // csrrs s3, sstatus, s2 (SIE on, register form)
+		encJAL(0, 0),
+	}
+	run := func(m *testMachine) *Hart {
+		m.load(ramBase, program...)
+		h := m.hart(ramBase)
+		h.setPriv(PrivS)
+		h.X[18] = msSIE
+		h.Run(100)
+		return h
+	}
+	ref := run(newTestMachineMode(t, JITOff))
+	require.NotZero(t, ref.X[16])
+	for _, mode := range []JITMode{JITOn, JITLockstep} {
+		t.Run(mode.String(), func(t *testing.T) {
+			m := jitMachine(t, mode)
+			h := run(m)
+			require.NotZero(t, m.sys.JITStats().Translated)
+			require.Equal(t, ref.X, h.X)
+			require.Equal(t, ref.PC, h.PC)
+			require.Equal(t, ref.ReadCSR(csrSstatus), h.ReadCSR(csrSstatus))
+		})
+	}
+}

@@ -29,6 +29,7 @@ func (h *Hart) raise(cause, tval uint64) {
 // choosing S-mode when the cause is delegated and the hart is not in M.
 func (h *Hart) trap(cause, tval, epc uint64) {
 	from := h.Priv
+	h.countStorm(cause, epc, tval, from)
 	h.enterTrap(cause, tval, epc)
 	if h.trapHook != nil {
 		h.trapHook(cause, epc, tval, from, h.Priv)

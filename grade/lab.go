@@ -124,6 +124,17 @@ func Lab2020() *Lab {
 	}
 }
 
+// Lab2022 is the 2022/2023 net lab (6.1810): the 2020 tests, points and
+// host server, on a kernel that drives the modern virtio-mmio interface
+// (read from the public trees 9501sam/xv6-labs-2022 and
+// OccupyMars2025/xv6-labs-2023, branch net: grade-lab-net, server.py,
+// user/nettests.c and the Makefile's -global virtio-mmio.force-legacy=false).
+func Lab2022() *Lab {
+	l := Lab2020()
+	l.Name, l.Legacy = "2022", false
+	return l
+}
+
 // Lab2024 is the 2024/2025 net lab: "nettest grade" against the host
 // script's txone / rxone / ping reflector sequence.
 func Lab2024() *Lab {
@@ -155,7 +166,7 @@ func LabAuto() *Lab {
 }
 
 var labs = map[string]func() *Lab{
-	"2019": Lab2019, "2020": Lab2020, "2021": Lab2020,
+	"2019": Lab2019, "2020": Lab2020, "2021": Lab2020, "2022": Lab2022, "2023": Lab2022,
 	"2024": Lab2024, "2025": Lab2024, "auto": LabAuto,
 }
 

@@ -177,14 +177,37 @@ func TestWriteTable(t *testing.T) {
 	assert.True(t, strings.HasSuffix(out, "Score: 80/99\n"), out)
 }
 
+// Every course year 2019-2025 has a profile: the command typed, the
+// points, and the virtio interface its kernels drive (QEMU's
+// force-legacy=false from 2022 on).
 func TestLabByName(t *testing.T) {
-	for _, n := range []string{"2019", "2020", "2021", "2024", "2025", "auto"} {
-		l, err := LabByName(n)
-		require.NoError(t, err)
-		assert.NotEmpty(t, l.Command)
+	tests := []struct {
+		year    string
+		command string
+		total   int
+		legacy  bool
+	}{
+		{"2019", "nettests", 100, true},
+		{"2020", "nettests", 100, true},
+		{"2021", "nettests", 100, true},
+		{"2022", "nettests", 100, false},
+		{"2023", "nettests", 100, false},
+		{"2024", "nettest grade", 171, false},
+		{"2025", "nettest grade", 171, false},
 	}
-	_, err := LabByName("2018")
-	assert.ErrorContains(t, err, "2018")
+	for _, tc := range tests {
+		l, err := LabByName(tc.year)
+		require.NoError(t, err, tc.year)
+		assert.Equal(t, tc.command, l.Command, tc.year)
+		assert.Equal(t, tc.total, l.Total(), tc.year)
+		assert.Equal(t, tc.legacy, l.Legacy, tc.year)
+	}
+	// The 2022/2023 graders match the 2020 lines, for the same points.
+	assert.Equal(t, Grade(Lab2020(), Transcript{Console: pass2020}).Points, Grade(Lab2022(), Transcript{Console: pass2020}).Points)
+	_, err := LabByName("auto")
+	require.NoError(t, err)
+	_, err = LabByName("2018")
+	assert.ErrorContains(t, err, `lab "2018": want one of 2019, 2020, 2021, 2022, 2023, 2024, 2025, auto`)
 }
 
 func TestPortsForUID(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command labs grades xv6 lab trees on rvemu and on QEMU with each tree's
 // own unmodified `make grade`, and writes the comparison as markdown: each
 // machine's score and wall time, and every test whose verdict differs.

@@ -65,6 +65,33 @@ func LoadFile(path string, ram RAM) (*Image, error) {
 	return img, nil
 }
 
+// identifyBytes is how much of a file Identify reads and shows.
+const identifyBytes = 16
+
+// Identify reads the start of the file at path and says which format Load
+// would take it as; head shows its first bytes, quoted, for a message about
+// a file that is not what it should be. An empty file is ErrEmpty.
+func Identify(path string) (format Format, head string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", fmt.Errorf("kernel: %w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, identifyBytes)
+	n, err := io.ReadFull(f, buf)
+	if n == 0 {
+		if err == io.EOF {
+			return "", "", fmt.Errorf("kernel %s: %w", path, ErrEmpty)
+		}
+		return "", "", fmt.Errorf("kernel %s: %w", path, err)
+	}
+	head = fmt.Sprintf("%q", buf[:n])
+	if bytes.HasPrefix(buf[:n], []byte(elf.ELFMAG)) {
+		return FormatELF, head, nil
+	}
+	return FormatRaw, head, nil
+}
+
 // Load recognises data by its magic number and copies it into ram.
 func Load(data []byte, ram RAM) (*Image, error) {
 	if len(data) == 0 {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -129,6 +127,11 @@ type Config struct {
 
 	ConsoleIn  io.Reader // bytes typed to the guest; nil for none
 	ConsoleOut io.Writer // guest console output; nil discards
+	// OnPanic, when set, is called once, on the machine loop, when the
+	// guest's console prints a line starting with "panic" (xv6's panic()),
+	// with that line and the state of the disk: front ends turn it into a
+	// hint in their own words.
+	OnPanic func(GuestPanic)
 	// Log receives diagnostics and trace lines (HTIF FAIL, hints); nil
 	// discards.
 	Log io.Writer
@@ -152,6 +155,11 @@ type Config struct {
 	// when there is more than one and the run need not repeat, as QEMU's
 	// multi-threaded TCG does on this board.
 	Threads Threads
+
+	// NoReboot: a guest that resets the board (the test device's reset
+	// value) ends the run with status 0 instead of booting again (QEMU's
+	// -no-reboot).
+	NoReboot bool
 
 	// Paused starts with every hart stopped until the monitor's cont
 	// (QEMU's -S without -gdb).
@@ -234,8 +242,8 @@ func (c *Config) validate() error {
 	if c.Harts < 1 || c.Harts > MaxHarts {
 		return fmt.Errorf("harts: %d, want 1..%d", c.Harts, MaxHarts)
 	}
-	if c.RAM < 1<<20 || c.RAM%4096 != 0 || c.RAM > MaxRAMSize {
-		return fmt.Errorf("memory: %d bytes, want a multiple of 4 KiB between 1 MiB and 2 GiB", c.RAM)
+	if err := CheckRAM(c.RAM); err != nil {
+		return err
 	}
 	if c.GDBWait && c.GDBListen == "" {
 		return errors.New("waiting for gdb needs a gdb address to listen on")
@@ -258,28 +266,13 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// ParseSize reads a memory size: plain bytes ("134217728") or a number with
-// a K, M or G suffix (binary units, case-insensitive, optional "B"/"iB").
-func ParseSize(s string) (uint64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
-	shift := 0
-	if n := len(t); n > 0 {
-		switch t[n-1] {
-		case 'K':
-			shift = 10
-		case 'M':
-			shift = 20
-		case 'G':
-			shift = 30
-		}
-		if shift != 0 {
-			t = t[:n-1]
-		}
+// CheckRAM says whether the board can have ram bytes of RAM: a multiple of
+// 4 KiB from 1 MiB to MaxRAMSize (4 GiB, so the 2019 labs' -m 3G fits).
+// Memory is committed as the guest touches it, so a large size costs
+// nothing until used (xv6 uses its first 128 MiB only).
+func CheckRAM(ram uint64) error {
+	if ram < 1<<20 || ram%4096 != 0 || ram > MaxRAMSize {
+		return fmt.Errorf("%d bytes of RAM: want a multiple of 4 KiB from 1 MiB to %d GiB", ram, MaxRAMSize>>30)
 	}
-	v, err := strconv.ParseUint(t, 10, 64)
-	if err != nil || v == 0 || v > (1<<40)>>shift {
-		return 0, fmt.Errorf("memory size %q: want e.g. 128M, 1G or a byte count", s)
-	}
-	return v << shift, nil
+	return nil
 }

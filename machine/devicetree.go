@@ -115,9 +115,10 @@ func regCells(base, size uint64) []byte {
 	return fdt.Cells(uint32(base>>32), uint32(base), uint32(size>>32), uint32(size))
 }
 
-// fdtAddress places the blob near the top of RAM, 4 KiB aligned, leaving
-// the last page free (QEMU's habit of keeping it away from the very end).
+// fdtAddress places the blob near the top of RAM (or of the first 3 GiB
+// of the address space, whichever is lower), 4 KiB aligned, leaving the
+// last page free (QEMU's habit of keeping it away from the very end).
 func fdtAddress(ramSize uint64, blobLen int) uint64 {
-	top := RAMBase + ramSize - 4096
+	top := min(RAMBase+ramSize, fdtLimit) - 4096
 	return (top - uint64(blobLen)) &^ 0xfff
 }

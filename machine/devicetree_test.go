@@ -113,8 +113,19 @@ func TestDeviceTreeDTC(t *testing.T) {
 }
 
 func TestFDTAddress(t *testing.T) {
-	addr := fdtAddress(DefaultRAMSize, 5000)
-	assert.Zero(t, addr%4096)
-	assert.GreaterOrEqual(t, addr, uint64(RAMBase+DefaultRAMSize-64<<10))
-	assert.LessOrEqual(t, addr+5000, uint64(RAMBase+DefaultRAMSize))
+	tests := []struct {
+		ram uint64
+		top uint64 // the blob ends below this, within 64 KiB
+	}{
+		{DefaultRAMSize, RAMBase + DefaultRAMSize},
+		{1 << 30, RAMBase + 1<<30},
+		{3 << 30, 3 << 30}, // large RAM: below 3 GiB, where 32-bit code reaches
+		{4 << 30, 3 << 30},
+	}
+	for _, tc := range tests {
+		addr := fdtAddress(tc.ram, 5000)
+		assert.Zero(t, addr%4096)
+		assert.GreaterOrEqual(t, addr, tc.top-64<<10, "RAM %d MiB", tc.ram>>20)
+		assert.LessOrEqual(t, addr+5000, tc.top, "RAM %d MiB", tc.ram>>20)
+	}
 }

@@ -41,7 +41,7 @@ func (h *htif) poll() (code int, done bool) {
 	case dev == htifDevSyscall && payload&1 == 1:
 		code := int(payload >> 1)
 		if code != 0 {
-			fmt.Fprintf(h.log, "FAIL: test %d\n", code)
+			fmt.Fprintf(h.log, "rvemu: htif: FAIL: test %d\n", code)
 		}
 		return code, true
 	case dev == htifDevSyscall:

@@ -33,8 +33,8 @@ func TestHTIFExit(t *testing.T) {
 	}{
 		{"idle", 0, false, 0, ""},
 		{"pass", 1, true, 0, ""},
-		{"fail test 3", 3<<1 | 1, true, 3, "FAIL: test 3\n"},
-		{"fail test 42", 42<<1 | 1, true, 42, "FAIL: test 42\n"},
+		{"fail test 3", 3<<1 | 1, true, 3, "rvemu: htif: FAIL: test 3\n"},
+		{"fail test 42", 42<<1 | 1, true, 42, "rvemu: htif: FAIL: test 42\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,9 +12,6 @@ import (
 // lab Makefiles') and the test suites pick it (RVEMU_JIT=off make qemu).
 const JITEnv = "RVEMU_JIT"
 
-// DefaultJIT is the engine when neither Config.JIT nor RVEMU_JIT says.
-const DefaultJIT = "on"
-
 // jitMode resolves the engine to use, and whether the user asked for it
 // by name (then a translator that cannot run is worth a line in the log).
 func (c *Config) jitMode() (mode cpu.JITMode, explicit bool, err error) {

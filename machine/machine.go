@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/rvemu/rvemu/bus"
@@ -64,10 +65,14 @@ type wiring struct {
 	pci   *pci.Host
 	net   *network // nil without --net
 
+	// kernel and fdt are what a reset writes into RAM again (reset.go):
+	// the image as read at start, the device tree blob.
+	kernel, fdt []byte
+
 	// out buffers guest console output; flushed every turn of the loop,
 	// so the UART costs no system call per byte.
 	out *bufio.Writer
-	// watch sees the console output for the virtio-mode hint.
+	// watch sees the console output for a panic line (Config.OnPanic).
 	watch *panicWatch
 }
 
@@ -96,6 +101,9 @@ type loop struct {
 
 // netTiming is what the network changes in the loop's timing.
 type netTiming struct {
+	// netSummary and netLost: the counters at the end (NetSummary).
+	netSummary string
+	netLost    bool
 	// netWake is the user network's wake channel (nil without one): the
 	// loop polls it itself (pollNet).
 	netWake <-chan struct{}
@@ -127,6 +135,8 @@ type debugging struct {
 	insn *trace.InsnTracer
 	// cur is the hart running now: the driver checker names its pc.
 	cur *cpu.Hart
+	// logs takes the devices' messages about the guest (logbook.go).
+	logs *logBook
 }
 
 // New builds the board described by cfg and loads the kernel. Errors are
@@ -138,14 +148,19 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	m := &Machine{cfg: c}
+	m.logs = newLogBook(c.Log)
 	m.clock = newClock(c.Clock)
 	m.ended = make(chan struct{})
 	m.pause(c.Paused)
 	m.bus = bus.New(RAMBase, c.RAM)
 
-	img, err := loader.LoadFile(c.Kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})
+	var err error
+	if m.kernel, err = os.ReadFile(c.Kernel); err != nil {
+		return nil, fmt.Errorf("kernel: %w", err)
+	}
+	img, err := loader.Load(m.kernel, loader.RAM{Base: RAMBase, Bytes: m.bus.RAM})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kernel %s: %w", c.Kernel, err)
 	}
 	m.Image = img
 	if err := m.setupTracing(); err != nil {
@@ -167,7 +182,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 
-	m.watch = &panicWatch{w: c.ConsoleOut}
+	m.watch = &panicWatch{w: c.ConsoleOut, report: m.reportPanic}
 	m.out = bufio.NewWriterSize(m.watch, 4096)
 	m.wireDevices()
 	if err := m.wireNet(); err != nil {
@@ -175,13 +190,13 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 
-	blob := fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
-	m.FDTAddress = fdtAddress(c.RAM, len(blob))
+	m.fdt = fdt.Encode(deviceTree(c.Harts, c.RAM), 0)
+	m.FDTAddress = fdtAddress(c.RAM, len(m.fdt))
 	if img.End > m.FDTAddress {
 		return nil, fmt.Errorf("kernel %s: image ends at %#x, over the device tree at %#x: give more memory (-m)",
 			c.Kernel, img.End, m.FDTAddress)
 	}
-	copy(m.bus.RAM[m.FDTAddress-RAMBase:], blob)
+	copy(m.bus.RAM[m.FDTAddress-RAMBase:], m.fdt)
 
 	if img.HasHTIF {
 		m.htif = &htif{bus: m.bus, tohost: img.ToHost, fromhost: img.FromHost, console: m.out, log: c.Log}
@@ -190,12 +205,11 @@ func New(cfg Config) (*Machine, error) {
 	m.sys = cpu.NewSystem(m.bus, m.clock.now)
 	for id := 0; id < c.Harts; id++ {
 		h := m.sys.NewHart(id)
-		h.PC = img.Entry
-		h.X[10] = uint64(id)   // a0: hart id
-		h.X[11] = m.FDTAddress // a1: device tree
+		m.startHart(h)
 		m.harts = append(m.harts, h)
 	}
 	m.spin = make([]spinTrack, len(m.harts))
+	m.reportStorms()
 	if c.parallel() {
 		if err := m.setupParallel(); err != nil {
 			m.Close()
@@ -267,6 +281,7 @@ func (m *Machine) Close() error {
 	m.stopGDB(0)
 	m.out.Flush()
 	netErr := m.closeNet()
+	m.logs.summary()
 	if m.disk == nil {
 		return netErr
 	}

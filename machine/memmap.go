@@ -44,8 +44,12 @@ const (
 	RAMBase = 0x8000_0000
 	// DefaultRAMSize is QEMU virt's default -m.
 	DefaultRAMSize = 128 << 20
-	// MaxRAMSize is the most RAM the board maps: RAMBase up to 4 GiB.
-	MaxRAMSize = 1<<32 - RAMBase
+	// MaxRAMSize is the most RAM the board maps, from RAMBase up; nothing
+	// else sits above RAMBase on the virt board.
+	MaxRAMSize = 4 << 30
+	// fdtLimit: the device tree stays below 3 GiB, where a 32-bit
+	// kernel can reach it (QEMU's rule for large RAM).
+	fdtLimit = 3 << 30
 
 	// TimebaseHz is the mtime frequency (QEMU virt: 10 MHz).
 	TimebaseHz = 10_000_000

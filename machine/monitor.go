@@ -100,8 +100,14 @@ func (b monitorBoard) Cont() error {
 	return nil
 }
 
+// Reset is QEMU's system_reset: the board resets as when the guest writes
+// the test device's reset value (see reboot), so the kernel boots again;
+// with NoReboot the run ends instead (status 0), as QEMU's -no-reboot
+// turns a monitor reset into a shutdown. A board stopped by the monitor
+// stays stopped after the reset, and a debugger keeps the harts it holds.
 func (b monitorBoard) Reset() error {
-	return errors.New("system_reset: rvemu cannot reset the board yet")
+	b.m.requestReset()
+	return nil
 }
 
 func (b monitorBoard) Quit() { b.m.quit = true }
@@ -141,7 +147,7 @@ func (m *Machine) MonitorCommand(line string) (out string, alive bool) {
 			m.mon = m.newMonitor()
 		}
 		m.mon.Exec(line, &b)
-		alive = !m.quit
+		alive = !m.quit && !m.ending()
 	}
 	select {
 	case m.posted <- run:

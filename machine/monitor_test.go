@@ -32,11 +32,40 @@ _start:
 counter: .dword 0         # 0x80000028
 `
 
+// bootCountGuest is countGuest that first counts its boots in the word at
+// 0x80100000, outside the image (a reset keeps RAM there).
+const bootCountGuest = `
+	.option norvc
+	.globl _start
+_start:
+	la t0, counter        # 0x80000000, 0x80000004
+	bnez a0, 2f           # 0x80000008
+	j boots               # 0x8000000c
+1:	ld t1, 0(t0)          # 0x80000010
+	addi t1, t1, 1
+	sd t1, 0(t0)
+	j 1b
+2:	wfi                   # 0x80000020
+	j 2b
+counter: .dword 0         # 0x80000028
+boots:	li t2, 0x80100000
+	lw t3, 0(t2)
+	addi t3, t3, 1
+	sw t3, 0(t2)
+	j 1b
+`
+
 // startMonitored runs countGuest with cfg (Kernel filled in) until the
 // test ends.
 func startMonitored(t *testing.T, cfg Config) (*Machine, chan runResult) {
 	t.Helper()
-	cfg.Kernel = rvasm.Build(t, countGuest, rvasm.Options{})
+	return startMonitoredGuest(t, countGuest, cfg)
+}
+
+// startMonitoredGuest runs the guest src with cfg until the test ends.
+func startMonitoredGuest(t *testing.T, src string, cfg Config) (*Machine, chan runResult) {
+	t.Helper()
+	cfg.Kernel = rvasm.Build(t, src, rvasm.Options{})
 	cfg.RAM, cfg.Timeout = 16<<20, 30*time.Second
 	m, err := New(cfg)
 	require.NoError(t, err)
@@ -63,12 +92,24 @@ func ask(t *testing.T, m *Machine, line string) string {
 // counter reads the guest's count through the monitor.
 func counter(t *testing.T, m *Machine) uint64 {
 	t.Helper()
-	out := ask(t, m, "xp /1ug 0x80000028")
+	return xpValue(t, m, "xp /1ug 0x80000028")
+}
+
+// xpValue runs an xp of one unsigned value and returns the value.
+func xpValue(t *testing.T, m *Machine, xp string) uint64 {
+	t.Helper()
+	out := ask(t, m, xp)
 	f := strings.Fields(out)
 	require.Len(t, f, 2, out)
 	v, err := strconv.ParseUint(f[1], 10, 64)
 	require.NoError(t, err)
 	return v
+}
+
+// boots reads bootCountGuest's count of its boots through the monitor.
+func boots(t *testing.T, m *Machine) uint64 {
+	t.Helper()
+	return xpValue(t, m, "xp /1uw 0x80100000")
 }
 
 func TestMonitorStopAndCont(t *testing.T) {
@@ -153,6 +194,17 @@ func TestMonitorWithDebugger(t *testing.T) {
 	m.Post(func() { out = m.dbg.Command(0, "info registers"); close(done) })
 	<-done
 	assert.Contains(t, out, "\nCPU#0\n")
+
+	// gdb's monitor system_reset: the board resets and gdb keeps holding
+	// the harts, now at the entry.
+	done = make(chan struct{})
+	m.Post(func() { out = m.dbg.Command(0, "system_reset"); close(done) })
+	<-done
+	assert.Equal(t, "", out)
+	require.Eventually(t, func() bool { return counter(t, m) == 0 }, 10*time.Second, time.Millisecond,
+		"the image written again")
+	assert.Equal(t, "VM status: paused (debug)\n", ask(t, m, "info status"))
+	assert.Regexp(t, `^\* CPU #0: pc=0x0*80000000 mode=M\n  CPU #1: pc=0x0*80000000 mode=M\n$`, ask(t, m, "info cpus"))
 }
 
 // With harts on goroutines of their own, the monitor holds them at the
@@ -179,4 +231,57 @@ func TestMonitorParallelStartsPaused(t *testing.T) {
 	assert.Zero(t, counter(t, m))
 	assert.Equal(t, "", ask(t, m, "cont"))
 	require.Eventually(t, func() bool { return counter(t, m) > 0 }, 10*time.Second, time.Millisecond)
+}
+
+// system_reset resets the board as the test device's reset value does:
+// the image is written again (the count is back to 0) and the harts start
+// at the entry. Stopped from the monitor, the board stays stopped after
+// the reset, as on QEMU, and counts again after cont.
+func TestMonitorSystemReset(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"one hart", Config{}},
+		{"two harts on host threads", Config{Harts: 2}},
+		{"two harts taking turns", Config{Harts: 2, Threads: ThreadsSingle}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := startMonitoredGuest(t, bootCountGuest, tc.cfg)
+			require.Eventually(t, func() bool { return counter(t, m) > 1000 }, 10*time.Second, time.Millisecond)
+			assert.Equal(t, uint64(1), boots(t, m), "booted once")
+			assert.Equal(t, "", ask(t, m, "system_reset"))
+			require.Eventually(t, func() bool { return boots(t, m) == 2 },
+				10*time.Second, time.Millisecond, "booted again")
+
+			assert.Equal(t, "", ask(t, m, "stop"))
+			assert.Equal(t, "", ask(t, m, "system_reset"))
+			require.Eventually(t, func() bool { return counter(t, m) == 0 }, 10*time.Second, time.Millisecond,
+				"the image written again")
+			assert.Equal(t, "VM status: paused\n", ask(t, m, "info status"))
+			assert.Regexp(t, `^\* CPU #0: pc=0x0*80000000 mode=M\n`, ask(t, m, "info cpus"), "at the entry")
+			time.Sleep(20 * time.Millisecond)
+			assert.Zero(t, counter(t, m), "still stopped")
+			assert.Equal(t, uint64(2), boots(t, m))
+			assert.Equal(t, "", ask(t, m, "cont"))
+			require.Eventually(t, func() bool { return boots(t, m) == 3 },
+				10*time.Second, time.Millisecond, "the third boot")
+			require.Eventually(t, func() bool { return counter(t, m) > 0 }, 10*time.Second, time.Millisecond)
+		})
+	}
+}
+
+// With NoReboot (-no-reboot) system_reset ends the run with status 0, as
+// QEMU's does.
+func TestMonitorSystemResetNoReboot(t *testing.T) {
+	m, done := startMonitored(t, Config{NoReboot: true})
+	require.Eventually(t, func() bool { return counter(t, m) > 0 }, 10*time.Second, time.Millisecond)
+	out, alive := m.MonitorCommand("system_reset")
+	assert.Equal(t, "", out)
+	assert.False(t, alive, "the run ends")
+	r := <-done
+	require.NoError(t, r.err)
+	assert.Equal(t, 0, r.code)
+	done <- r // for the cleanup
 }

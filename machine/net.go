@@ -14,9 +14,10 @@ import (
 // network is the board's part of the net: the NIC, the user network on the
 // other end of its cable, and the optional capture between them.
 type network struct {
-	nic  *e1000.E1000
-	user *usernet.Net
-	dump *pcap.Writer
+	nic    *e1000.E1000
+	nicCfg e1000.Config // how the NIC is made again on a reset
+	user   *usernet.Net
+	dump   *pcap.Writer
 }
 
 // wireNet creates the NIC and the user network and attaches the NIC to the
@@ -29,7 +30,7 @@ func (m *Machine) wireNet() error {
 		return nil
 	}
 	n := &network{}
-	logf := func(format string, args ...any) { fmt.Fprintf(m.cfg.Log, format+"\n", args...) }
+	logf := m.logs.printf
 	toGuest := func(f []byte) {
 		// The hart that takes this frame's interrupt runs its handler
 		// through to the echo in one long turn (see rxTurnQuantum).
@@ -70,7 +71,9 @@ func (m *Machine) wireNet() error {
 		out := m.cfg.TraceOut
 		nicCfg.Trace = func(line string) { io.WriteString(out, line+"\n") }
 	}
-	n.nic = e1000.New(m.bus, nicCfg)
+	n.nicCfg = nicCfg
+	m.net = n
+	m.attachNIC()
 	if m.script == nil {
 		user, err := usernet.New(usernet.Config{
 			ToGuest: toGuest, HostFwd: c.userHostFwd(), DNS: c.userDNS(), Egress: c.Egress.user(), Log: logf,
@@ -80,16 +83,27 @@ func (m *Machine) wireNet() error {
 			if n.dump != nil {
 				n.dump.Close()
 			}
+			m.net = nil
 			return fmt.Errorf("net: %w", err)
 		}
 		n.user = user
 	}
-	m.pci.Attach(nicSlot, 0, n.nic.PCI())
-	m.net = n
 	if n.user != nil {
 		m.netWake = n.user.Wake()
 	}
 	return nil
+}
+
+// NetSummary is the network's counters after Run, one line ("usernet: N
+// frames from guest, ...; e1000: ..."), "" when the guest never used the
+// network; lost says that some frame or datagram was dropped on the way
+// (a front end shows the line then, and otherwise only when asked).
+func (m *Machine) NetSummary() (line string, lost bool) { return m.netSummary, m.netLost }
+
+// attachNIC makes the E1000 and plugs it into the PCI host at 00:01.0.
+func (m *Machine) attachNIC() {
+	m.net.nic = e1000.New(m.bus, m.net.nicCfg)
+	m.pci.Attach(nicSlot, 0, m.net.nic.PCI())
 }
 
 // pollNet runs the user network's Poll if a host socket or timer
@@ -105,8 +119,8 @@ func (m *Machine) pollNet() bool {
 	}
 }
 
-// closeNet closes host sockets and the capture, and logs the summary of a
-// run whose guest used the network.
+// closeNet closes host sockets and the capture, and keeps the counters of
+// a run whose guest used the network for NetSummary.
 func (m *Machine) closeNet() error {
 	n := m.net
 	if n == nil {
@@ -117,7 +131,9 @@ func (m *Machine) closeNet() error {
 	if n.user != nil {
 		n.user.Close()
 		if st := n.user.Stats(); st.FromGuest+st.ToGuest > 0 {
-			fmt.Fprintf(m.cfg.Log, "%v; %v\n", st, n.nic.Stats())
+			nic := n.nic.Stats()
+			m.netSummary = fmt.Sprintf("%v; %v", st, nic)
+			m.netLost = len(st.Drops) > 0 || nic.RxOverflow+nic.RxBadSize+nic.RxDisabled+nic.TxDropped > 0
 		}
 	}
 	if n.dump != nil {

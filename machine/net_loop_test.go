@@ -190,7 +190,10 @@ func TestNetThroughRunLoop(t *testing.T) {
 	default:
 		t.Fatal("the echo server never heard the guest")
 	}
-	assert.Contains(t, r.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host", "exit summary")
+	line, lost := r.m.NetSummary()
+	assert.Contains(t, line, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host", "the counters at exit")
+	assert.False(t, lost, "nothing dropped: %s", line)
+	assert.NotContains(t, r.log, "frames from guest", "the board does not print them itself")
 }
 
 // TestNetThroughParallelHarts is TestNetThroughRunLoop with three harts on
@@ -240,5 +243,6 @@ func TestNetThroughParallelHarts(t *testing.T) {
 	require.NoError(t, res.err, res.log)
 	assert.Equal(t, 0, res.code, res.log)
 	require.True(t, res.m.Parallel())
-	assert.Contains(t, res.log, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host")
+	line, _ := res.m.NetSummary()
+	assert.Contains(t, line, "usernet: 2 frames from guest, 2 to guest, 1 datagrams to host")
 }

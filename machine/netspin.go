@@ -18,9 +18,10 @@ const (
 	netSpinAfter = 5 * time.Millisecond
 )
 
-// spinForNet busy-polls for host work for at most limit (and netSpin) when
-// the network was just active. It reports whether it found work (and ran
-// the network's Poll if that was it), so the caller skips its sleep.
+// spinForNet busy-polls for host work for at most limit (callers pass
+// netSpin or less) when the network was just active. It reports whether it
+// found work (and ran the network's Poll if that was it), so the caller
+// skips its sleep.
 func (m *Machine) spinForNet(ctx context.Context, in *input, limit time.Duration) bool {
 	if m.clock.kind != ClockWall || m.netWake == nil || in.script != nil {
 		return false
@@ -29,7 +30,6 @@ func (m *Machine) spinForNet(ctx context.Context, in *input, limit time.Duration
 	if start.Sub(m.lastNet) > netSpinAfter {
 		return false
 	}
-	limit = min(limit, netSpin)
 	keys := in.wake()
 	for {
 		// ReadNow takes a datagram straight off the host socket, before

@@ -196,6 +196,13 @@ func (m *Machine) setupParallel() error {
 	if !m.sys.EnableParallel() {
 		return fmt.Errorf("parallel harts: at most %d harts", cpu.MaxParallelHarts)
 	}
+	m.newParallelBoard()
+	return nil
+}
+
+// newParallelBoard makes the hart goroutines' side of the board, afresh
+// for each run of the harts (a reset runs them again).
+func (m *Machine) newParallelBoard() {
 	p := &parallelBoard{kick: make(chan struct{}, 1), sampled: make([]uint64, len(m.harts)),
 		procs: int32(runtime.GOMAXPROCS(0))}
 	for _, h := range m.harts {
@@ -205,7 +212,6 @@ func (m *Machine) setupParallel() error {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
 	m.par = p
-	return nil
 }
 
 // runParallel is Run's loop in parallel mode.
@@ -415,6 +421,14 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		// there.
 		stepping := m.dbg != nil && m.dbg.Stepping(id)
 		m.devMu.Lock()
+		if _, done := m.fin.exited(); done {
+			// The guest powered off or reset the board: no hart runs
+			// past that (on QEMU none does), the board ends the run.
+			m.devMu.Unlock()
+			m.world.RUnlock()
+			m.park(wake)
+			continue
+		}
 		m.sampleOwnIRQs(h)
 		waiting := h.Waiting() && !stepping
 		var sleep time.Duration

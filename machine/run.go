@@ -27,7 +27,6 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 		if cerr := m.Close(); err == nil && cerr != nil {
 			exitCode, err = 1, cerr
 		}
-		m.virtioHint()
 	}()
 	defer func() { m.stopGDB(exitCode) }()
 	if m.cfg.Timeout > 0 {
@@ -46,7 +45,13 @@ func (m *Machine) Run(ctx context.Context) (exitCode int, err error) {
 	if m.rec != nil {
 		defer func() { m.rec.End(m.point()) }()
 	}
-	return m.run(ctx, in)
+	for {
+		code, err := m.run(ctx, in)
+		if err != nil || !m.fin.reset || m.cfg.NoReboot {
+			return code, err
+		}
+		m.reboot()
+	}
 }
 
 // chooseLoop picks, once, the loop Run runs (serial or parallel) and how
@@ -198,7 +203,7 @@ func (m *Machine) sleep(ctx context.Context, idle *idler, in *input, sampled uin
 		if d <= 0 {
 			return
 		}
-		if m.spinForNet(ctx, in, d) {
+		if m.spinForNet(ctx, in, min(d, netSpin)) {
 			return
 		}
 		if d = m.clock.idleUntil(deadline); d <= 0 {

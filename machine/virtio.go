@@ -1,10 +1,6 @@
 package machine
 
-import (
-	"fmt"
-
-	"github.com/rvemu/rvemu/virtio"
-)
+import "github.com/rvemu/rvemu/virtio"
 
 // mapVirtio puts the block device in virtio-mmio slot 0. Without a disk the
 // slot is empty, as on QEMU: it answers the probe with device ID 0.
@@ -15,6 +11,7 @@ func (m *Machine) mapVirtio() {
 		return
 	}
 	m.blk = virtio.NewBlock(m.bus, m.plic.Line(virtioIRQ), m.disk, legacy)
+	m.blk.SetLog(m.logs.printf)
 	m.mapDevice("virtio", virtioBase, virtioSize, m.blk)
 }
 
@@ -51,22 +48,3 @@ func (s emptyVirtioSlot) Read(offset uint64, size int) uint64 {
 }
 
 func (emptyVirtioSlot) Write(offset uint64, size int, value uint64) {}
-
-// virtioHint explains the commonest failure with xv6 kernels: a kernel built
-// for the other virtio-mmio generation reads VERSION, finds the wrong one and
-// panics before DRIVER_OK.
-func (m *Machine) virtioHint() {
-	if m.blk == nil {
-		return
-	}
-	versionRead, driverOK := m.blk.Probe()
-	if !versionRead || driverOK || !m.watch.panicky {
-		return
-	}
-	other := VirtioLegacy
-	if m.cfg.Virtio == VirtioLegacy {
-		other = VirtioModern
-	}
-	fmt.Fprintf(m.cfg.Log, "rvemu: hint: the kernel panicked while probing the %s virtio disk; try --virtio %s\n",
-		m.cfg.Virtio, other)
-}

@@ -1,5 +1,7 @@
 // Package pcap writes Ethernet frames in the classic libpcap file format
-// (what tshark and wireshark read), for debugging the guest's network.
+// (what tshark and wireshark read), for debugging the guest's network,
+// and reads such captures back (the class grader looks for where a guest
+// tried to send).
 package pcap
 
 import (
@@ -13,6 +15,7 @@ import (
 // File format constants: microsecond timestamps, version 2.4, Ethernet.
 const (
 	magic        = 0xa1b2c3d4
+	magicNano    = 0xa1b23c4d // the same with nanosecond stamps (read only)
 	versionMajor = 2
 	versionMinor = 4
 	snapLen      = 65535

@@ -27,26 +27,29 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -version         print the version and exit
 -machine virt    the QEMU virt board (-M virt; the only board)
 -bios none       start the kernel directly in M-mode (no firmware is modelled)
--kernel FILE     ELF or raw kernel image loaded at 0x80000000
+-kernel FILE     ELF or raw kernel image (raw: loaded at 0x80000000)
 -m SIZE          RAM size, MiB unless suffixed (128M, 3G)
 -smp N           number of harts (also cpus=N,sockets=..,cores=..,threads=..)
 -accel tcg[,thread=single|multi]
-                 multi (the default with -smp 2 or more, as QEMU's): each hart on its
-                 own host thread; single: harts take turns on one, repeatably
+                 multi (the default with -smp 2 or more, as QEMU's): each hart
+                 on its own host thread; single: harts take turns on one
 -nographic       console on stdin/stdout (always; Ctrl-A X quits)
 -serial mon:stdio
-                 console and monitor share the terminal, Ctrl-A C switches (the default)
+                 console and monitor share the terminal; Ctrl-A C switches
+                 (the default)
 -serial stdio|none|null
                  the console alone on the terminal, or nowhere
 -monitor stdio|none
-                 the monitor on the terminal, or none (Ctrl-A C then does nothing)
+                 the monitor on the terminal, or none (then Ctrl-A C does
+                 nothing)
 -global virtio-mmio.force-legacy=false
-                 modern virtio-mmio (version 2); legacy is the default, as in QEMU 7.2
+                 modern virtio-mmio (version 2); QEMU 7.2's default: legacy
 -drive file=FILE,if=none,format=raw,id=ID
                  a raw disk image
 -device virtio-blk-device,drive=ID,bus=virtio-mmio-bus.0
                  the virtio block device on slot 0
--snapshot        keep the guest's disk writes in memory; the image file stays untouched
+-snapshot        keep the guest's disk writes in memory; the file stays as is
+-no-reboot       exit instead of rebooting when the guest resets the board
 -netdev user,id=NET[,hostfwd=udp:[ADDR]:HOSTPORT-[GADDR]:GUESTPORT]...
                  user-mode network; host ports bind on 127.0.0.1
 -device e1000,netdev=NET,bus=pcie.0
@@ -57,6 +60,6 @@ func WriteHelp(w io.Writer, prog, rvemuVersion string) {
 -gdb tcp::PORT   accept a gdb connection on PORT
 -s               shorthand for -gdb tcp::1234
 -p PORT          with -s: the port (old QEMU syntax)
--S               do not start the harts until the debugger or the monitor's cont
+-S               hold the harts until the debugger or the monitor's cont
 `)
 }

@@ -33,6 +33,9 @@ type Options struct {
 	DiskFormat string // "raw"
 	// Snapshot (-snapshot): the guest's disk writes stay in memory.
 	Snapshot bool
+	// NoReboot (-no-reboot): a guest that resets the board ends the run
+	// instead of booting again.
+	NoReboot bool
 
 	// Net is the user-mode network the E1000 is attached to; nil when
 	// the command line has no NIC.

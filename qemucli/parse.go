@@ -28,7 +28,7 @@ var takesValue = map[string]bool{
 // flags are the options without a value.
 var flags = map[string]bool{
 	"nographic": true, "S": true, "s": true, "help": true, "h": true, "version": true,
-	"snapshot": true,
+	"snapshot": true, "no-reboot": true,
 }
 
 // Parse reads a QEMU command line (without the program name).
@@ -116,6 +116,8 @@ func (o *Options) flag(name string) {
 		o.NoGraphic = true
 	case "snapshot":
 		o.Snapshot = true
+	case "no-reboot":
+		o.NoReboot = true
 	case "S":
 		o.StopAtStart = true
 	case "s":
@@ -410,39 +412,53 @@ func endpoint(s string) (netip.Addr, uint16, error) {
 	return addr, uint16(p), err
 }
 
-// parseMemory reads -m: a size with an optional K/M/G/T suffix, MiB when
-// none (QEMU's rule), or size=... .
+// parseMemory reads -m: a size (see ParseMemory) or size=... .
 func parseMemory(val string) (uint64, error) {
 	kv, err := parseKV(val, "size")
 	if err != nil {
 		return 0, err
 	}
-	s := kv["size"]
 	for _, k := range sortedKeys(kv) {
 		if k != "size" {
 			return 0, errorf("-m %s: property '%s' not supported", val, k)
 		}
 	}
-	mult := uint64(1 << 20)
-	if n := len(s); n > 0 {
-		switch s[n-1] {
-		case 'K', 'k':
-			mult, s = 1<<10, s[:n-1]
-		case 'M', 'm':
-			mult, s = 1<<20, s[:n-1]
-		case 'G', 'g':
-			mult, s = 1<<30, s[:n-1]
-		case 'T', 't':
-			mult, s = 1<<40, s[:n-1]
-		case 'B', 'b':
-			mult, s = 1, s[:n-1]
-		}
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 {
+	n, err := ParseMemory(kv["size"])
+	if err != nil {
 		return 0, errorf("-m %s: bad size", val)
 	}
-	return n * mult, nil
+	return n, nil
+}
+
+// ParseMemory reads a RAM size by QEMU's -m rule, which both of rvemu's
+// front ends follow: a number of MiB, or a number with a K, M, G or T
+// suffix (binary units, either case, "B" or "iB" may follow); a number
+// with a B alone is bytes.
+func ParseMemory(s string) (uint64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	shift := 20
+	if u := strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I"); u != t && u != "" && u[len(u)-1] >= '0' && u[len(u)-1] <= '9' {
+		shift, t = 0, u // "4096B": bytes
+	} else {
+		t = u // "512MiB", "512MB" -> "512M"
+	}
+	if n := len(t); n > 0 && shift != 0 {
+		switch t[n-1] {
+		case 'K':
+			shift, t = 10, t[:n-1]
+		case 'M':
+			shift, t = 20, t[:n-1]
+		case 'G':
+			shift, t = 30, t[:n-1]
+		case 'T':
+			shift, t = 40, t[:n-1]
+		}
+	}
+	n, err := strconv.ParseUint(t, 10, 64)
+	if err != nil || n == 0 || n > (1<<50)>>shift {
+		return 0, fmt.Errorf("%q is not a size (like 512 for MiB, 512M or 3G)", s)
+	}
+	return n << shift, nil
 }
 
 // parseSMP reads -smp N or -smp cpus=N[,sockets=..,cores=..,threads=..,maxcpus=..].

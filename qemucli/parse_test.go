@@ -198,3 +198,31 @@ func TestStdio(t *testing.T) {
 		})
 	}
 }
+
+func TestParseMemory(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint64
+	}{
+		{"512", 512 << 20},
+		{"128M", 128 << 20},
+		{"128m", 128 << 20},
+		{"128MiB", 128 << 20},
+		{"128MB", 128 << 20},
+		{"3G", 3 << 30},
+		{"4g", 4 << 30},
+		{"65536K", 64 << 20},
+		{"1T", 1 << 40},
+		{"4096B", 4096},
+		{" 256 ", 256 << 20},
+	}
+	for _, tc := range tests {
+		got, err := ParseMemory(tc.in)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+	for _, bad := range []string{"", "lots", "0", "-1", "1.5G", "3X", "B", "MiB", "99999999999999999999"} {
+		_, err := ParseMemory(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}

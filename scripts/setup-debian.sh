@@ -8,6 +8,7 @@ command -v gcc >/dev/null 2>&1 || need="$need gcc libc6-dev"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-unknown-elf"
 command -v qemu-system-riscv64 >/dev/null 2>&1 || need="$need qemu-system-misc"
+command -v qemu-aarch64 >/dev/null 2>&1 || need="$need qemu-user" # make test-arm64: unit tests as linux/arm64
 command -v gdb-multiarch >/dev/null 2>&1 || need="$need gdb-multiarch"
 command -v tshark >/dev/null 2>&1 || need="$need tshark"
 command -v unshare >/dev/null 2>&1 || need="$need util-linux"

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command soak runs our xv6's nettests and stress many times in ONE rvemu
 // process while a second host process sends UDP load to the guest through
 // a hostfwd port on loopback, then reports failures, RSS at start and end,

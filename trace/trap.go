@@ -24,8 +24,8 @@ var (
 
 const causeInterrupt = 1 << 63
 
-// trapName describes an mcause/scause value.
-func trapName(cause uint64) string {
+// TrapName describes an mcause/scause value ("instruction access fault").
+func TrapName(cause uint64) string {
 	if cause&causeInterrupt != 0 {
 		if n, ok := interruptNames[cause&^causeInterrupt]; ok {
 			return n + " interrupt"
@@ -45,7 +45,7 @@ func TrapLine(hart int, cause, epc, tval uint64, from, to uint8, sym string) str
 		where = " <" + sym + ">"
 	}
 	return fmt.Sprintf("trap: hart %d %s->%s cause %#x (%s) epc %#x%s tval %#x\n",
-		hart, privNames[from&3], privNames[to&3], cause, trapName(cause), epc, where, tval)
+		hart, privNames[from&3], privNames[to&3], cause, TrapName(cause), epc, where, tval)
 }
 
 // TrapHook is a hart's trap hook (cpu.Hart.SetTrapHook) that writes a

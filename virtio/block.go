@@ -82,6 +82,10 @@ func NewBlock(b *bus.Bus, irq bus.IRQLine, disk Disk, legacy bool) *Block {
 	return d
 }
 
+// SetLog sends the device's reports of guest errors (one per kind,
+// "virtio-blk: ..." lines) to printf instead of the standard logger.
+func (d *Block) SetLog(printf func(format string, args ...any)) { d.log.printf = printf }
+
 // Probe reports whether the guest has read the VERSION register and whether
 // it ever set DRIVER_OK. A kernel that read the version but never got to
 // DRIVER_OK most likely expected the other register layout.

@@ -30,7 +30,12 @@ func RvemuMachine(bin, scratch string) (Machine, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return Machine{}, fmt.Errorf("%s not found: run `make build` first", bin)
 	}
-	dir := filepath.Join(scratch, "rvemu-as-qemu")
+	// Absolute: the PATH entry is used by make in another directory, where
+	// a relative one would find nothing and fall through to the real QEMU.
+	dir, err := filepath.Abs(filepath.Join(scratch, "rvemu-as-qemu"))
+	if err != nil {
+		return Machine{}, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Machine{}, err
 	}

@@ -3,149 +3,114 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
+	"time"
 
-	"github.com/urfave/cli/v2"
-
-	"github.com/rvemu/rvemu/console"
+	"github.com/rvemu/rvemu/gdbstub"
+	"github.com/rvemu/rvemu/internal/cmdline"
+	"github.com/rvemu/rvemu/loader"
 	"github.com/rvemu/rvemu/machine"
+	"github.com/rvemu/rvemu/qemucli"
 	"github.com/rvemu/rvemu/trace"
 )
 
-const bootDescription = `Boots KERNEL (an ELF64 RISC-V executable, or a raw binary loaded at
-0x80000000) on a QEMU-virt-compatible board: CLINT, PLIC, NS16550A UART on
-stdin/stdout, virtio-mmio disk, PCIe. The guest's poweroff status is
-rvemu's exit status.
+const bootAbout = `Boots KERNEL, an ELF64 RISC-V executable such as an xv6 tree's kernel/kernel, on a board like QEMU's virt: CLINT, PLIC, a 16550 UART on this terminal, a virtio-mmio disk, PCIe with an Intel E1000 on a user-mode network.
 
-Network (--net user, the default): an Intel E1000 at PCI 00:01.0 on a
-user-mode network like QEMU's: the guest is 10.0.2.15, UDP to 10.0.2.2:P
-reaches the host's 127.0.0.1:P, DNS is answered inside (--dns-host,
-/etc/hosts), and nothing else leaves unless --net-egress all.
+On a terminal, Ctrl-A X quits, Ctrl-A H lists the console keys, Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A C switches to the QEMU monitor, "(qemu) ", and back (info mem, info registers, x /4xw ADDR, stop, cont, quit; help lists them). Piped input is fed to the guest as it reads it.`
 
-Console: on a terminal, Ctrl-A X quits, Ctrl-A H lists the keys, Ctrl-A
-Ctrl-A sends Ctrl-A, Ctrl-A C switches to the QEMU monitor, "(qemu) ",
-and back (info mem, info registers, x /4xw ADDR, stop, cont, quit; help
-lists them). Piped input is fed to the guest as it reads it.
+const bootMore = `Network (--net user, the default): the guest is 10.0.2.15; UDP to 10.0.2.2:P reaches the host's 127.0.0.1:P; DNS is answered inside (--dns-host, /etc/hosts); nothing else leaves unless --net-egress all.
 
-Exit status: the guest's (SiFive test device or HTIF), 124 on --timeout,
-2 for usage errors (missing kernel, not a RISC-V ELF, unopenable disk,
-disk image in use by another rvemu).
+Exit status: the guest's own (0 when it powers off cleanly, N when it fails with status N); 0 after Ctrl-A X; 124 on --timeout; 2 for a usage or host error (bad option, missing kernel, not an ELF, unopenable disk, disk in use by another rvemu, port in use); 128+N when stopped by signal N.
 
 Examples:
-   rvemu boot --disk fs.img kernel/kernel
-   rvemu boot --smp 3 --virtio legacy --disk fs.img kernel   # xv6 before 2022
-   rvemu boot -m 256M --timeout 60s --trace trap,mmio kernel 2>trace.txt
-   rvemu boot --disk fs.img --trace trap,virtio,plic,insn:usertrap --trace-file t.txt kernel
-   rvemu boot --smp 3 --disk fs.img --hostfwd udp::25999-:2000 --pcap packets.pcap kernel   # net lab
-   rvemu boot --smp 3 --disk fs.img --check e1000 --trace e1000,net kernel    # debugging a driver
+   rvemu boot kernel/kernel --disk fs.img
+   rvemu boot --smp 3 --virtio legacy kernel/kernel --disk fs.img  # 2019-2021
+   rvemu boot -m 256 --timeout 60s --trace trap,mmio kernel 2>trace.txt
+   rvemu boot kernel --disk fs.img --trace trap,insn:usertrap --trace-file t
+   rvemu boot kernel --smp 3 --disk fs.img --hostfwd udp::25999-:2000 \
+       --pcap packets.pcap                               # the net lab
+   rvemu boot kernel --disk fs.img --check e1000 --trace e1000,net
    echo ls | rvemu boot --disk fs.img kernel
-   rvemu boot --disk fs.img --disk-snapshot kernel            # fs.img stays as it was`
+   rvemu boot --disk fs.img --disk-snapshot kernel    # fs.img stays as it was`
 
-func bootCommand(stdin *os.File, stdout, stderr io.Writer) *cli.Command {
-	return &cli.Command{
-		Name:        "boot",
-		Usage:       "boot a kernel",
-		ArgsUsage:   "KERNEL",
-		Description: bootDescription,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "disk", Usage: "virtio block device image `FILE` (written back in place, locked against a second rvemu)"},
-			&cli.BoolFlag{Name: "disk-snapshot", Usage: "keep the guest's disk writes in memory: the image file stays untouched (QEMU -snapshot)"},
-			&cli.StringFlag{Name: "virtio", Value: "modern", Usage: "virtio-mmio interface: legacy (version 1) or modern (version 2)"},
-			&cli.IntFlag{Name: "smp", Value: 1, Usage: "number of harts `N`"},
-			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: "128M", Usage: "RAM `SIZE` (128M, 1G, or bytes)"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop after `DURATION` with exit status 124"},
-			&cli.StringFlag{Name: "trace", Usage: "comma-separated trace `LIST` to stderr: " + strings.Join(trace.Names(), ", ") +
-				"; insn:SYMBOL or insn:0xLO-0xHI traces only that code"},
-			&cli.StringFlag{Name: "trace-file", Usage: "write trace lines to `FILE` instead of stderr"},
-			&cli.StringFlag{Name: "check", Value: "none", Usage: "driver `CHECKER` warning on stderr when the guest's driver breaks the device's rules: e1000 or none"},
-			&cli.IntFlag{Name: "quantum", Value: machine.DefaultQuantum, Usage: "instructions per hart turn (tuning)"},
-			&cli.BoolFlag{Name: "stats", Usage: "print instructions, time, speed, and what bounded queues dropped on stderr at exit"},
-			&cli.BoolFlag{Name: "no-spin-detect", Usage: "run spinning harts full quanta (tuning)"},
-			&cli.BoolFlag{Name: "parallel", Usage: "each hart on its own host thread: the default with --smp 2 or more, except with --clock virtual or --record/--replay; --parallel=false makes the harts take turns on one thread, repeatably"},
-			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the emulator to `FILE`"},
-			&cli.StringFlag{Name: "clock", Value: "wall", Usage: "mtime source: wall (host clock) or virtual (retired instructions; repeatable runs)"},
-			&cli.StringFlag{Name: "record", Usage: "log every console input with the instruction count where it entered to `FILE` (implies --clock virtual)"},
-			&cli.StringFlag{Name: "replay", Usage: "re-run a --record `FILE` exactly: its input, no host input, stop where it stopped (implies --clock virtual)"},
-			&cli.StringFlag{Name: "jit", Usage: "execution `ENGINE`: on (translate hot code to host code), off (interpret everything), lockstep (check the translator against the interpreter; slow); default $" + machine.JITEnv + ", else " + machine.DefaultJIT},
-			monitorFlag,
-		}, append(append([]cli.Flag{}, gdbFlags...), netFlags()...)...),
-		Action: func(c *cli.Context) error { return boot(c, stdin, stdout, stderr) },
-	}
+// bootOptions is boot's command line.
+type bootOptions struct {
+	disk, virtio, memory          string
+	diskSnapshot, raw, noReboot   bool
+	smp, quantum                  int
+	timeout                       time.Duration
+	traceList, traceFile, check   string
+	stats, noSpinDetect, parallel bool
+	cpuProfile, clock, jit        string
+	monitor                       string
+	record, replay                string
+	gdb                           string
+	gdbWait                       bool
+	net                           netOptions
 }
 
-func usageError(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+func bootFlags(o *bootOptions) *cmdline.Set {
+	*o = bootOptions{virtio: "modern", memory: "128M", smp: 1, quantum: machine.DefaultQuantum, check: "none", clock: "wall"}
+	s := cmdline.New("rvemu boot", "KERNEL")
+	s.Describe(bootAbout, bootMore)
+	s.String(&o.disk, "disk", "FILE", "virtio disk image (written in place; locked against a second rvemu)")
+	s.Bool(&o.diskSnapshot, "disk-snapshot", "keep the guest's disk writes in memory: FILE stays as it was (QEMU -snapshot)")
+	s.String(&o.virtio, "virtio", "MODE", "virtio-mmio interface: legacy (version 1, xv6 2019-2021) or modern (version 2)")
+	s.Int(&o.smp, "smp", "N", fmt.Sprintf("harts, 1 to %d", machine.MaxHarts))
+	s.String(&o.memory, "memory,m", "SIZE", "RAM in MiB, or with a K, M or G suffix: 512, 3G")
+	s.Duration(&o.timeout, "timeout", "TIME", "stop after TIME (30s, 2m, or seconds) with status 124")
+	s.Bool(&o.raw, "raw", "take a KERNEL that is not ELF: a raw binary loaded and started at 0x80000000")
+	s.Bool(&o.noReboot, "no-reboot", "exit (status 0) when the guest resets the board, instead of booting again")
+	s.Bool(&o.stats, "stats", "print instructions, time, speed and queue counters at exit")
+
+	s.Section("Network")
+	netFlags(s, &o.net)
+
+	s.Section("Debugging")
+	s.String(&o.gdb, "gdb", "[HOST:]PORT", "serve the GDB remote protocol (host 127.0.0.1 unless given)")
+	s.Bool(&o.gdbWait, "gdb-wait", "hold the harts at the first instruction until gdb continues them")
+	s.String(&o.traceList, "trace", "LIST", "comma-separated traces to stderr: "+strings.Join(trace.Names(), ", ")+
+		"; insn:SYMBOL or insn:0xLO-0xHI traces only that code")
+	s.String(&o.traceFile, "trace-file", "FILE", "write trace lines to FILE instead of stderr")
+	s.String(&o.check, "check", "CHECKER", "warn when the guest's driver breaks the device's rules: e1000 or none")
+	s.String(&o.clock, "clock", "SOURCE", "mtime from the host clock (wall) or retired instructions (virtual: repeatable)")
+	s.String(&o.record, "record", "FILE", "log every console input with the instruction count it entered at (implies --clock virtual)")
+	s.String(&o.replay, "replay", "FILE", "re-run a --record FILE exactly: its input, no host input (implies --clock virtual)")
+	s.String(&o.monitor, "monitor", "WHERE", "the QEMU monitor: shared with the console behind Ctrl-A C (default), "+
+		"stdio (start in the monitor) or none")
+
+	s.Section("Tuning")
+	s.Bool(&o.parallel, "parallel", "each hart on its own host thread: the default with --smp 2 or more, except with --clock virtual, --record or --replay; --parallel=false: harts take turns on one thread, repeatably")
+	s.Int(&o.quantum, "quantum", "N", "instructions per hart turn")
+	s.Bool(&o.noSpinDetect, "no-spin-detect", "run spinning harts full turns")
+	s.String(&o.jit, "jit", "ENGINE", "on (translate hot code to host code), off (interpret), lockstep (check the translator "+
+		"against the interpreter; slow); default $"+machine.JITEnv+", else "+machine.DefaultJIT)
+	s.String(&o.cpuProfile, "cpuprofile", "FILE", "write a Go CPU profile of the emulator to FILE")
+	return s
 }
 
-// configFromFlags turns the command line into a machine configuration.
-func configFromFlags(c *cli.Context) (machine.Config, error) {
-	var cfg machine.Config
-	if c.NArg() != 1 {
-		return cfg, usageError("boot: want exactly one KERNEL argument, got %d (see rvemu boot --help)", c.NArg())
+// runBoot is `rvemu boot`.
+func runBoot(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	var o bootOptions
+	set := bootFlags(&o)
+	operands, code, ok := parseOptions(set, "boot", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	cfg.Kernel = c.Args().First()
-	cfg.Disk = c.String("disk")
-	cfg.DiskSnapshot = c.Bool("disk-snapshot")
-	if cfg.DiskSnapshot && cfg.Disk == "" {
-		return cfg, usageError("--disk-snapshot needs --disk")
-	}
-	var err error
-	if cfg.Virtio, err = machine.ParseVirtioMode(c.String("virtio")); err != nil {
-		return cfg, usageError("%v", err)
-	}
-	cfg.Harts = c.Int("smp")
-	if cfg.Harts < 1 || cfg.Harts > machine.MaxHarts {
-		return cfg, usageError("--smp %d: want 1..%d", cfg.Harts, machine.MaxHarts)
-	}
-	if cfg.RAM, err = machine.ParseSize(c.String("memory")); err != nil {
-		return cfg, usageError("%v", err)
-	}
-	cfg.Timeout = c.Duration("timeout")
-	cfg.NoSpinDetect = c.Bool("no-spin-detect")
-	if c.IsSet("parallel") {
-		cfg.Threads = machine.ThreadsSingle
-		if c.Bool("parallel") {
-			cfg.Threads = machine.ThreadsMulti
-		}
-	}
-	cfg.JIT = c.String("jit")
-	if cfg.Quantum = c.Int("quantum"); cfg.Quantum < 1 {
-		return cfg, usageError("--quantum %d: must be positive", cfg.Quantum)
-	}
-	if cfg.Trace, cfg.TraceInsn, err = trace.ParseList(c.String("trace")); err != nil {
-		return cfg, usageError("%v", err)
-	}
-	if cfg.Check, err = machine.ParseCheck(c.String("check")); err != nil {
-		return cfg, usageError("%v", err)
-	}
-	if cfg.Clock, err = machine.ParseClock(c.String("clock")); err != nil {
-		return cfg, usageError("%v", err)
-	}
-	if (c.IsSet("record") || c.IsSet("replay")) && !c.IsSet("clock") {
-		cfg.Clock = machine.ClockVirtual // the only clock that repeats
-	}
-	if cfg.Net, err = netConfigFromFlags(c); err != nil {
-		return cfg, err
-	}
-	return cfg, gdbConfig(c, &cfg)
-}
-
-func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
-	cfg, err := configFromFlags(c)
+	cfg, err := o.config(set, operands)
 	if err != nil {
-		return err
+		return usageError(stderr, "boot", err)
 	}
-	cfg.ConsoleOut = stdout
-	cfg.Log = stderr
-	if path := c.String("trace-file"); path != "" {
-		f, err := os.Create(path)
+	if err := checkKernel(cfg.Kernel, o.raw); err != nil {
+		return hostError(stderr, "boot", err)
+	}
+	if o.traceFile != "" {
+		f, err := os.Create(o.traceFile)
 		if err != nil {
-			return usageError("--trace-file: %v", err)
+			return hostError(stderr, "boot", fmt.Errorf("--trace-file: %w", err))
 		}
 		defer f.Close()
 		// Buffered: a trace is written line by line, often per instruction.
@@ -153,97 +118,139 @@ func boot(c *cli.Context, stdin *os.File, stdout, stderr io.Writer) error {
 		defer w.Flush()
 		cfg.TraceOut = w
 	}
+	closeLogs, err := openRecordReplay(&o, &cfg)
+	if err != nil {
+		return hostError(stderr, "boot", err)
+	}
+	defer closeLogs()
+	stdio, err := bootStdio(o.monitor)
+	if err != nil {
+		return usageError(stderr, "boot", err)
+	}
+	f := &frontEnd{prefix: "rvemu: boot", stdio: stdio, words: bootWords, stdin: stdin, stdout: stdout, stderr: stderr,
+		stats: o.stats, cpuProfile: o.cpuProfile}
+	return f.runBoard(ctx, cfg)
+}
 
-	closeLogs, err := openRecordReplay(c, &cfg)
+// config turns the command line into a board configuration; its errors
+// are usage errors.
+func (o *bootOptions) config(set *cmdline.Set, operands []string) (machine.Config, error) {
+	var cfg machine.Config
+	switch len(operands) {
+	case 1:
+	case 0:
+		return cfg, fmt.Errorf("no KERNEL given")
+	default:
+		return cfg, fmt.Errorf("one KERNEL expected, got %d operands: %s", len(operands), strings.Join(operands, " "))
+	}
+	cfg.Kernel = operands[0]
+	cfg.Disk = o.disk
+	cfg.DiskSnapshot = o.diskSnapshot
+	if cfg.DiskSnapshot && cfg.Disk == "" {
+		return cfg, fmt.Errorf("--disk-snapshot needs --disk")
+	}
+	var err error
+	if cfg.Virtio, err = machine.ParseVirtioMode(o.virtio); err != nil {
+		return cfg, fmt.Errorf("--virtio: %v", err)
+	}
+	cfg.Harts = o.smp
+	if cfg.Harts < 1 || cfg.Harts > machine.MaxHarts {
+		return cfg, fmt.Errorf("--smp %d: want 1 to %d", cfg.Harts, machine.MaxHarts)
+	}
+	if cfg.RAM, err = ramSize(o.memory); err != nil {
+		return cfg, fmt.Errorf("--memory %v", err)
+	}
+	cfg.Timeout = o.timeout
+	cfg.NoSpinDetect = o.noSpinDetect
+	if set.Seen("parallel") {
+		cfg.Threads = machine.ThreadsSingle
+		if o.parallel {
+			cfg.Threads = machine.ThreadsMulti
+		}
+	}
+	cfg.NoReboot = o.noReboot
+	cfg.JIT = o.jit
+	if cfg.Quantum = o.quantum; cfg.Quantum < 1 {
+		return cfg, fmt.Errorf("--quantum %d: must be positive", cfg.Quantum)
+	}
+	if cfg.Trace, cfg.TraceInsn, err = trace.ParseList(o.traceList); err != nil {
+		return cfg, fmt.Errorf("--trace: %v", err)
+	}
+	if cfg.Check, err = machine.ParseCheck(o.check); err != nil {
+		return cfg, fmt.Errorf("--check: %v", err)
+	}
+	if cfg.Clock, err = machine.ParseClock(o.clock); err != nil {
+		return cfg, fmt.Errorf("--clock: %v", err)
+	}
+	if (o.record != "" || o.replay != "") && !set.Seen("clock") {
+		cfg.Clock = machine.ClockVirtual // the only clock that repeats
+	}
+	if cfg.Net, err = o.net.config(); err != nil {
+		return cfg, err
+	}
+	cfg.GDBWait = o.gdbWait
+	if o.gdb == "" && o.gdbWait {
+		return cfg, fmt.Errorf("--gdb-wait needs --gdb [HOST:]PORT")
+	}
+	if o.gdb != "" {
+		if _, err := gdbstub.ListenAddress(o.gdb); err != nil {
+			return cfg, fmt.Errorf("--gdb: %v", err)
+		}
+		cfg.GDBListen = o.gdb
+	}
+	return cfg, nil
+}
+
+// ramSize reads a RAM size as both front ends take it (QEMU's rule: MiB
+// unless suffixed) and checks it against what the board holds.
+func ramSize(s string) (uint64, error) {
+	n, err := qemucli.ParseMemory(s)
+	if err != nil {
+		return 0, err
+	}
+	if err := machine.CheckRAM(n); err != nil {
+		return 0, fmt.Errorf("%s: %v", s, err)
+	}
+	return n, nil
+}
+
+// checkKernel refuses a KERNEL that is not an ELF executable unless raw
+// images were asked for: a text file or a disk image given by mistake
+// would otherwise run as code and trap forever.
+func checkKernel(path string, raw bool) error {
+	format, head, err := loader.Identify(path)
 	if err != nil {
 		return err
 	}
-	defer closeLogs()
-
-	goroutinesAtStart := runtime.NumGoroutine()
-	ctx, quit := context.WithCancel(c.Context)
-	defer quit()
-	var esc *console.Escaper
-	var shared *terminal
-	if cfg.Replay == nil { // a replay takes no host input: the terminal stays as it is
-		st, err := bootStdio(c)
-		if err != nil {
-			return err
-		}
-		term, err := console.MakeRaw(stdin)
-		if err != nil {
-			return &exitError{code: 1, err: fmt.Errorf("console: %w", err)}
-		}
-		// Restored on every way out of here, before run prints any error;
-		// signals cancel the context (see run), so they come back this way too.
-		defer term.Restore()
-		shared = shareTerminal(&cfg, st, term != nil, stdin, stdout, stderr, quit)
-		esc = shared.esc
-	}
-
-	m, err := machine.New(cfg)
-	if shared != nil {
-		shared.bind(m)
-	}
-	if err != nil {
-		return usageError("%v", err)
-	}
-	boundGarbage(uint64(len(m.Bus().RAM)))
-	if path := c.String("cpuprofile"); path != "" {
-		stopProfile, err := startProfile(path)
-		if err != nil {
-			return usageError("%v", err)
-		}
-		defer stopProfile()
-	}
-	code, err := m.Run(ctx)
-	if c.Bool("stats") {
-		fmt.Fprintf(stderr, "rvemu: %s\n", m.Stats())
-		if j := m.JITStats(); j != "" {
-			fmt.Fprintf(stderr, "rvemu: %s\n", j)
-		}
-		fmt.Fprintf(stderr, "rvemu: %s\n", limitsLine(esc, m, goroutinesAtStart))
-	}
-	switch {
-	case err == nil:
-		return exitStatus(code)
-	case errors.Is(err, machine.ErrTimeout):
-		return &exitError{code: code, err: fmt.Errorf("timeout after %v", cfg.Timeout)}
-	case errors.Is(err, context.Canceled):
-		return nil // Ctrl-A X, or a signal (run reports that one)
-	}
-	return &exitError{code: 1, err: err}
-}
-
-func exitStatus(code int) error {
-	if code == 0 {
+	if format == loader.FormatELF || raw {
 		return nil
 	}
-	return &exitError{code: code, err: errors.New("")}
+	return fmt.Errorf("%s is not an ELF executable (it starts %s): boot an xv6 kernel such as kernel/kernel, or give --raw for a raw image",
+		path, head)
 }
 
 // openRecordReplay opens the --record/--replay files; the returned
 // function closes them.
-func openRecordReplay(c *cli.Context, cfg *machine.Config) (func(), error) {
+func openRecordReplay(o *bootOptions, cfg *machine.Config) (func(), error) {
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {
 			f.Close()
 		}
 	}
-	if path := c.String("record"); path != "" {
-		f, err := os.Create(path)
+	if o.record != "" {
+		f, err := os.Create(o.record)
 		if err != nil {
-			return closeAll, usageError("--record: %v", err)
+			return closeAll, fmt.Errorf("--record: %w", err)
 		}
 		files = append(files, f)
 		cfg.Record = f
 	}
-	if path := c.String("replay"); path != "" {
-		f, err := os.Open(path)
+	if o.replay != "" {
+		f, err := os.Open(o.replay)
 		if err != nil {
 			closeAll()
-			return func() {}, usageError("--replay: %v", err)
+			return func() {}, fmt.Errorf("--replay: %w", err)
 		}
 		files = append(files, f)
 		cfg.Replay = f

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -30,10 +29,7 @@ _start:
 	disk := filepath.Join(t.TempDir(), "fs.img")
 	require.NoError(t, os.WriteFile(disk, make([]byte, 4096), 0o644))
 
-	self, err := os.Executable()
-	require.NoError(t, err)
-	first := exec.Command(self, "boot", "--disk", disk, kernel)
-	first.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	first := rvemuCommand(t, "boot", "--disk", disk, kernel)
 	first.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := first.StdoutPipe()
 	require.NoError(t, err)

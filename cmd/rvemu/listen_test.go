@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/urfave/cli/v2"
 
 	"github.com/rvemu/rvemu/internal/rvasm"
 	"github.com/rvemu/rvemu/machine"
@@ -29,26 +28,16 @@ func TestListenersBindLoopbackByDefault(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var gdbAddr string
-			var fwds []netip.AddrPort
-			app := &cli.App{Commands: []*cli.Command{{
-				Name:  "boot",
-				Flags: bootCommand(nil, nil, nil).Flags,
-				Action: func(c *cli.Context) error {
-					cfg, err := configFromFlags(c)
-					if err != nil {
-						return err
-					}
-					m, err := machine.New(cfg)
-					if err != nil {
-						return err
-					}
-					defer m.Close()
-					gdbAddr, fwds = m.GDBAddr(), m.NetForwardAddrs()
-					return nil
-				},
-			}}}
-			require.NoError(t, app.Run(append(append([]string{"rvemu", "boot"}, tc.args...), kernel)))
+			var o bootOptions
+			set := bootFlags(&o)
+			operands, err := set.Parse(append(tc.args, kernel))
+			require.NoError(t, err)
+			cfg, err := o.config(set, operands)
+			require.NoError(t, err)
+			m, err := machine.New(cfg)
+			require.NoError(t, err)
+			gdbAddr, fwds := m.GDBAddr(), m.NetForwardAddrs()
+			m.Close()
 			if gdbAddr != "" {
 				ap, err := netip.ParseAddrPort(gdbAddr)
 				require.NoError(t, err)

@@ -5,21 +5,16 @@ import (
 	"io"
 	"os"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/rvemu/rvemu/console"
 	"github.com/rvemu/rvemu/machine"
 	"github.com/rvemu/rvemu/monitor"
 	"github.com/rvemu/rvemu/qemucli"
 )
 
-// monitorFlag is boot's --monitor (QEMU's -monitor).
-var monitorFlag = &cli.StringFlag{Name: "monitor", Usage: "the QEMU monitor: shared with the console behind Ctrl-A C (default), " +
-	"stdio (start in the monitor; Ctrl-A C gives the console) or none"}
-
-// bootStdio turns --monitor into what shares the terminal.
-func bootStdio(c *cli.Context) (qemucli.Stdio, error) {
-	switch c.String("monitor") {
+// bootStdio turns boot's --monitor (QEMU's -monitor) into what shares the
+// terminal; its error is a usage error.
+func bootStdio(monitor string) (qemucli.Stdio, error) {
+	switch monitor {
 	case "":
 		return qemucli.Stdio{Serial: true, Monitor: true}, nil
 	case "stdio":
@@ -27,7 +22,7 @@ func bootStdio(c *cli.Context) (qemucli.Stdio, error) {
 	case "none":
 		return qemucli.Stdio{Serial: true}, nil
 	}
-	return qemucli.Stdio{}, usageError("--monitor %s: want stdio or none", c.String("monitor"))
+	return qemucli.Stdio{}, fmt.Errorf("--monitor %s: want stdio or none", monitor)
 }
 
 // terminal is the host side of the console: the guest's input and output
@@ -52,7 +47,7 @@ func shareTerminal(cfg *machine.Config, st qemucli.Stdio, isTerm bool, stdin *os
 	var prompt *monitor.Prompt
 	if st.Monitor {
 		prompt = monitor.NewPrompt(stdout, t.command,
-			fmt.Sprintf("rvemu %s monitor - type 'help' for more information", Version))
+			fmt.Sprintf("rvemu %s monitor - type 'help' for more information", readBuildVersion().Short()))
 	}
 	switch {
 	case isTerm && st.Serial && st.Monitor:

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +42,7 @@ func TestQEMUMonitorOnAPipe(t *testing.T) {
 	code := run([]string{"qemu-system-riscv64", "-machine", "virt", "-bios", "none", "-kernel", kernel, "-m", "16M",
 		"-nographic", "-S", "-serial", "none"}, r, &out, &errOut)
 	assert.Equal(t, 0, code, errOut.String())
-	assert.Equal(t, "rvemu dev monitor - type 'help' for more information\n"+
+	assert.Equal(t, "rvemu devel monitor - type 'help' for more information\n"+
 		"(qemu) info status\nVM status: paused\n"+
 		"(qemu) cont\n"+
 		"(qemu) info status\nVM status: running\n"+
@@ -73,10 +72,7 @@ func TestCtrlACMonitor(t *testing.T) {
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			ctrl, tty := openPTY(t)
-			self, err := os.Executable()
-			require.NoError(t, err)
-			cmd := exec.Command(self, args...)
-			cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+			cmd := rvemuCommand(t, args...)
 			cmd.Stdin = tty
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
@@ -85,7 +81,7 @@ func TestCtrlACMonitor(t *testing.T) {
 			readUntil(t, out, "r")
 
 			ctrl.Write([]byte{0x01, 'c'})
-			assert.Equal(t, "rvemu dev monitor - type 'help' for more information\n(qemu) ", readUntil(t, out, "(qemu) "))
+			assert.Equal(t, "rvemu devel monitor - type 'help' for more information\n(qemu) ", readUntil(t, out, "(qemu) "))
 			ctrl.Write([]byte("info cpus\r"))
 			assert.Regexp(t, `^info cpus\n\* CPU #0: pc=0x00000000800000[0-9a-f]{2} mode=M\n\(qemu\) $`, readUntil(t, out, "(qemu) "))
 			ctrl.Write([]byte("x /2i 0x80000000\r"))
@@ -109,10 +105,7 @@ func TestBootMonitorFlag(t *testing.T) {
 	assert.Contains(t, errOut, "--monitor vc: want stdio or none")
 
 	ctrl, tty := openPTY(t)
-	self, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(self, "boot", "--monitor", "stdio", kernel)
-	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	cmd := rvemuCommand(t, "boot", "--monitor", "stdio", kernel)
 	cmd.Stdin = tty
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

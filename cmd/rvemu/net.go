@@ -1,62 +1,67 @@
 package main
 
 import (
+	"fmt"
 	"net"
 
-	"github.com/urfave/cli/v2"
-
+	"github.com/rvemu/rvemu/internal/cmdline"
 	"github.com/rvemu/rvemu/machine"
 )
 
-func netFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "net", Value: "user", Usage: "network: user (E1000 at 00:01.0 on a slirp-like 10.0.2.0/24) or none"},
-		&cli.StringSliceFlag{Name: "hostfwd", Usage: "forward a host UDP port to the guest, QEMU syntax `udp:[HOSTADDR]:HOSTPORT-:GUESTPORT` (repeatable)"},
-		&cli.StringSliceFlag{Name: "dns-host", Usage: "answer DNS A queries for `NAME=IP` inside the emulator (repeatable; also /etc/hosts and " +
-			machine.LabDNS().String() + ")"},
-		&cli.StringFlag{Name: "pcap", Usage: "write every network frame to `FILE` (libpcap, for tshark/wireshark)"},
-		&cli.StringFlag{Name: "mac", Value: "52:54:00:12:34:56", Usage: "the NIC's `MAC` address"},
-		&cli.StringFlag{Name: "net-egress", Value: "loopback", Usage: "where guest UDP may go: loopback (10.0.2.2 = host 127.0.0.1 only) or all"},
-	}
+// netOptions are boot's network options.
+type netOptions struct {
+	mode, pcap, mac, egress string
+	hostFwd, dnsHost        []string
 }
 
-// netConfigFromFlags reads the network flags.
-func netConfigFromFlags(c *cli.Context) (machine.NetConfig, error) {
+func netFlags(s *cmdline.Set, o *netOptions) {
+	o.mode, o.mac, o.egress = "user", "52:54:00:12:34:56", "loopback"
+	s.String(&o.mode, "net", "MODE", "user (an E1000 at PCI 00:01.0 on a slirp-like 10.0.2.0/24) or none")
+	s.Strings(&o.hostFwd, "hostfwd", "RULE", "forward a host UDP port to the guest, QEMU's udp:[HOSTADDR]:HOSTPORT-:GUESTPORT (repeatable)")
+	s.Strings(&o.dnsHost, "dns-host", "NAME=IP", "answer DNS queries for NAME inside the emulator (repeatable; also /etc/hosts and "+
+		machine.LabDNS().String()+")")
+	s.String(&o.pcap, "pcap", "FILE", "write every network frame to FILE (libpcap: tshark, wireshark)")
+	s.String(&o.mac, "mac", "MAC", "the NIC's address")
+	s.String(&o.egress, "net-egress", "WHERE", "where guest UDP may go: loopback (10.0.2.2 = the host's 127.0.0.1) or all")
+}
+
+// config reads the network options; its errors are usage errors.
+func (o *netOptions) config() (machine.NetConfig, error) {
 	var cfg machine.NetConfig
-	switch c.String("net") {
+	switch o.mode {
 	case "none":
 		return cfg, nil
 	case "user":
 		cfg.Enabled = true
 	default:
-		return cfg, usageError("--net %q: want user or none", c.String("net"))
+		return cfg, fmt.Errorf("--net %q: want user or none", o.mode)
 	}
-	for _, s := range c.StringSlice("hostfwd") {
+	for _, s := range o.hostFwd {
 		h, err := machine.ParseHostFwd(s)
 		if err != nil {
-			return cfg, usageError("--hostfwd: %v", err)
+			return cfg, fmt.Errorf("--hostfwd: %v", err)
 		}
 		cfg.HostFwd = append(cfg.HostFwd, h)
 	}
 	// The lab's name is answered inside, so its DNS test stays offline (its
 	// query must never leave); --dns-host may override it.
 	cfg.DNS = machine.LabDNS()
-	for _, s := range c.StringSlice("dns-host") {
+	for _, s := range o.dnsHost {
 		if err := cfg.DNS.ParseDNSHost(s); err != nil {
-			return cfg, usageError("--dns-host: %v", err)
+			return cfg, fmt.Errorf("--dns-host: %v", err)
 		}
 	}
-	if err := cfg.DNS.LoadHostsFile("/etc/hosts"); err != nil {
-		return cfg, usageError("/etc/hosts: %v", err)
+	if err := cfg.DNS.LoadHostsFile(hostsFile); err != nil {
+		return cfg, fmt.Errorf("%s: %v", hostsFile, err)
 	}
-	mac, err := net.ParseMAC(c.String("mac"))
+	mac, err := net.ParseMAC(o.mac)
 	if err != nil || len(mac) != 6 || mac[0]&1 != 0 {
-		return cfg, usageError("--mac %q: want a unicast MAC like 52:54:00:12:34:56", c.String("mac"))
+		return cfg, fmt.Errorf("--mac %q: want a unicast MAC like 52:54:00:12:34:56", o.mac)
 	}
 	cfg.MAC = [6]byte(mac)
-	if cfg.Egress, err = machine.ParseEgress(c.String("net-egress")); err != nil {
-		return cfg, usageError("--net-egress: %v", err)
+	if cfg.Egress, err = machine.ParseEgress(o.egress); err != nil {
+		return cfg, fmt.Errorf("--net-egress: %v", err)
 	}
-	cfg.PCAP = c.String("pcap")
+	cfg.PCAP = o.pcap
 	return cfg, nil
 }

@@ -4,7 +4,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,10 +36,7 @@ _start:
 	sb t1, 0(t0)
 1:	j 1b
 `, rvasm.Options{})
-	self, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(self, "boot", kernel)
-	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	cmd := rvemuCommand(t, "boot", kernel)
 	cmd.Stdin = tty
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -57,6 +56,37 @@ _start:
 
 	after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	require.NoError(t, err)
+	assert.Equal(t, before.Lflag, after.Lflag, "terminal restored")
+	assert.Equal(t, before.Iflag, after.Iflag)
+	assert.Equal(t, before.Oflag, after.Oflag)
+}
+
+// A host panic (a bug in rvemu, on any goroutine) still leaves the
+// terminal as it was: the guard process restores it.
+func TestGuardRestoresTerminalAfterHostPanic(t *testing.T) {
+	_, tty := openPTY(t)
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	require.NoError(t, err)
+	kernel := rvasm.Build(t, guestSpin, rvasm.Options{})
+	cmd := rvemuCommand(t, "boot", kernel)
+	cmd.Env = append(cmd.Env, testPanicEnv+"=1")
+	cmd.Stdin = tty
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	err = cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode(), "Go's status for a panic")
+	assert.Contains(t, errOut.String(), "panic: test: a host bug")
+
+	var after *unix.Termios
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		after, err = unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		require.NoError(t, err)
+		if after.Lflag == before.Lflag {
+			break
+		}
+	}
 	assert.Equal(t, before.Lflag, after.Lflag, "terminal restored")
 	assert.Equal(t, before.Iflag, after.Iflag)
 	assert.Equal(t, before.Oflag, after.Oflag)

@@ -40,15 +40,16 @@ func TestQEMUFrontEnd(t *testing.T) {
 		{"version as subcommand", "rvemu", []string{"qemu", "-version"}, 0, "QEMU emulator version 7.2.0 (rvemu ", ""},
 		{"version as symlink", "/usr/local/bin/qemu-system-riscv64", []string{"--version"}, 0, "QEMU emulator version 7.2.0 (rvemu ", ""},
 		{"help as symlink", "qemu-system-riscv64", []string{"-help"}, 0, "QEMU emulator version", ""},
-		{"unknown option", "qemu-system-riscv64", []string{"-vga", "std"}, 1, "", "qemu-system-riscv64: -vga: invalid option\n"},
-		{"unknown option via rvemu qemu", "rvemu", []string{"qemu", "-kernel", "k", "-vnc", ":0"}, 1, "", "qemu-system-riscv64: -vnc: invalid option\n"},
-		{"-S with neither debugger nor monitor", "qemu-system-riscv64", append(boot, "-S", "-monitor", "none"), 1, "",
+		{"unknown option", "qemu-system-riscv64", []string{"-vga", "std"}, 2, "", "qemu-system-riscv64: -vga: invalid option\n"},
+		{"unknown option via rvemu qemu", "rvemu", []string{"qemu", "-kernel", "k", "-vnc", ":0"}, 2, "", "qemu-system-riscv64: -vnc: invalid option\n"},
+		{"-S with neither debugger nor monitor", "qemu-system-riscv64", append(boot, "-S", "-monitor", "none"), 2, "",
 			"qemu-system-riscv64: -S: with neither -gdb nor a monitor on the terminal, nothing could start the harts\n"},
-		{"-S with the monitor out of reach", "qemu-system-riscv64", append(boot, "-S"), 1, "",
+		{"-S with the monitor out of reach", "qemu-system-riscv64", append(boot, "-S"), 2, "",
 			"qemu-system-riscv64: -S: the monitor is out of reach (stdin is not a terminal, and the guest's console takes it): add -gdb tcp::PORT, or -serial none to give stdin to the monitor\n"},
 		{"boots the lab's line", "qemu-system-riscv64", boot, 3, "k", ""},
-		{"2019's -m 3G is clamped", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", kernel, "-m", "3G", "-nographic"}, 3, "k", ""},
-		{"missing kernel file", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", "/nonexistent/kernel"}, 1, "", ""},
+		{"-m over 4G", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", kernel, "-m", "5G"}, 2, "",
+			"qemu-system-riscv64: -m: 5368709120 bytes of RAM: want a multiple of 4 KiB from 1 MiB to 4 GiB\n"},
+		{"missing kernel file", "qemu-system-riscv64", []string{"-machine", "virt", "-kernel", "/nonexistent/kernel"}, 2, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,8 +59,11 @@ func TestQEMUFrontEnd(t *testing.T) {
 			if tt.wantErr != "" {
 				assert.Equal(t, tt.wantErr, errOut)
 			}
-			if code == 1 {
+			if code == exitUsage {
 				assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+			}
+			if code == 3 {
+				assert.Empty(t, errOut, "a clean run says nothing")
 			}
 		})
 	}
@@ -81,7 +85,10 @@ func TestGradeUsage(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{"no kernel", []string{"grade"}, "want exactly one KERNEL"},
+		{"no kernel", []string{"grade"}, "no KERNEL given"},
+		{"two kernels", []string{"grade", kernel, kernel}, "one KERNEL expected, got 2"},
+		{"not an ELF kernel", []string{"grade", textFile(t)}, "is not an ELF executable"},
+		{"2018 is not a course year", []string{"grade", "--lab", "2018", kernel}, "want one of 2019, 2020, 2021, 2022, 2023, 2024, 2025, auto"},
 		{"missing kernel", []string{"grade", "/nonexistent/k"}, "no such file"},
 		{"bad lab", []string{"grade", "--lab", "2018", kernel}, `lab "2018"`},
 		{"bad virtio", []string{"grade", "--virtio", "v3", kernel}, "virtio mode"},
@@ -183,7 +190,7 @@ func TestQEMUCheckFromEnvironment(t *testing.T) {
 	}{
 		{"e1000", 3, ""},
 		{"none", 3, ""},
-		{"virtio", 1, "qemu-system-riscv64: RVEMU_CHECK: check \"virtio\": want e1000 or none\n"},
+		{"virtio", 2, "qemu-system-riscv64: RVEMU_CHECK: check \"virtio\": want e1000 or none\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -34,8 +33,6 @@ _start:
 // guest never took were typed.
 func TestSpinningGuestCannotStarveQuit(t *testing.T) {
 	kernel := rvasm.Build(t, guestDeafSpin, rvasm.Options{})
-	self, err := os.Executable()
-	require.NoError(t, err)
 
 	tests := []struct {
 		name     string
@@ -47,6 +44,8 @@ func TestSpinningGuestCannotStarveQuit(t *testing.T) {
 	}{
 		{"SIGTERM", nil, nil, syscall.SIGTERM, "", 128 + 15},
 		{"SIGINT", nil, nil, syscall.SIGINT, "", 128 + 2},
+		{"SIGHUP (terminal closed, ssh dropped)", nil, nil, syscall.SIGHUP, "", 128 + 1},
+		{"SIGQUIT", nil, nil, syscall.SIGQUIT, "", 128 + 3},
 		{"SIGTERM, 2 harts, no spin detection", []string{"--smp", "2", "--no-spin-detect"}, nil, syscall.SIGTERM, "", 128 + 15},
 		{"Ctrl-A X", nil, nil, 0, "\x01x", 0},
 		{"Ctrl-A X after keys the guest never read", nil, []string{"l", "s", "\r", "hello\r"}, 0, "\x01x", 0},
@@ -58,8 +57,7 @@ func TestSpinningGuestCannotStarveQuit(t *testing.T) {
 			before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 			require.NoError(t, err)
 
-			cmd := exec.Command(self, append(append([]string{"boot"}, tc.flags...), kernel)...)
-			cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+			cmd := rvemuCommand(t, append(append([]string{"boot"}, tc.flags...), kernel)...)
 			// A test binary that dies of its timeout takes the spinning
 			// guest with it.
 			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

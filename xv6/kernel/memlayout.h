@@ -1,6 +1,11 @@
 // Physical addresses of the QEMU virt board and the kernel's virtual layout.
 #pragma once
 
+// SiFive test device: a word written to it powers the board off or resets it.
+#define FINISHER 0x100000L
+#define FINISHER_POWEROFF 0x5555
+#define FINISHER_RESET 0x7777
+
 #define UART0 0x10000000L
 #define UART0_IRQ 10
 

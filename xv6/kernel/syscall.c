@@ -40,7 +40,7 @@ uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_pipe(void),
     sys_chdir(void), sys_dup(void), sys_getpid(void), sys_sbrk(void),
     sys_sleep(void), sys_uptime(void), sys_open(void), sys_write(void),
     sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void),
-    sys_close(void);
+    sys_close(void), sys_shutdown(void);
 
 static uint64 (*const handlers[])(void) = {
     [SYS_fork] = sys_fork,       [SYS_exit] = sys_exit,     [SYS_wait] = sys_wait,
@@ -50,7 +50,7 @@ static uint64 (*const handlers[])(void) = {
     [SYS_sleep] = sys_sleep,     [SYS_uptime] = sys_uptime, [SYS_open] = sys_open,
     [SYS_write] = sys_write,     [SYS_mknod] = sys_mknod,   [SYS_unlink] = sys_unlink,
     [SYS_link] = sys_link,       [SYS_mkdir] = sys_mkdir,   [SYS_close] = sys_close,
-    [SYS_connect] = sys_connect,
+    [SYS_connect] = sys_connect, [SYS_shutdown] = sys_shutdown,
 };
 
 void syscall(void) {

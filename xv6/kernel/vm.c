@@ -16,6 +16,7 @@ static void kmap(uint64 va, uint64 pa, uint64 size, int perm) {
 void kvminit(void) {
   kernel_pagetable = kalloc();
   memset(kernel_pagetable, 0, PGSIZE);
+  kmap(FINISHER, FINISHER, PGSIZE, PTE_R | PTE_W);
   kmap(UART0, UART0, PGSIZE, PTE_R | PTE_W);
   kmap(VIRTIO0, VIRTIO0, PGSIZE, PTE_R | PTE_W);
   kmap(PLIC, PLIC, 0x400000, PTE_R | PTE_W);

@@ -27,6 +27,7 @@ char *sbrk(int n);
 int sleep(int ticks);
 int uptime(void);
 int connect(uint32 raddr, uint16 lport, uint16 rport);
+int shutdown(int how); // 0: power off, 1: reset (reboot)
 
 // lib/string.c
 int stat(const char *path, struct stat *st);

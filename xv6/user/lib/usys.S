@@ -25,3 +25,4 @@
         stub(sleep)
         stub(uptime)
         stub(connect)
+        stub(shutdown)
