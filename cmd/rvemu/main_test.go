@@ -140,6 +140,13 @@ func rvemuCommand(t *testing.T, args ...string) *exec.Cmd {
 		cmd = exec.Command(runner, append([]string{self}, args...)...)
 	}
 	cmd.Env = append(os.Environ(), "RVEMU_BE_MAIN=1")
+	// A test that fails half-way leaves no emulator running (killing one
+	// that has exited already does nothing).
+	t.Cleanup(func() {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+		}
+	})
 	return cmd
 }
 

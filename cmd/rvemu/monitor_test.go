@@ -52,13 +52,35 @@ func TestQEMUMonitorOnAPipe(t *testing.T) {
 // readUntil reads r until want has appeared, and returns what it read.
 func readUntil(t *testing.T, r *bufio.Reader, want string) string {
 	t.Helper()
-	var got strings.Builder
-	for !strings.Contains(got.String(), want) {
-		b, err := r.ReadByte()
-		require.NoError(t, err, "waiting for %q, got %q", want, got.String())
-		got.WriteByte(b)
+	type result struct {
+		got string
+		err error
 	}
-	return got.String()
+	done := make(chan result, 1)
+	go func() {
+		var got strings.Builder
+		for !strings.Contains(got.String(), want) {
+			b, err := r.ReadByte()
+			if err != nil {
+				done <- result{got.String(), err}
+				return
+			}
+			got.WriteByte(b)
+		}
+		done <- result{got.String(), nil}
+	}()
+	// A lost key or line fails the test with what did arrive, rather than
+	// holding the whole package until go test's timeout (seen once under
+	// qemu-aarch64 on a loaded host); rvemuCommand's cleanup then kills
+	// the emulator, which ends the read.
+	select {
+	case res := <-done:
+		require.NoError(t, res.err, "waiting for %q, got %q", want, res.got)
+		return res.got
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("no %q within 2 minutes", want)
+		return ""
+	}
 }
 
 // On a terminal, Ctrl-A C gives the keyboard to the monitor, its prompt
