@@ -64,11 +64,17 @@ cross:
 # qemu-aarch64 too (RVEMU_TEST_EXEC); the tests of the terminal guard
 # (TestGuard*) are left to the native run: the guard starts rvemu's binary
 # as a second process, which a qemu-user process cannot do without binfmt.
+# So are the other tests that put rvemu on a terminal (ARM64_SKIP): on a
+# terminal rvemu starts its guard too, and under qemu-user about one such
+# start in 20-30 never reached the guest (no output at all, one process,
+# seen in TestCtrlACMonitor; never in the native runs). They
+# run natively in make test.
+ARM64_SKIP = ^(TestGuard|TestTerminalCtrlAXQuits|TestCtrlACMonitor|TestBootMonitorFlag|TestSpinningGuestCannotStarveQuit)
 ARM64_PKGS = $$($(GO) list ./... | grep -v -e '/tests$$' -e '/bench$$' -e '/soak$$' -e '/labs$$' -e '/sandbox$$' -e '/class$$')
 
 test-arm64: setup
 	GOARCH=arm64 CGO_ENABLED=0 RVEMU_TEST_EXEC=qemu-aarch64 $(GO) test -count=1 -timeout 15m \
-		-exec qemu-aarch64 -skip '^TestGuard' $(ARM64_PKGS)
+		-exec qemu-aarch64 -skip '$(ARM64_SKIP)' $(ARM64_PKGS)
 
 test-e2e: build xv6 guests
 	$(GO) test -count=1 -timeout 20m ./tests/...
