@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/rvemu/rvemu/internal/cmdline"
 )
 
 // Transcript is everything a session produced, for scoring.
@@ -119,7 +121,7 @@ func ClosestLine(want, text string) string {
 			continue
 		}
 		p := commonPrefix(want, l)
-		d := float64(editDistance(want, l)) / float64(max(len(want), len(l)))
+		d := float64(cmdline.EditDistance(want, l)) / float64(max(len(want), len(l)))
 		if p > bestPrefix || p == bestPrefix && d < bestDist {
 			best, bestPrefix, bestDist = l, p, d
 		}
@@ -133,25 +135,4 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// editDistance is the Levenshtein distance in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

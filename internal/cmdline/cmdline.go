@@ -221,7 +221,7 @@ func (s *Set) Parse(args []string) ([]string, error) {
 func (s *Set) suggest(name string) string {
 	best, bestDist := "", 3
 	for n := range s.index {
-		if d := distance(name, n); d < bestDist || (d == bestDist && n < best) {
+		if d := EditDistance(name, n); d < bestDist || (d == bestDist && n < best) {
 			best, bestDist = n, d
 		}
 	}
@@ -231,9 +231,9 @@ func (s *Set) suggest(name string) string {
 	return " (did you mean --" + best + "?)"
 }
 
-// distance is the edit distance between a and b (insertions, deletions,
-// substitutions), enough to catch a typo.
-func distance(a, b string) int {
+// EditDistance is the edit distance between a and b (insertions, deletions,
+// substitutions): a typo's distance from an option, grade's closest line.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
