@@ -27,6 +27,18 @@ import (
 // comes back. So the interpreter's semantics (traps, interrupts only where
 // Run checks them, the exact instruction budget) hold unchanged.
 //
+// A start PC asked for jitHot times is queued, not compiled on the spot:
+// the queue is compiled and published in one batch when the hart goes idle
+// (Hart.TranslateHot, which the board calls before a hart waits in WFI),
+// or once the queued PCs have been asked for jitDrainAsks times more. On a
+// kernel whose harts idle between requests (a network round trip, a
+// syscall) compiling then costs the guest nothing. Measured before (UDP
+// echo, 3 harts, an engine per hart): a round trip's path kept becoming
+// hot on one hart or another for hundreds of round trips, and the 2-30 µs
+// compile of each block and the 20-100 µs protection change of each batch
+// ran inside the interrupt handler or a critical section, other harts
+// spinning on its lock meanwhile.
+//
 // Blocks are keyed by their virtual start PC and live with the decoded page
 // they were read from: a store into their bytes (the decode cache's store
 // hook), a dropped page or a dropped cache kills them. A block jumps
@@ -89,10 +101,16 @@ const (
 	// jitMinBudget: below it Run interprets (single steps, spin probes).
 	jitMinBudget = 16
 	// jitHot is how often a block's start is looked up before it is
-	// translated: compiling a block costs about what interpreting it a
-	// few hundred times does, and code that runs once (boot) is most of
-	// what a short run executes.
+	// queued for translation: compiling a block costs about what
+	// interpreting it a few hundred times does, and code that runs once
+	// (boot) is most of what a short run executes.
 	jitHot = 32
+	// jitDrainAsks: a hart that does not go idle compiles its queue once
+	// the queued PCs were asked for this many times since the last batch.
+	// Interpreting a queued block instead of running its code wastes
+	// ~50 ns an ask; a batch costs one protection change (20-100 µs) and
+	// ~4 µs a block: about as much as this many asks waste.
+	jitDrainAsks = 512
 
 	jitCodeBytes = 32 << 20
 	jitDataBytes = 2 << 20
@@ -154,6 +172,10 @@ type jitEngine struct {
 	// a collision only delays a translation).
 	cold    [jitRecent]jitCold
 	pending []*jitBlock // translated, waiting for the next Publish
+	// queue: PCs that became hot, waiting to be translated (drain);
+	// waitAsks counts lookups that found their PC queued since.
+	queue    []jitQueued
+	waitAsks int
 	// hot is jitHot; tests set 0: translate and publish at first sight,
 	// so that everything they run, runs translated.
 	hot uint32
@@ -161,11 +183,15 @@ type jitEngine struct {
 
 // jitCold is a PC on its way to being translated.
 type jitCold struct {
-	pc    uint64
-	page  uint64
-	count uint32
-	run   uint32 // instructions the interpreter runs from pc: to its first branch
+	pc     uint64
+	page   uint64
+	count  uint32
+	run    uint32 // instructions the interpreter runs from pc: to its first branch
+	queued bool   // in the engine's queue
 }
+
+// jitQueued is a hot PC in RAM page page, waiting to be translated.
+type jitQueued struct{ pc, page uint64 }
 
 const jitRecent = 8192
 
@@ -179,6 +205,7 @@ type JITStats struct {
 	Killed      uint64 // blocks dropped by stores, page drops and flushes
 	Flushes     uint64 // times all translations were dropped
 	Publishes   uint64 // batches of code made executable
+	IdleDrains  uint64 // batches compiled while the hart was idle (TranslateHot)
 	Entries     uint64 // entries into generated code from Go
 	Exits       [exitYield + 1]uint64
 	Linked      uint64 // exits linked straight to their target block
@@ -278,6 +305,7 @@ func (t *JITStats) add(s *JITStats) {
 	t.Killed += s.Killed
 	t.Flushes += s.Flushes
 	t.Publishes += s.Publishes
+	t.IdleDrains += s.IdleDrains
 	t.Entries += s.Entries
 	for i := range t.Exits {
 		t.Exits[i] += s.Exits[i]
@@ -339,6 +367,9 @@ func (e *jitEngine) writeStubs() error {
 
 // publish makes the blocks translated since the last publish runnable.
 func (e *jitEngine) publish() {
+	if len(e.pending) == 0 {
+		return
+	}
 	if err := e.mem.Publish(); err != nil {
 		panic(err) // mprotect of our own mapping failing is not recoverable
 	}
@@ -351,19 +382,46 @@ func (e *jitEngine) publish() {
 }
 
 // coldRun counts a lookup of pc (in RAM page p, at RAM offset pageOff)
-// that found no block. It returns 0 when pc is now hot enough to
-// translate, or how many instructions the interpreter should run from it.
-func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) int {
+// that found no block, and returns how many instructions the interpreter
+// should run from it. At the jitHot-th lookup pc joins the queue; hot
+// reports that it is there.
+func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot bool) {
 	c := &e.cold[recentSlot(p, pc)]
 	if c.pc != pc || c.page != p {
 		e.plan.make(ram, pc, pageOff, planOptions{parallel: e.parallel}, e.cache.pageMarks(p))
 		*c = jitCold{pc: pc, page: p, run: uint32(max(e.plan.firstBranch(), 1))}
 	}
-	if c.count++; c.count >= e.hot {
-		*c = jitCold{}
-		return 0
+	if c.count < e.hot {
+		if c.count++; c.count < e.hot {
+			return int(c.run), false
+		}
 	}
-	return int(c.run)
+	if !c.queued {
+		c.queued = true
+		e.queue = append(e.queue, jitQueued{pc: pc, page: p})
+	}
+	e.waitAsks++
+	return int(c.run), true
+}
+
+// drain translates the queued PCs and publishes them in one batch. A PC
+// whose page the cache no longer holds is left out: its block would miss
+// the stores that change the page (the store hook watches held pages
+// only); it is queued again if it stays hot.
+func (e *jitEngine) drain(ram []byte) {
+	for _, q := range e.queue {
+		if c := &e.cold[recentSlot(q.page, q.pc)]; c.pc == q.pc && c.page == q.page {
+			*c = jitCold{}
+		}
+		if e.cache.code[q.page] == nil || e.block(q.page, q.pc) != nil {
+			continue
+		}
+		e.translate(ram, q.pc, q.page<<pageShift)
+	}
+	clear(e.queue)
+	e.queue = e.queue[:0]
+	e.waitAsks = 0
+	e.publish()
 }
 
 // block returns the block starting at pc in RAM page p, if translated.
@@ -529,6 +587,9 @@ func (e *jitEngine) flushAll() {
 	e.cold = [jitRecent]jitCold{}
 	clear(e.pending)
 	e.pending = e.pending[:0]
+	clear(e.queue)
+	e.queue = e.queue[:0]
+	e.waitAsks = 0
 	e.flushes++
 	e.stats.Flushes++
 	for _, h := range e.cache.users {

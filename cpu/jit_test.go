@@ -222,3 +222,65 @@ func TestJITSstatusSetSIEKeepsOldValue(t *testing.T) {
 		})
 	}
 }
+
+// Code that becomes hot is queued, not compiled in the middle of what the
+// guest is doing: it is compiled and published in one batch when the
+// board finds the hart idle (TranslateHot), or, on a hart that never
+// idles, once the queue has been asked for jitDrainAsks times.
+func TestJITHotCodeWaitsForIdleOrDrainAsks(t *testing.T) {
+	loop := func(t *testing.T) (*testMachine, *Hart, *jitEngine) {
+		m := jitMachine(t, JITOn)
+		e := m.sys.codeCache.jit
+		e.hot = jitHot // the threshold rvemu runs with
+		m.load(ramBase, insAddA0One, insJBack4)
+		return m, m.hart(ramBase), e
+	}
+	// Each pass of the loop looks its start up once: two instructions.
+	lookups := func(n int) int { return 2 * n }
+
+	t.Run("idle", func(t *testing.T) {
+		m, h, e := loop(t)
+		h.Run(lookups(jitHot + 10))
+		st := m.sys.JITStats()
+		require.Zero(t, st.Blocks, "hot, but not compiled while the guest runs")
+		require.Len(t, e.queue, 1)
+		published := st.Publishes
+
+		h.TranslateHot()
+		st = m.sys.JITStats()
+		require.Equal(t, uint64(1), st.Blocks)
+		require.Equal(t, published+1, st.Publishes, "one batch")
+		require.Equal(t, uint64(1), st.IdleDrains)
+		require.Empty(t, e.queue)
+
+		before := h.X[10]
+		h.Run(1000)
+		require.Equal(t, before+500, h.X[10])
+		require.Equal(t, uint64(1000), m.sys.JITStats().Translated, "runs translated from the next Run on")
+	})
+
+	t.Run("busy", func(t *testing.T) {
+		m, h, _ := loop(t)
+		// A few lookups short of jitHot (to queue it) + jitDrainAsks.
+		h.Run(lookups(jitHot + jitDrainAsks - 3))
+		require.Zero(t, m.sys.JITStats().Blocks, "waits while interpreting it costs less than a batch")
+		h.Run(lookups(jitMinBudget)) // (shorter Runs only interpret)
+		st := m.sys.JITStats()
+		require.Equal(t, uint64(1), st.Blocks, "compiled once the queue was asked for jitDrainAsks times")
+		require.Zero(t, st.IdleDrains)
+		require.NotZero(t, st.Translated)
+		require.Equal(t, uint64(lookups(jitHot+jitDrainAsks-3)+lookups(jitMinBudget)), h.Instret)
+	})
+
+	t.Run("dropped page", func(t *testing.T) {
+		m, h, e := loop(t)
+		h.Run(lookups(jitHot + 10))
+		require.Len(t, e.queue, 1)
+		m.sys.dropCodePage(&m.sys.codeCache, 0)
+		h.TranslateHot()
+		require.Zero(t, m.sys.JITStats().Blocks, "a page the cache no longer holds is not translated")
+		before := h.X[10]
+		h.Run(100)
+		require.Equal(t, before+50, h.X[10])
+	})
+}

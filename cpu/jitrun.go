@@ -113,23 +113,39 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 	p := off >> pageShift
 	b := e.block(p, pc)
 	if b == nil {
-		if e.hot > 0 {
-			if run := e.coldRun(h.ram, p, pc, off); run > 0 {
+		if e.hot == 0 { // tests: translate at first sight
+			b = e.translate(h.ram, pc, off)
+		} else {
+			run, hot := e.coldRun(h.ram, p, pc, off)
+			if !hot || e.waitAsks < jitDrainAsks {
+				return 0, run
+			}
+			e.drain(h.ram) // busy: the queue has waited long enough
+			if b = e.block(p, pc); b == nil {
 				return 0, run
 			}
 		}
-		if b = e.translate(h.ram, pc, off); !b.ready && e.hot > 0 {
-			return 0, max(e.plan.firstBranch(), 1) // runnable from the next publish
-		}
 	}
 	if !b.ready {
-		e.publish() // asked for again: hot
+		e.publish()
 	}
 	j.pc, j.epoch, j.code = pc, h.ctlb.epoch, b.code
 	if b.code == e.slowStub {
 		return 0, 1
 	}
 	return b.code, 0
+}
+
+// TranslateHot compiles and publishes the code that became hot since the
+// last batch. The board calls it when the hart is about to wait (WFI),
+// so that the work happens while the guest has nothing to do rather than
+// inside the handler or critical section that made the code hot (jit.go).
+// Call it from the hart's own goroutine (parallel harts), between Runs.
+func (h *Hart) TranslateHot() {
+	if e := h.cc.jit; e != nil && len(e.queue) > 0 {
+		e.drain(h.ram)
+		e.stats.IdleDrains++
+	}
 }
 
 // interpStep runs up to limit instructions in the interpreter, exactly as

@@ -445,6 +445,10 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 			time.Since(m.lastNet) <= netSpinAfter
 		m.devMu.Unlock()
 		if waiting {
+			// Idle: compile what became hot meanwhile now, not in the
+			// handler or critical section that next runs it (under world:
+			// the debugger's breakpoints are part of a block).
+			h.TranslateHot()
 			m.world.RUnlock()
 			// The network's hart polls the host side itself for a while
 			// before it sleeps: the next datagram then reaches the NIC, and

@@ -128,6 +128,11 @@ func (m *Machine) runSerial(ctx context.Context, in *input) (int, error) {
 			if _, done := m.exited(); done {
 				continue // posted work ended the run (monitor quit, gdb kill)
 			}
+			// Every hart waits: compile what became hot meanwhile now,
+			// not inside the code that next runs it.
+			for _, h := range m.harts {
+				h.TranslateHot()
+			}
 			m.sleep(ctx, idle, in, sampled)
 		}
 	}
