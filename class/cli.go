@@ -63,6 +63,9 @@ Options (anywhere on the line):
                           namespaces are refused), or auto (default)
   --keep                  keep each work tree (OUT/work/STUDENT)
   --nice N                run the grades at this added niceness
+  --build-cache DIR|off   the compiler cache the class's builds share
+                          (ccache; default ~/.cache/rvemu/class-ccache when
+                          ccache is installed); off: compile everything
   -q, --quiet             no progress output
   -h, --help              this help
 
@@ -101,6 +104,7 @@ func newFlags(name string, o *Options) *flags {
 	fs.StringVar(&o.Isolation, "isolation", "auto", "")
 	fs.BoolVar(&o.Keep, "keep", false, "")
 	fs.IntVar(&o.Nice, "nice", 0, "")
+	fs.StringVar(&o.BuildCache, "build-cache", "", "")
 	f.quiet = fs.Bool("q", false, "")
 	fs.BoolVar(f.quiet, "quiet", false, "")
 	f.help = fs.Bool("h", false, "")
@@ -170,8 +174,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, live boo
 	}
 	sum, err := Grade(ctx, o)
 	if sum != nil && sum.Gradebook != nil && !*f.quiet {
-		fmt.Fprintf(stderr, "gradebook: %s and %s (%d students, %s)\n", filepath.Join(o.Out, gradebookCSV), gradebookJSON,
-			len(sum.Gradebook.Rows), isolationNote(sum.Isolation))
+		fmt.Fprintf(stderr, "gradebook: %s and %s (%d students, %s)\nbuilds: %s\n", filepath.Join(o.Out, gradebookCSV), gradebookJSON,
+			len(sum.Gradebook.Rows), isolationNote(sum.Isolation), sum.Build)
 	}
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)

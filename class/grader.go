@@ -44,6 +44,7 @@ type Options struct {
 	Isolation   string   // "auto", "namespaces" or "ports"
 	Keep        bool     // keep each submission's work tree
 	Nice        int
+	BuildCache  string    // ccache's folder; "" the default when ccache is installed; BuildCacheOff none
 	Progress    io.Writer // nil: quiet
 	Live        bool      // Progress is a terminal: one line, redrawn
 }
@@ -59,6 +60,7 @@ type Summary struct {
 	Skipped   int // already graded (resumed)
 	NoScore   int // rows of the gradebook without a score
 	Isolation sandbox.Isolation
+	Build     string // where the grades built and with which cache
 }
 
 // grader holds what every submission's grade shares.
@@ -70,6 +72,9 @@ type grader struct {
 	machine  xv6lab.Machine
 	iso      sandbox.Isolation
 	ports    *portSlots
+	cache    *buildCache // nil: none
+	buildAt  string      // each tree is mounted here to build ("" where it is)
+	build    string      // buildAt and the cache, in words
 }
 
 // Grade grades the submissions (of this shard) not graded yet, then writes
@@ -96,7 +101,7 @@ func Grade(ctx context.Context, o Options) (*Summary, error) {
 		}
 		todo = append(todo, s)
 	}
-	sum := &Summary{Skipped: len(subs) - len(todo), Isolation: g.iso}
+	sum := &Summary{Skipped: len(subs) - len(todo), Isolation: g.iso, Build: g.build}
 	var prog *progress
 	if o.Progress != nil {
 		prog = newProgress(o.Progress, o.Live, len(todo), sum.Skipped, o.Jobs)
@@ -241,6 +246,20 @@ func setUp(o Options) (*grader, []Submission, error) {
 			return nil, nil, err
 		}
 	}
+	var cacheNote string
+	if g.cache, cacheNote, err = setUpBuildCache(o.BuildCache, filepath.Join(o.Out, ".bin")); err != nil {
+		return nil, nil, err
+	}
+	g.build = "each tree where it is"
+	if g.iso == sandbox.Namespaces {
+		if dir, err := buildAtDir(); err != nil {
+			g.build = fmt.Sprintf("each tree where it is (%v)", err)
+		} else {
+			g.buildAt = dir
+			g.build = "each tree mounted at " + dir
+		}
+	}
+	g.build += "; compiler cache: " + cacheNote
 	return g, mine, nil
 }
 
@@ -309,6 +328,7 @@ func (g *grader) gradeOne(ctx context.Context, s Submission) (Row, error) {
 	fmt.Fprintf(logFile, "rvemu class: %s (%s) graded with %s on %s\n", s.Name(), s.Kind, g.tree.Name, g.machine.Version)
 	fmt.Fprintf(logFile, "limits: %s wall, %s memory, %d processes, %s per file; %s\n",
 		o.Limits.Wall, sizeText(o.Limits.Memory), o.Limits.Procs, sizeText(o.Limits.FileSize), g.iso)
+	fmt.Fprintf(logFile, "build: %s\n", g.build)
 
 	work := filepath.Join(o.Out, "work", s.Student)
 	if err := os.RemoveAll(work); err != nil {
@@ -339,6 +359,9 @@ func (g *grader) gradeOne(ctx context.Context, s Submission) (Row, error) {
 		command = append(command, "GRADEFLAGS="+o.Tests)
 	}
 	path := g.machine.Path()
+	if g.cache != nil {
+		path = g.cache.PathIn + string(os.PathListSeparator) + path
+	}
 	var env []string
 	if g.ports != nil {
 		dir, uid, err := g.ports.take()
@@ -346,18 +369,21 @@ func (g *grader) gradeOne(ctx context.Context, s Submission) (Row, error) {
 			return row, err
 		}
 		defer g.ports.give(uid)
-		path = g.machine.PathDir + string(os.PathListSeparator) + dir + string(os.PathListSeparator) + os.Getenv("PATH")
+		path = dir + string(os.PathListSeparator) + path
 		env = append(xv6lab.MakeEnv(path, "PYTHONPATH"), "PYTHONPATH="+dir)
 		fmt.Fprintf(logFile, "ports: those of uid %d (no network namespace here)\n", uid)
 	} else {
 		env = xv6lab.MakeEnv(path)
+	}
+	if g.cache != nil {
+		env = g.cache.env(env)
 	}
 	fmt.Fprintf(logFile, "$ %s\n\n", strings.Join(command, " "))
 
 	kept := newHeadTail(headBytes, tailBytes)
 	parsed := newHeadTail(headBytes, tailBytes)
 	outcome, err := sandbox.Run(ctx, g.iso, sandbox.Job{
-		Command: command, Dir: work, Env: env, Nice: o.Nice, Limits: o.Limits,
+		Command: command, Dir: work, MountAt: g.buildAt, Env: env, Nice: o.Nice, Limits: o.Limits,
 		LabDNS: true, Output: &lineLimiter{w: io.MultiWriter(kept, parsed)},
 	})
 	logFile.Write(kept.Bytes())

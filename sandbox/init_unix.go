@@ -31,6 +31,7 @@ type initConfig struct {
 	Namespaces bool     `json:"namespaces"`
 	LabDNS     bool     `json:"lab_dns"`
 	FileSize   int64    `json:"file_size"`
+	MountAt    string   `json:"mount_at,omitempty"` // Dir is mounted here and the command runs here
 	// CheckOnly: set the namespace up and check it, then exit 0 (Probe).
 	CheckOnly bool `json:"check_only"`
 }
@@ -80,6 +81,13 @@ func runInit() int {
 				return initFail(statusFile, err)
 			}
 		}
+	}
+	if cfg.MountAt != "" {
+		if err := mountDir(cfg.Dir, cfg.MountAt); err != nil {
+			return initFail(statusFile, err)
+		}
+		cfg.Dir = cfg.MountAt
+		cfg.Env = setEnv(cfg.Env, "PWD", cfg.MountAt)
 	}
 	if cfg.CheckOnly {
 		json.NewEncoder(statusFile).Encode(initStatus{})
@@ -175,6 +183,17 @@ func startAndReap(cfg initConfig) (initStatus, error) {
 		break
 	}
 	return st, nil
+}
+
+// setEnv sets key to value in env, replacing any value it had.
+func setEnv(env []string, key, value string) []string {
+	out := []string{key + "=" + value}
+	for _, e := range env {
+		if k, _, _ := strings.Cut(e, "="); k != key {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func envValue(env []string, key string) string {

@@ -14,3 +14,5 @@ var errNoNamespaces = errors.New("network namespaces exist only on Linux")
 func loopbackUp() error                   { return errNoNamespaces }
 func onlyLoopback() error                 { return errNoNamespaces }
 func addLoopbackAddress(netip.Addr) error { return errNoNamespaces }
+
+func mountDir(string, string) error { return errNoNamespaces }

@@ -36,6 +36,9 @@ func Run(ctx context.Context, iso Isolation, job Job) (Outcome, error) {
 	}
 	cfg := initConfig{Command: job.Command, Dir: job.Dir, Env: job.Env, Nice: job.Nice,
 		Namespaces: iso == Namespaces, LabDNS: job.LabDNS && iso == Namespaces, FileSize: job.Limits.FileSize}
+	if iso == Namespaces {
+		cfg.MountAt = job.MountAt
+	}
 	return run(ctx, iso, cfg, job.Limits, job)
 }
 

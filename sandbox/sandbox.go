@@ -69,7 +69,14 @@ type Job struct {
 	// LabDNS puts 8.8.8.8 on the namespace's loopback and answers the xv6
 	// net lab's DNS query there (Namespaces only).
 	LabDNS bool
-	Output io.Writer // the command's stdout and stderr together
+	// MountAt (Namespaces only; "" none): an existing empty directory at
+	// which Dir is mounted, in the run's own mount namespace, for the
+	// command to run in. Every run can so see its tree at the same path
+	// (what compilers write into debug information), each its own tree,
+	// and the host's directory stays empty. Elsewhere the command runs
+	// in Dir.
+	MountAt string
+	Output  io.Writer // the command's stdout and stderr together
 }
 
 // Ended names the limit that ended a run.

@@ -129,6 +129,38 @@ func TestLabDNSAnsweredOnLoopback(t *testing.T) {
 	assert.Contains(t, out, "network is unreachable")
 }
 
+// MountAt: the command runs in its tree seen at the given path (what the
+// compiler writes into debug information is the same for every run), it
+// writes into that tree, and the host's directory at that path stays empty.
+func TestMountAtShowsTheTreeThere(t *testing.T) {
+	tree, at := t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(tree, "mine.txt"), []byte("student\n"), 0o644))
+	var out bytes.Buffer
+	o, err := Run(context.Background(), Namespaces, Job{
+		Command: []string{"sh", "-c", "pwd; echo $PWD; cat mine.txt; echo built > out.txt"},
+		Dir:     tree, MountAt: at, Env: []string{"PATH=" + os.Getenv("PATH"), "PWD=/elsewhere"},
+		Limits: Limits{Wall: time.Minute}, Output: &out,
+	})
+	require.NoError(t, err, out.String())
+	assert.Equal(t, 0, o.Exit, out.String())
+	assert.Equal(t, at+"\n"+at+"\nstudent\n", out.String())
+	b, err := os.ReadFile(filepath.Join(tree, "out.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "built\n", string(b))
+	left, err := os.ReadDir(at)
+	require.NoError(t, err)
+	assert.Empty(t, left, "the mount stayed inside the run's namespace")
+
+	// Without namespaces the command runs in Dir itself.
+	out.Reset()
+	o, err = Run(context.Background(), ProcessGroup, Job{
+		Command: []string{"pwd"}, Dir: tree, MountAt: at,
+		Env: []string{"PATH=" + os.Getenv("PATH")}, Limits: Limits{Wall: time.Minute}, Output: &out,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, tree+"\n", out.String())
+}
+
 func TestExitStatusAndOutput(t *testing.T) {
 	for _, iso := range []Isolation{Namespaces, ProcessGroup} {
 		t.Run(iso.String(), func(t *testing.T) {

@@ -3,6 +3,7 @@ package tests
 import (
 	"archive/tar"
 	"archive/zip"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -195,7 +196,14 @@ func writeZip(t *testing.T, tree, file string) {
 // runClass runs `rvemu class ARGS` and returns its status and output.
 func runClass(t *testing.T, rvemu string, args ...string) (int, string) {
 	t.Helper()
+	return runClassEnv(t, nil, rvemu, args...)
+}
+
+// runClassEnv is runClass with more environment (KEY=VALUE) for rvemu.
+func runClassEnv(t *testing.T, env []string, rvemu string, args ...string) (int, string) {
+	t.Helper()
 	cmd := exec.Command(rvemu, append([]string{"class"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -296,7 +304,12 @@ func TestClassBadSubmissionsContained(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(subs, "nick.patch"), []byte("--- a/kernel/nothere.c\n+++ b/kernel/nothere.c\n@@ -1 +1 @@\n-x\n+y\n"), 0o644))
 
 	out := filepath.Join(root, "out")
-	code, output := runClass(t, rvemu, "-j", "2", "-o", out, "--grader-files", ourLabFiles,
+	// TMPDIR: the folder the grades build in (TMPDIR/rvemu-class-build,
+	// each tree mounted there) is this test's own, to look for leftovers.
+	tmp := filepath.Join(root, "tmp")
+	require.NoError(t, os.Mkdir(tmp, 0o755))
+	code, output := runClassEnv(t, []string{"TMPDIR=" + tmp}, rvemu, "-j", "2", "-o", out, "--grader-files", ourLabFiles,
+		"--build-cache", filepath.Join(root, "ccache"),
 		"--memory", "1G", "--procs", "256", "--file-size", "5M", "--timeout", "10m", grader, subs)
 	t.Log(output)
 	assert.Equal(t, 1, code, "some students have no score")
@@ -355,9 +368,10 @@ func TestClassBadSubmissionsContained(t *testing.T) {
 	assert.Equal(t, class.BadSubmission, rows["nick"].Status)
 	assert.Contains(t, rows["nick"].Reason, "does not apply")
 
-	// Nothing left behind: no process in the class's folder, work trees
-	// gone, logs bounded.
+	// Nothing left behind: no process in the class's folder or where its
+	// trees were built, work trees gone, logs bounded.
 	assert.Empty(t, leftovers(out))
+	assert.Empty(t, leftovers(filepath.Join(tmp, "rvemu-class-build")))
 	entries, _ := os.ReadDir(filepath.Join(out, "work"))
 	assert.Empty(t, entries)
 	assert.Less(t, dirBytes(out), int64(64<<20))
@@ -370,6 +384,82 @@ func TestClassBadSubmissionsContained(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, output, "12 submissions already graded")
 	assert.Equal(t, book, readBook(t, out))
+}
+
+var clientPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+
+// TestClassBuildCacheGivesTheSameGrades grades the same class with the
+// compiler cache off, with an empty cache and with the cache those grades
+// filled: every row is the same, the third run's compiles were answered
+// from the cache, and what it built is byte for byte what the compiler
+// built with no cache (every grade builds in its tree mounted at one
+// path, so even the debug information is the same).
+func TestClassBuildCacheGivesTheSameGrades(t *testing.T) {
+	if testing.Short() {
+		t.Skip("grades a class of kernels: run without -short (make test-e2e)")
+	}
+	root := t.TempDir()
+	rvemu := buildRvemuIn(t, root)
+	grader := ourLabGrader(t, filepath.Join(root, "grader"))
+	subs := filepath.Join(root, "submissions")
+	writeTimeFile(t, copyXV6(t, filepath.Join(subs, "alice")))
+	copyXV6(t, filepath.Join(subs, "carol"), panicOnSend)
+	cache := filepath.Join(root, "ccache")
+	grade := func(name, buildCache string) (string, class.Gradebook) {
+		out := filepath.Join(root, name)
+		code, output := runClass(t, rvemu, "-j", "2", "--keep", "-o", out, "--grader-files", ourLabFiles,
+			"--timeout", "10m", "--build-cache", buildCache, grader, subs)
+		t.Log(output)
+		assert.Equal(t, 0, code)
+		return out, readBook(t, out)
+	}
+	offDir, off := grade("off", "off")
+	_, cold := grade("cold", cache)
+	warmDir, warm := grade("warm", cache)
+
+	rows := rowsByStudent(off)
+	assert.Equal(t, 125, rows["alice"].Score)
+	assert.Less(t, rows["carol"].Score, 125)
+	// The closest console line may name the gdb client's port, which
+	// differs from run to run.
+	same := func(rows []class.Row) []class.Row {
+		rows = normalised(rows)
+		for _, r := range rows {
+			for i := range r.Tests {
+				r.Tests[i].Closest = clientPort.ReplaceAllString(r.Tests[i].Closest, "127.0.0.1:PORT")
+			}
+		}
+		return rows
+	}
+	assert.Equal(t, same(off.Rows), same(cold.Rows))
+	assert.Equal(t, same(off.Rows), same(warm.Rows))
+	log, err := os.ReadFile(filepath.Join(warmDir, "logs", "alice.log"))
+	require.NoError(t, err)
+	assert.Contains(t, string(log), "compiler cache: ccache in "+cache)
+	assert.Regexp(t, `each tree mounted at \S*rvemu-class-build`, string(log))
+
+	stats, err := exec.Command("ccache", "-d", cache, "--print-stats").Output()
+	require.NoError(t, err)
+	count := func(name string) int {
+		m := regexp.MustCompile(`(?m)^` + name + `\t(\d+)$`).FindStringSubmatch(string(stats))
+		require.NotNil(t, m, "ccache --print-stats has no %s", name)
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	// The cold run compiled each file once (carol's e1000.c twice), the
+	// warm run compiled nothing.
+	assert.Greater(t, count("direct_cache_hit")+count("preprocessed_cache_hit"), 20)
+	assert.Less(t, count("cache_miss"), count("direct_cache_hit")+count("preprocessed_cache_hit"))
+
+	for _, student := range []string{"alice", "carol"} {
+		for _, file := range []string{"build/kernel.img", "build/kernel/net/e1000.c.o", "build/user/init.c.o"} {
+			want, err := os.ReadFile(filepath.Join(offDir, "work", student, file))
+			require.NoError(t, err)
+			got, err := os.ReadFile(filepath.Join(warmDir, "work", student, file))
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(want, got), "%s's %s from the cache differs from the compiler's", student, file)
+		}
+	}
 }
 
 // normalised drops what differs between two grades of the same work: the
