@@ -124,7 +124,9 @@ labs: build
 # per hour, their medians and the ratio, with the load average of each run.
 # GRADER=lab tree (starter) SUBMISSIONS=folder of submissions; CLASS_FLAGS
 # passes more options of rvemu class (e.g. -j 2). Grades run in network
-# namespaces holding only lo, as every rvemu class grade does.
+# namespaces holding only lo, as every rvemu class grade does. The compiler
+# cache is warmed once (untimed) and each run starts from a copy of it
+# (CLASS_FLAGS=--build-cache off: none).
 bench-class: build
 	@test -n "$(GRADER)" -a -n "$(SUBMISSIONS)" || { echo "make bench-class: set GRADER=LABTREE SUBMISSIONS=DIR (ROUNDS=2, CLASS_FLAGS=...)"; exit 2; }
 	sh scripts/bench-class.sh $(GRADER) $(SUBMISSIONS) $(or $(ROUNDS),2) $(CLASS_FLAGS)

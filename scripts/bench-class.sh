@@ -9,6 +9,12 @@
 # stay in $BENCH_OUT (default /tmp/rvemu-bench-class) for comparing
 # verdicts. A benchmark, not a test: the host is shared, so quote the load.
 #   RVEMU=bin/rvemu  the rvemu to run (it plays qemu-system-riscv64 too)
+#
+# The compiler cache (rvemu class --build-cache) is warmed once, untimed,
+# by grading the grader tree itself; every timed run then starts from its
+# own copy of that warm cache, so both machines grade from the same cache
+# state (the files a student changed miss, the rest hit, as in a class's
+# run). CLASS-FLAGS with --build-cache off: no cache at all.
 set -eu
 if [ $# -lt 2 ]; then
 	echo "usage: $0 GRADER SUBMISSIONS [ROUNDS] [CLASS-FLAGS...]" >&2
@@ -24,19 +30,39 @@ mkdir -p "$out"
 n=$(find "$subs" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)
 results="$out/runs.txt"
 : >"$results"
+cache=""
+case " $extra " in
+*" --build-cache off "*) ;;
+*) command -v ccache >/dev/null 2>&1 && cache="$out/ccache-warm" ;;
+esac
 
 run() { # machine round
 	dir="$out/$1-$2"
+	cacheflag=""
+	if [ -n "$cache" ]; then
+		rm -rf "$out/ccache-run"
+		cp -a "$cache" "$out/ccache-run"
+		ccache -d "$out/ccache-run" -z >/dev/null
+		cacheflag="--build-cache $out/ccache-run"
+	fi
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s.%N)
 	status=0
 	# shellcheck disable=SC2086
-	"$rvemu" class -q --regrade --machine "$1" -o "$dir" $extra "$grader" "$subs" || status=$?
+	"$rvemu" class -q --regrade --machine "$1" -o "$dir" $cacheflag $extra "$grader" "$subs" || status=$?
 	end=$(date +%s.%N)
 	awk -v m="$1" -v r="$2" -v n="$n" -v s="$start" -v e="$end" -v st="$status" -v l="$load" 'BEGIN {
 		w = e - s; printf "%s round %d: %d submissions in %.0f s = %.1f per hour (status %d; load %s)\n", m, r, n, w, n * 3600 / w, st, l }' |
 		tee -a "$results"
 	echo "$1 $(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" >>"$out/walls.txt"
+	# Each grade's log says how it was isolated: "namespaces" is a network
+	# namespace holding only lo (checked by the sandbox before make ran).
+	echo "  isolation: $(grep -l '^limits: .*; namespaces$' "$dir"/logs/*.log | wc -l) of $n grades in a network namespace of their own (only lo)" | tee -a "$results"
+	if [ -n "$cache" ]; then
+		ccache -d "$out/ccache-run" --print-stats | awk '
+			/^(direct|preprocessed)_cache_hit\t/ { hit += $2 } /^cache_miss\t/ { miss = $2 }
+			END { printf "  compiler cache: %d hits, %d misses\n", hit, miss }' | tee -a "$results"
+	fi
 	# Each student's score, to see the two machines' verdicts side by side.
 	python3 -c 'import json, sys
 b = json.load(open(sys.argv[1]))
@@ -47,6 +73,18 @@ print("  scores:", " ".join("%s=%s/%s%s" % (r["student"], r.get("score", 0), r.g
 : >"$out/walls.txt"
 echo "host: $(nproc) cores; $(uptime)" | tee -a "$results"
 echo "grader $grader; $n submissions in $subs; $("$rvemu" version 2>/dev/null | head -1); $(qemu-system-riscv64 --version | head -1)" | tee -a "$results"
+if [ -n "$cache" ]; then
+	# Warm the cache once, untimed: the grader tree graded as the only
+	# student (its compiles are what every submission shares).
+	rm -rf "$cache" "$out/warm" "$out/warm-class"
+	mkdir -p "$out/warm-class"
+	ln -s "$(cd "$grader" && pwd)" "$out/warm-class/grader-tree"
+	# shellcheck disable=SC2086
+	"$rvemu" class -q --regrade --machine rvemu -o "$out/warm" --build-cache "$cache" $extra "$grader" "$out/warm-class" || true
+	echo "compiler cache: $(ccache --version | head -1), warmed once (untimed) by grading the grader tree: $(ccache -d "$cache" --print-stats | awk '/^files_in_cache\t/ { print $2 }') files; each timed run starts from its own copy of it, the same state for both machines" | tee -a "$results"
+else
+	echo "compiler cache: off" | tee -a "$results"
+fi
 r=1
 while [ "$r" -le "$rounds" ]; do
 	if [ $((r % 2)) -eq 1 ]; then

@@ -14,6 +14,7 @@ command -v tshark >/dev/null 2>&1 || need="$need tshark"
 command -v unshare >/dev/null 2>&1 || need="$need util-linux"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
 command -v dtc >/dev/null 2>&1 || need="$need device-tree-compiler" # machine: device tree validated by dtc
+command -v ccache >/dev/null 2>&1 || need="$need ccache" # rvemu class: the class's compiler cache (tests/class_test.go)
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "setup: installing$need"
