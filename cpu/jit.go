@@ -130,7 +130,11 @@ type jcEntry struct {
 	pc    uint64
 	epoch uint64
 	code  uintptr
-	_     uint64
+	// b is the block code belongs to: after the epoch moved on (every
+	// sfence.vma, satp write and trap bumps it; xv6 does several per
+	// syscall) the entry is good again if b lives and pc still fetches
+	// from b's page (jitLookup). Generated code never reads it.
+	b *jitBlock
 }
 
 // jitHart is the translator's state in each hart; generated code reads and

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -283,4 +284,45 @@ func TestJITHotCodeWaitsForIdleOrDrainAsks(t *testing.T) {
 		h.Run(100)
 		require.Equal(t, before+50, h.X[10])
 	})
+}
+
+// After a TLB flush the jump cache takes an entry back without the block
+// table when its block lives and the PC still fetches from that block's
+// page; a PC whose page was remapped meanwhile runs the new page's code,
+// even once another jump has put the new mapping into the code TLB.
+func TestJITJumpCacheAfterRemap(t *testing.T) {
+	m, h, pt := sv39Hart(t)
+	m.sys.codeCache.jit = nil
+	require.NoError(t, m.sys.EnableJIT(JITOn))
+	m.sys.codeCache.jit.hot = 0 // everything runs translated
+	const (
+		p1 = ramBase + 0x1000
+		p2 = ramBase + 0x2000
+	)
+	// VA 0x10000: call 0x11108, call 0x11100, loop. (The jump cache is
+	// indexed by the PC's low bits: no two of these PCs share an entry.)
+	m.load(ramBase, encJALR(1, 6, 0), encJALR(1, 5, 0), encJAL(0, -8))
+	// Two versions of VA 0x11100: a1 += 1 or 100 at +0, a2 += 1 at +8.
+	m.load(p1+0x100, encADDI(11, 11, 1), encJALR(0, 1, 0), encADDI(12, 12, 1), encJALR(0, 1, 0))
+	m.load(p2+0x100, encADDI(11, 11, 100), encJALR(0, 1, 0), encADDI(12, 12, 1), encJALR(0, 1, 0))
+	pt.mapPage(0x11000, p1, pteRWX)
+	h.X[5], h.X[6] = 0x11100, 0x11108
+
+	const iters, perIter = 1000, 7 // jalr, addi, jalr, jalr, addi, jalr, jal
+	require.Equal(t, iters*perIter, h.Run(iters*perIter))
+	require.Equal(t, uint64(iters), h.X[11])
+	for round := 0; round < 2; round++ {
+		h.flushTLBs() // what sfence.vma does: the jump cache's epoch moves on
+		before := h.X[11]
+		require.Equal(t, iters*perIter, h.Run(iters*perIter))
+		assert.Equal(t, before+iters, h.X[11], "same mapping: the same code")
+	}
+
+	pt.mapPage(0x11000, p2, pteRWX)
+	h.flushTLBs()
+	before := h.X[11]
+	require.Equal(t, iters*perIter, h.Run(iters*perIter))
+	assert.Equal(t, before+100*iters, h.X[11], "remapped: the new page's code from the first call on")
+	assert.Equal(t, uint64(4*iters), h.X[12])
+	assert.Greater(t, m.sys.JITStats().Translated, uint64(3*iters*perIter))
 }
