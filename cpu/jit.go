@@ -408,6 +408,13 @@ func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot boo
 	return int(c.run), true
 }
 
+// counting reports that pc (in RAM page p) is being counted towards
+// translation: it starts no block, since translate ends the count.
+func (e *jitEngine) counting(p, pc uint64) bool {
+	c := &e.cold[recentSlot(p, pc)]
+	return c.pc == pc && c.page == p && e.hot > 0
+}
+
 // drain translates the queued PCs and publishes them in one batch. A PC
 // whose page the cache no longer holds is left out: its block would miss
 // the stores that change the page (the store hook watches held pages
@@ -415,7 +422,7 @@ func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot boo
 func (e *jitEngine) drain(ram []byte) {
 	for _, q := range e.queue {
 		if c := &e.cold[recentSlot(q.page, q.pc)]; c.pc == q.pc && c.page == q.page {
-			*c = jitCold{}
+			*c = jitCold{} // counted again from scratch if it is left out
 		}
 		if e.cache.code[q.page] == nil || e.block(q.page, q.pc) != nil {
 			continue
@@ -447,6 +454,9 @@ func (e *jitEngine) block(p, pc uint64) *jitBlock {
 // at pageOff, and records it (a PC that can start no block gets a block
 // whose code is the slow stub, so it is not tried again).
 func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
+	if c := &e.cold[recentSlot(pageOff>>pageShift, pc)]; c.pc == pc && c.page == pageOff>>pageShift {
+		*c = jitCold{} // counted no more: see counting
+	}
 	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel}, e.cache.pageMarks(pageOff>>pageShift))
 	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
 	b.end = b.start + uint16(e.plan.bytes())

@@ -281,8 +281,10 @@ func TestJITHotCodeWaitsForIdleOrDrainAsks(t *testing.T) {
 		h.TranslateHot()
 		require.Zero(t, m.sys.JITStats().Blocks, "a page the cache no longer holds is not translated")
 		before := h.X[10]
-		h.Run(100)
-		require.Equal(t, before+50, h.X[10])
+		h.Run(lookups(jitHot + 10))
+		require.Equal(t, before+jitHot+10, h.X[10])
+		h.TranslateHot()
+		require.Equal(t, uint64(1), m.sys.JITStats().Blocks, "counted again, queued again, translated")
 	})
 }
 

@@ -121,7 +121,10 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 		}
 	}
 	p := off >> pageShift
-	b := e.block(p, pc)
+	var b *jitBlock
+	if !e.counting(p, pc) { // (cold code: no block to look for)
+		b = e.block(p, pc)
+	}
 	if b == nil {
 		if e.hot == 0 { // tests: translate at first sight
 			b = e.translate(h.ram, pc, off)
