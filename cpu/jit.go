@@ -392,7 +392,10 @@ func (e *jitEngine) publish() {
 func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot bool) {
 	c := &e.cold[recentSlot(p, pc)]
 	if c.pc != pc || c.page != p {
-		e.plan.make(ram, pc, pageOff, planOptions{parallel: e.parallel}, e.cache.pageMarks(p))
+		// Only the run to the first branch matters here: the plan stops
+		// there (a full plan decodes up to jitMaxBlock instructions, and
+		// a short run, nettests say, meets ~20,000 new cold PCs).
+		e.plan.make(ram, pc, pageOff, planOptions{parallel: e.parallel, firstBranch: true}, e.cache.pageMarks(p))
 		*c = jitCold{pc: pc, page: p, run: uint32(max(e.plan.firstBranch(), 1))}
 	}
 	if c.count < e.hot {
@@ -642,12 +645,14 @@ func (p *blockPlan) bytes() uint64 { return p.next - p.pc }
 // plan's first branch or jump (all of them if there is none).
 func (p *blockPlan) firstBranch() int {
 	for i := range p.insts {
-		if op := p.insts[i].op; op >= opJAL && op <= opBGEU || op == opJ || op == opJR {
+		if isBranchOrJump(p.insts[i].op) {
 			return i + 1
 		}
 	}
 	return len(p.insts)
 }
+
+func isBranchOrJump(op uint8) bool { return op >= opJAL && op <= opBGEU || op == opJ || op == opJR }
 
 // make chooses the block that starts at pc in the RAM page at pageOff,
 // whose breakpoint marks are marks (nil: none). A block ends before a
@@ -672,6 +677,9 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 		}
 		p.insts = append(p.insts, jitInst{inst: in, pc: pc})
 		pc += uint64(in.ilen)
+		if opt.firstBranch && isBranchOrJump(in.op) {
+			break
+		}
 		if in.op == opJAL || in.op == opJ || in.op == opJALR || in.op == opJR {
 			p.endJump = true
 			break
@@ -691,8 +699,9 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 
 // planOptions: how the engine wants its blocks.
 type planOptions struct {
-	lockstep bool // log stores (lockstep mode)
-	parallel bool // harts run at once: AMOs must be host atomics (the interpreter's)
+	lockstep    bool // log stores (lockstep mode)
+	parallel    bool // harts run at once: AMOs must be host atomics (the interpreter's)
+	firstBranch bool // stop after the first branch or jump (only firstBranch is wanted)
 }
 
 // jitTranslatable: the instructions generated code does itself.

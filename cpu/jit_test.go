@@ -328,3 +328,19 @@ func TestJITJumpCacheAfterRemap(t *testing.T) {
 	assert.Equal(t, uint64(4*iters), h.X[12])
 	assert.Greater(t, m.sys.JITStats().Translated, uint64(3*iters*perIter))
 }
+
+// The cold count's plan stops at the first branch and gives the run the
+// full plan gives.
+func TestJITFirstBranchPlan(t *testing.T) {
+	m := newTestMachineMode(t, JITOff)
+	m.load(ramBase, loopProgram()...)
+	m.load(ramBase+0x100, encADDI(1, 1, 1), encADDI(2, 2, 2), encADDI(3, 3, 3), encECALL)
+	m.load(ramBase+0x200, encADDI(1, 1, 1), encBNE(1, 2, 8), encADDI(3, 3, 3), encJAL(0, -12))
+	var full, short blockPlan
+	for _, pc := range []uint64{ramBase, ramBase + 4, ramBase + 8, ramBase + 0x100, ramBase + 0x104, ramBase + 0x200, ramBase + 0x204, ramBase + 0x208} {
+		full.make(m.bus.RAM, pc, 0, planOptions{}, nil)
+		short.make(m.bus.RAM, pc, 0, planOptions{firstBranch: true}, nil)
+		assert.Equal(t, full.firstBranch(), short.firstBranch(), "pc %#x", pc)
+		assert.Equal(t, short.firstBranch(), len(short.insts), "pc %#x: nothing decoded past the branch", pc)
+	}
+}
