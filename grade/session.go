@@ -240,8 +240,10 @@ type waiter struct {
 	from     int // console offset where the current wait started
 }
 
-// kernelPanic is xv6's panic() output.
-var kernelPanic = regexp.MustCompile(`(?m)^panic: `)
+// kernelPanic is xv6's panic() output, the whole line: what it says
+// (a virtio disk it cannot drive, say) decides what happens next, and the
+// console may hand over "panic: " before the rest of the line.
+var kernelPanic = regexp.MustCompile(`(?m)^panic: .*\n`)
 
 // prompts waits until n prompts were seen; false says why not in w.reason.
 func (w *waiter) prompts(n int) bool {
