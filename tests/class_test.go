@@ -415,6 +415,10 @@ func TestClassBuildCacheGivesTheSameGrades(t *testing.T) {
 	}
 	offDir, off := grade("off", "off")
 	_, cold := grade("cold", cache)
+	// The warm run's own statistics: with -j 2 the cold run's two
+	// students compile their shared files at the same time, so how many
+	// of those hit there depends on timing.
+	require.NoError(t, exec.Command("ccache", "-d", cache, "--zero-stats").Run())
 	warmDir, warm := grade("warm", cache)
 
 	rows := rowsByStudent(off)
@@ -446,10 +450,10 @@ func TestClassBuildCacheGivesTheSameGrades(t *testing.T) {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
-	// The cold run compiled each file once (carol's e1000.c twice), the
-	// warm run compiled nothing.
+	// The warm run compiled nothing: every compile was answered from
+	// the cache the cold run filled.
 	assert.Greater(t, count("direct_cache_hit")+count("preprocessed_cache_hit"), 20)
-	assert.Less(t, count("cache_miss"), count("direct_cache_hit")+count("preprocessed_cache_hit"))
+	assert.Equal(t, 0, count("cache_miss"), "compiles the warm run missed")
 
 	for _, student := range []string{"alice", "carol"} {
 		for _, file := range []string{"build/kernel.img", "build/kernel/net/e1000.c.o", "build/user/init.c.o"} {
