@@ -10,9 +10,11 @@ import (
 	"github.com/rvemu/rvemu/cpu"
 )
 
-// jitIdleProg runs a short hot loop (hot enough to be queued for
-// translation, far from the asks that compile a busy hart's queue) and
-// then waits 1 ms in WFI, three times; other harts park in WFI.
+// jitIdleProg runs a hot loop (hot enough to be queued for translation:
+// cold code is looked up every 128 instructions, and its loop head is
+// where ~45 of those lookups land; far from the asks that compile a busy
+// hart's queue) and then waits 1 ms in WFI, three times; other harts park
+// in WFI.
 const jitIdleProg = `
 	.globl _start
 _start:
@@ -21,7 +23,7 @@ _start:
 	li s1, 3
 	li s2, 0x2000000
 round:
-	li s0, 100
+	li s0, 3000
 1:	addi s0, s0, -1
 	bnez s0, 1b
 	li t0, 0xbff8
