@@ -246,6 +246,9 @@ func TestJITHotCodeWaitsForIdleOrDrainAsks(t *testing.T) {
 		st := m.sys.JITStats()
 		require.Zero(t, st.Blocks, "hot, but not compiled while the guest runs")
 		require.Len(t, e.queue, 1)
+		h.TranslateHot()
+		require.Zero(t, m.sys.JITStats().Blocks, "idle, but the queue was asked for too few times to pay for a batch")
+		h.Run(lookups(jitIdleAsks))
 		published := st.Publishes
 
 		h.TranslateHot()
@@ -276,14 +279,15 @@ func TestJITHotCodeWaitsForIdleOrDrainAsks(t *testing.T) {
 
 	t.Run("dropped page", func(t *testing.T) {
 		m, h, e := loop(t)
-		h.Run(lookups(jitHot + 10))
+		h.Run(lookups(jitHot + jitIdleAsks))
 		require.Len(t, e.queue, 1)
 		m.sys.dropCodePage(&m.sys.codeCache, 0)
 		h.TranslateHot()
 		require.Zero(t, m.sys.JITStats().Blocks, "a page the cache no longer holds is not translated")
+		require.Empty(t, e.queue)
 		before := h.X[10]
-		h.Run(lookups(jitHot + 10))
-		require.Equal(t, before+uint64(lookups(jitHot+10)/2), h.X[10])
+		h.Run(lookups(jitHot + jitIdleAsks))
+		require.Equal(t, before+uint64(lookups(jitHot+jitIdleAsks)/2), h.X[10])
 		h.TranslateHot()
 		require.Equal(t, uint64(1), m.sys.JITStats().Blocks, "counted again, queued again, translated")
 	})

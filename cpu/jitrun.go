@@ -158,7 +158,7 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 }
 
 // TranslateHot compiles and publishes the code that became hot since the
-// last batch. The board calls it when the hart is about to wait (WFI),
+// last batch, once the queue has been asked for jitIdleAsks times. The board calls it when the hart is about to wait (WFI),
 // so that the work happens while the guest has nothing to do rather than
 // inside the handler or critical section that made the code hot (jit.go).
 // Call it from the hart's own goroutine (parallel harts), between Runs.
@@ -169,7 +169,7 @@ func (h *Hart) TranslateHot() { h.TranslateHotUntil(nil) }
 // something to do: a wake-up waiting behind a batch of compiles is
 // latency the guest sees (a datagram's round trip).
 func (h *Hart) TranslateHotUntil(stop func() bool) {
-	if e := h.cc.jit; e != nil && len(e.queue) > 0 {
+	if e := h.cc.jit; e != nil && len(e.queue) > 0 && e.waitAsks >= jitIdleAsks {
 		e.drain(h.ram, stop)
 		e.stats.IdleDrains++
 	}

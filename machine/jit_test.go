@@ -10,11 +10,12 @@ import (
 	"github.com/rvemu/rvemu/cpu"
 )
 
-// jitIdleProg runs a hot loop (hot enough to be queued for translation:
-// cold code is looked up every 128 instructions, and its loop head is
-// where ~45 of those lookups land; far from the asks that compile a busy
-// hart's queue) and then waits 1 ms in WFI, three times; other harts park
-// in WFI.
+// jitIdleProg runs a hot loop and then waits 1 ms in WFI, three times;
+// other harts park in WFI. Cold code is looked up every 128 instructions,
+// and ~80 lookups a round land on the loop's head: hot (32) in the first
+// round, asked for often enough to be compiled while idle (64 asks once
+// queued) after the second, far from the asks that compile a busy hart's
+// queue (512).
 const jitIdleProg = `
 	.globl _start
 _start:
@@ -23,7 +24,7 @@ _start:
 	li s1, 3
 	li s2, 0x2000000
 round:
-	li s0, 3000
+	li s0, 5000
 1:	addi s0, s0, -1
 	bnez s0, 1b
 	li t0, 0xbff8
