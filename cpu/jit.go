@@ -108,10 +108,11 @@ const (
 	jitHot = 32
 	// jitDrainAsks: a hart that does not go idle compiles its queue once
 	// the queued PCs were asked for this many times since the last batch.
-	// Interpreting a queued block instead of running its code wastes
-	// ~50 ns an ask; a batch costs one protection change (20-100 µs) and
-	// ~4 µs a block: about as much as this many asks waste.
-	jitDrainAsks = 512
+	// An ask is followed by jitColdRun instructions in the interpreter,
+	// ~400 ns more than running them translated; a batch costs one
+	// protection change (20-100 µs) and ~5 µs a block: about as much as
+	// this many asks waste. (512 when an ask was a straight line.)
+	jitDrainAsks = 128
 	// jitIdleAsks: an idle hart compiles its queue once the queued PCs were
 	// asked for this many times since the last batch. Each batch costs a
 	// protection change, which stalls every thread of the process (TLB
@@ -512,7 +513,9 @@ func (e *jitEngine) drain(ram []byte, stop func() bool) {
 	rest := copy(e.queue, e.queue[min(done, len(e.queue)):])
 	clear(e.queue[rest:])
 	e.queue = e.queue[:rest]
-	e.waitAsks = 0
+	if rest == 0 {
+		e.waitAsks = 0 // (stopped early, the rest waits for the next idle moment)
+	}
 	e.publish()
 }
 

@@ -69,7 +69,9 @@ func TestJITLoopMatchesInterpreter(t *testing.T) {
 			st := m.sys.JITStats()
 			require.NotZero(t, st.Blocks)
 			require.NotZero(t, st.Publishes)
-			require.Greater(t, st.Translated, uint64(40000))
+			// Heating up: hot after 32 lookups (one per 128 instructions
+			// of cold code), compiled after jitDrainAsks more.
+			require.Greater(t, st.Translated, uint64(10000))
 			t.Logf("%+v", st)
 		})
 	}
