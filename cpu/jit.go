@@ -16,8 +16,9 @@ import (
 // instruction the translation does not do, or at the page end; a taken
 // conditional branch leaves from the middle) are compiled to host code once
 // the dispatcher (jitrun.go) has been asked jitHot times to run from their
-// first instruction; until then the interpreter runs them, one straight
-// line at a time. New code becomes executable in batches (jit.Memory's
+// first instruction; until then the interpreter runs them, jitColdRun
+// instructions between lookups. (Parallel harts' engines share what they
+// compile: jitshare.go.) New code becomes executable in batches (jit.Memory's
 // Publish), when one of the blocks waiting is asked for again. Generated code keeps the guest registers in the Hart (the
 // hottest of a block in host registers while it runs), reaches RAM through
 // the interpreter's load and store TLBs, and leaves for Go with an exit

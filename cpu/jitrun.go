@@ -158,9 +158,10 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 }
 
 // TranslateHot compiles and publishes the code that became hot since the
-// last batch, once the queue has been asked for jitIdleAsks times. The board calls it when the hart is about to wait (WFI),
-// so that the work happens while the guest has nothing to do rather than
-// inside the handler or critical section that made the code hot (jit.go).
+// last batch, once the queue has been asked for jitIdleAsks times. The
+// board calls it when the hart is about to wait (WFI), so that the work
+// happens while the guest has nothing to do rather than inside the
+// handler or critical section that made the code hot (jit.go).
 // Call it from the hart's own goroutine (parallel harts), between Runs.
 func (h *Hart) TranslateHot() { h.TranslateHotUntil(nil) }
 
