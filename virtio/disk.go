@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -101,16 +102,17 @@ func (d *FileDisk) Close() error {
 // copyGuarded copies between guest RAM and the mapped image. A mapped page
 // past the end of the file faults: another program shrank the image while
 // it was mapped. That fault becomes an error here (the request fails with
-// IOERR) instead of ending rvemu.
+// IOERR) instead of ending rvemu. The copy is the only thing here that can
+// fault, so any runtime error is that fault: the runtime reports a SIGBUS
+// without an address (as under qemu-user) as a nil dereference.
 func copyGuarded(dst, src []byte) (n int, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			fault, ok := r.(interface{ Addr() uintptr })
-			if !ok {
+			if _, ok := r.(runtime.Error); !ok {
 				panic(r)
 			}
-			n, err = 0, fmt.Errorf("virtio: disk image: fault at %#x: the file shrank while mapped", fault.Addr())
+			n, err = 0, fmt.Errorf("virtio: disk image: %v: the file shrank while mapped", r)
 		}
 	}()
 	return copy(dst, src), nil
