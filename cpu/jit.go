@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/rvemu/rvemu/jit"
@@ -15,8 +16,9 @@ import (
 // instruction the translation does not do, or at the page end; a taken
 // conditional branch leaves from the middle) are compiled to host code once
 // the dispatcher (jitrun.go) has been asked jitHot times to run from their
-// first instruction; until then the interpreter runs them, one straight
-// line at a time. New code becomes executable in batches (jit.Memory's
+// first instruction; until then the interpreter runs them, jitColdRun
+// instructions between lookups. (Parallel harts' engines share what they
+// compile: jitshare.go.) New code becomes executable in batches (jit.Memory's
 // Publish), when one of the blocks waiting is asked for again. Generated code keeps the guest registers in the Hart (the
 // hottest of a block in host registers while it runs), reaches RAM through
 // the interpreter's load and store TLBs, and leaves for Go with an exit
@@ -107,10 +109,29 @@ const (
 	jitHot = 32
 	// jitDrainAsks: a hart that does not go idle compiles its queue once
 	// the queued PCs were asked for this many times since the last batch.
-	// Interpreting a queued block instead of running its code wastes
-	// ~50 ns an ask; a batch costs one protection change (20-100 µs) and
-	// ~4 µs a block: about as much as this many asks waste.
-	jitDrainAsks = 512
+	// An ask is followed by jitColdRun instructions in the interpreter,
+	// ~400 ns more than running them translated; a batch costs one
+	// protection change (20-100 µs) and ~5 µs a block: about as much as
+	// this many asks waste. (512 when an ask was a straight line.)
+	jitDrainAsks = 128
+	// jitIdleAsks: an idle hart compiles its queue once the queued PCs were
+	// asked for this many times since the last batch. Each batch costs a
+	// protection change, which stalls every thread of the process (TLB
+	// shootdown); measured in the UDP echo's 1,000 serial round trips
+	// (3 harts, load 10): compiling whatever was queued at every idle
+	// moment made ~175 batches of ~2 blocks there, and 20-29% of round
+	// trips overlapped one; waiting for 64 asks, ~45 batches, 6-10%.
+	jitIdleAsks = 64
+	// jitColdRun is how many instructions the interpreter runs, as its own
+	// loop does (across branches, traps and CSRs), from a PC that starts
+	// no block, before the next lookup. The lookup there is a sample:
+	// code that runs often is where runs end often, and once one of its
+	// blocks is translated, that block's exits name their targets exactly.
+	// Measured (nettests, 3 harts, never compiling): stopping after each
+	// cold straight line instead (a lookup every ~5 instructions and after
+	// every instruction the fast path leaves for) made cold code ~1.8x
+	// slower than the interpreter; runs of 128, 1.4x.
+	jitColdRun = 128
 
 	jitCodeBytes = 32 << 20
 	jitDataBytes = 2 << 20
@@ -183,6 +204,13 @@ type jitEngine struct {
 	// hot is jitHot; tests set 0: translate and publish at first sight,
 	// so that everything they run, runs translated.
 	hot uint32
+
+	// Parallel harts' engines share code (jitshare.go): shared is then
+	// set and mem is its memory, touched only under shared.mu.
+	shared       *jitShared
+	seenGen      atomic.Uint64 // shared.flushGen when the engine last dropped everything
+	running      atomic.Bool   // in runTranslated
+	pendingGuest [][]byte      // the guest bytes of each pending block (nil: not shareable)
 }
 
 // jitCold is a PC on its way to being translated.
@@ -190,8 +218,7 @@ type jitCold struct {
 	pc     uint64
 	page   uint64
 	count  uint32
-	run    uint32 // instructions the interpreter runs from pc: to its first branch
-	queued bool   // in the engine's queue
+	queued bool // in the engine's queue
 }
 
 // jitQueued is a hot PC in RAM page page, waiting to be translated.
@@ -213,6 +240,7 @@ type JITStats struct {
 	Entries     uint64 // entries into generated code from Go
 	Exits       [exitYield + 1]uint64
 	Linked      uint64 // exits linked straight to their target block
+	Adopted     uint64 // blocks whose code another hart's engine compiled (parallel harts)
 	Translated  uint64 // instructions retired in generated code
 	Checked     uint64 // lockstep: returns from generated code checked
 	CheckedInst uint64 // lockstep: instructions compared
@@ -241,8 +269,8 @@ type jitLink struct{ slot, orig uintptr }
 // parallel mode (its check reruns instructions on memory other harts are
 // changing meanwhile), leaving the interpreter in charge. Call it before
 // any hart runs, after EnableParallel: in parallel mode each hart's decode
-// cache gets an engine (code memory) of its own, as it has a cache of its
-// own.
+// cache gets an engine of its own, as it has a cache of its own, and the
+// engines share one code memory and what they compiled (jitshare.go).
 func (s *System) EnableJIT(mode JITMode) error {
 	if mode == JITOff {
 		return nil
@@ -253,9 +281,16 @@ func (s *System) EnableJIT(mode JITMode) error {
 	if s.parallel && mode == JITLockstep {
 		return errors.New("lockstep checks harts that take turns: with parallel harts the interpreter runs them (--parallel=false for lockstep)")
 	}
+	var sh *jitShared
+	if s.parallel && jitShareCode {
+		var err error
+		if sh, err = newJITShared(); err != nil {
+			return err
+		}
+	}
 	var engines []*jitEngine
 	for _, c := range s.caches() {
-		e, err := newJITEngine(c, len(s.flags), mode == JITLockstep)
+		e, err := newJITEngine(c, len(s.flags), mode == JITLockstep, sh)
 		if err != nil {
 			for _, e := range engines {
 				e.cache.jit = nil
@@ -265,6 +300,10 @@ func (s *System) EnableJIT(mode JITMode) error {
 		e.ramBase, e.ramSize, e.parallel = s.bus.RAMBase, uint64(len(s.ram)), s.parallel
 		engines = append(engines, e)
 	}
+	if sh != nil {
+		sh.engines = engines
+	}
+
 	for _, e := range engines {
 		e.cache.jit = e
 		for _, h := range e.cache.users {
@@ -315,12 +354,20 @@ func (t *JITStats) add(s *JITStats) {
 		t.Exits[i] += s.Exits[i]
 	}
 	t.Linked += s.Linked
+	t.Adopted += s.Adopted
+
 	t.Translated += s.Translated
 	t.Checked += s.Checked
 	t.CheckedInst += s.CheckedInst
 }
 
-func newJITEngine(c *codeCache, pages int, lockstep bool) (*jitEngine, error) {
+func newJITEngine(c *codeCache, pages int, lockstep bool, sh *jitShared) (*jitEngine, error) {
+	if sh != nil {
+		e := &jitEngine{mem: sh.mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep, hot: jitHot,
+			shared: sh, slowStub: sh.slowStub}
+		e.seenGen.Store(sh.flushGen.Load())
+		return e, nil
+	}
 	mem, err := jit.NewMemory(jitCodeBytes, jitDataBytes)
 	if err != nil {
 		return nil, err
@@ -380,27 +427,28 @@ func (e *jitEngine) publish() {
 	for _, b := range e.pending {
 		b.ready = true
 	}
+	if e.shared != nil {
+		e.memoize(e.pending, e.pendingGuest)
+		clear(e.pendingGuest)
+		e.pendingGuest = e.pendingGuest[:0]
+	}
 	clear(e.pending)
 	e.pending = e.pending[:0]
 	e.stats.Publishes++
 }
 
-// coldRun counts a lookup of pc (in RAM page p, at RAM offset pageOff)
-// that found no block, and returns how many instructions the interpreter
-// should run from it. At the jitHot-th lookup pc joins the queue; hot
-// reports that it is there.
-func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot bool) {
+// coldRun counts a lookup of pc (in RAM page p) that found no block, and
+// returns how many instructions the interpreter should run from it
+// (jitColdRun). At the jitHot-th lookup pc joins the queue; hot reports
+// that it is there.
+func (e *jitEngine) coldRun(p, pc uint64) (run int, hot bool) {
 	c := &e.cold[recentSlot(p, pc)]
 	if c.pc != pc || c.page != p {
-		// Only the run to the first branch matters here: the plan stops
-		// there (a full plan decodes up to jitMaxBlock instructions, and
-		// a short run, nettests say, meets ~20,000 new cold PCs).
-		e.plan.make(ram, pc, pageOff, planOptions{parallel: e.parallel, firstBranch: true}, e.cache.pageMarks(p))
-		*c = jitCold{pc: pc, page: p, run: uint32(max(e.plan.firstBranch(), 1))}
+		*c = jitCold{pc: pc, page: p}
 	}
 	if c.count < e.hot {
 		if c.count++; c.count < e.hot {
-			return int(c.run), false
+			return jitColdRun, false
 		}
 	}
 	if !c.queued {
@@ -408,7 +456,7 @@ func (e *jitEngine) coldRun(ram []byte, p, pc, pageOff uint64) (run int, hot boo
 		e.queue = append(e.queue, jitQueued{pc: pc, page: p})
 	}
 	e.waitAsks++
-	return int(c.run), true
+	return jitColdRun, true
 }
 
 // counting reports that pc (in RAM page p) is being counted towards
@@ -422,19 +470,53 @@ func (e *jitEngine) counting(p, pc uint64) bool {
 // whose page the cache no longer holds is left out: its block would miss
 // the stores that change the page (the store hook watches held pages
 // only); it is queued again if it stays hot.
-func (e *jitEngine) drain(ram []byte) {
+//
+// stop (nil: never), asked before each block, ends the batch early: the
+// rest stays queued (an idle hart stops compiling when it has work).
+//
+// With shared code (jitshare.go) the batch is compiled under the shared
+// lock, taking what other engines published. A hart does not wait for the
+// lock (another hart compiling is likely compiling the same code): its
+// queue waits for the next chance.
+func (e *jitEngine) drain(ram []byte, stop func() bool) {
+	if sh := e.shared; sh != nil {
+		if !sh.mu.TryLock() {
+			e.waitAsks = 0
+			return
+		}
+		defer sh.mu.Unlock()
+		if g := sh.flushGen.Load(); g != e.seenGen.Load() {
+			e.letGo(g)
+			sh.tryReset()
+		}
+	}
+	done := 0
 	for _, q := range e.queue {
+		if stop != nil && stop() {
+			break
+		}
+		done++
 		if c := &e.cold[recentSlot(q.page, q.pc)]; c.pc == q.pc && c.page == q.page {
 			*c = jitCold{} // counted again from scratch if it is left out
 		}
 		if e.cache.code[q.page] == nil || e.block(q.page, q.pc) != nil {
 			continue
 		}
-		e.translate(ram, q.pc, q.page<<pageShift)
+		if m := e.adoptable(ram, q.page, q.pc, q.page<<pageShift); m != nil {
+			e.adopt(m)
+			continue
+		}
+		if e.translate(ram, q.pc, q.page<<pageShift) == nil {
+			done = len(e.queue) // the shared memory is full: the queue went with everything else
+			break
+		}
 	}
-	clear(e.queue)
-	e.queue = e.queue[:0]
-	e.waitAsks = 0
+	rest := copy(e.queue, e.queue[min(done, len(e.queue)):])
+	clear(e.queue[rest:])
+	e.queue = e.queue[:rest]
+	if rest == 0 {
+		e.waitAsks = 0 // (stopped early, the rest waits for the next idle moment)
+	}
 	e.publish()
 }
 
@@ -456,22 +538,41 @@ func (e *jitEngine) block(p, pc uint64) *jitBlock {
 // translate compiles the block starting at pc, which lies in the RAM page
 // at pageOff, and records it (a PC that can start no block gets a block
 // whose code is the slow stub, so it is not tried again).
+//
+// A sharing engine (shared.mu held) records the guest bytes each block
+// was compiled from (sharedGuest); it returns nil, adding nothing, while
+// the shared memory is full.
 func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
-	if c := &e.cold[recentSlot(pageOff>>pageShift, pc)]; c.pc == pc && c.page == pageOff>>pageShift {
+	p := pageOff >> pageShift
+	if c := &e.cold[recentSlot(p, pc)]; c.pc == pc && c.page == p {
 		*c = jitCold{} // counted no more: see counting
 	}
-	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel}, e.cache.pageMarks(pageOff>>pageShift))
-	b := &jitBlock{pc: pc, page: pageOff >> pageShift, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
+	marks := e.cache.pageMarks(p)
+	if e.shared != nil && e.shared.full {
+		return nil
+	}
+	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel}, marks)
+	b := &jitBlock{pc: pc, page: p, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
 	b.end = b.start + uint16(e.plan.bytes())
 	if b.end == b.start {
 		b.end = b.start + 2 // a PC that starts nothing still depends on its bytes
 	}
 	if len(e.plan.insts) > 0 {
 		code, n, err := e.emit()
+		if err != nil && e.shared != nil && errors.Is(err, jit.ErrFull) {
+			return nil
+		}
 		if err == nil {
 			perfMapBlock(code, n, pc, len(e.plan.insts))
 			b.code, b.ready = code, false
 			e.pending = append(e.pending, b)
+			if e.shared != nil {
+				var guest []byte
+				if marks == nil {
+					guest = e.plan.sharedGuest(ram, pageOff)
+				}
+				e.pendingGuest = append(e.pendingGuest, guest)
+			}
 			e.stats.Blocks++
 			e.stats.Insts += uint64(len(e.plan.insts))
 			e.stats.CodeBytes += uint64(n)
@@ -481,11 +582,37 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	return b
 }
 
+// translateNow translates the block at pc and publishes it at once (tests'
+// translate-at-first-sight).
+func (e *jitEngine) translateNow(ram []byte, pc, pageOff uint64) *jitBlock {
+	if sh := e.shared; sh != nil {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		if g := sh.flushGen.Load(); g != e.seenGen.Load() {
+			e.letGo(g)
+			sh.tryReset()
+		}
+	}
+	b := e.translate(ram, pc, pageOff)
+	if b != nil && !b.ready {
+		e.publish()
+	}
+	return b
+}
+
 // emit compiles e.plan into code memory, dropping every translation once
-// if memory is full.
+// if memory is full (shared memory: see jitShared).
 func (e *jitEngine) emit() (uintptr, int, error) {
 	for attempt := 0; ; attempt++ {
 		code, n, err := e.gen.compile(e, &e.plan)
+		if err != nil && e.shared != nil && errors.Is(err, jit.ErrFull) {
+			clear(e.pending) // (their code is in the memory being dropped)
+			e.pending = e.pending[:0]
+			clear(e.pendingGuest)
+			e.pendingGuest = e.pendingGuest[:0]
+			e.shared.startFlush(e)
+			return 0, 0, err
+		}
 		if err == nil || !errors.Is(err, jit.ErrFull) || attempt > 0 {
 			return code, n, err
 		}
@@ -584,8 +711,26 @@ func (e *jitEngine) dropPage(p uint64) {
 // dropAll kills every block (the decode cache was dropped).
 func (e *jitEngine) dropAll() { e.flushAll() }
 
-// flushAll kills every block and starts the code memory afresh.
+// flushAll kills every block and starts the code memory afresh (a sharing
+// engine only drops its own blocks: the memory is the shared one's).
 func (e *jitEngine) flushAll() {
+	if e.shared != nil {
+		e.flushLocal()
+		return
+	}
+	e.flushLocal()
+	if err := e.mem.Reset(); err != nil {
+		panic(err)
+	}
+	e.flushes++
+	e.stats.Flushes++
+	if err := e.writeStubs(); err != nil {
+		panic(err) // an empty code memory holds the stubs: never full
+	}
+}
+
+// flushLocal kills every block of the engine and forgets its counts.
+func (e *jitEngine) flushLocal() {
 	for p, jp := range e.pages {
 		if jp == nil {
 			continue
@@ -597,25 +742,23 @@ func (e *jitEngine) flushAll() {
 		e.stats.Killed += uint64(len(jp.blocks))
 		e.pages[p] = nil
 	}
-	if err := e.mem.Reset(); err != nil {
-		panic(err)
-	}
 	e.recent = [jitRecent]*jitBlock{}
 	e.cold = [jitRecent]jitCold{}
 	clear(e.pending)
 	e.pending = e.pending[:0]
+	clear(e.pendingGuest)
+	e.pendingGuest = e.pendingGuest[:0]
 	clear(e.queue)
 	e.queue = e.queue[:0]
 	e.waitAsks = 0
-	e.flushes++
-	e.stats.Flushes++
+	if e.shared != nil {
+		e.flushes++ // (linkTo's check: blocks went)
+		e.stats.Flushes++
+	}
 	for _, h := range e.cache.users {
 		h.jit.link = 0
 	}
 	e.cache.flushCodeTLBs()
-	if err := e.writeStubs(); err != nil {
-		panic(err) // an empty code memory holds the stubs: never full
-	}
 }
 
 // blockPlan is a block chosen for translation: its instructions and how it
@@ -641,19 +784,6 @@ type jitInst struct {
 // bytes is the length of guest code the plan covers.
 func (p *blockPlan) bytes() uint64 { return p.next - p.pc }
 
-// firstBranch is the number of instructions up to and including the
-// plan's first branch or jump (all of them if there is none).
-func (p *blockPlan) firstBranch() int {
-	for i := range p.insts {
-		if isBranchOrJump(p.insts[i].op) {
-			return i + 1
-		}
-	}
-	return len(p.insts)
-}
-
-func isBranchOrJump(op uint8) bool { return op >= opJAL && op <= opBGEU || op == opJ || op == opJR }
-
 // make chooses the block that starts at pc in the RAM page at pageOff,
 // whose breakpoint marks are marks (nil: none). A block ends before a
 // marked instruction (and one starting there is empty): the interpreter
@@ -677,9 +807,6 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 		}
 		p.insts = append(p.insts, jitInst{inst: in, pc: pc})
 		pc += uint64(in.ilen)
-		if opt.firstBranch && isBranchOrJump(in.op) {
-			break
-		}
 		if in.op == opJAL || in.op == opJ || in.op == opJALR || in.op == opJR {
 			p.endJump = true
 			break
@@ -699,9 +826,8 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 
 // planOptions: how the engine wants its blocks.
 type planOptions struct {
-	lockstep    bool // log stores (lockstep mode)
-	parallel    bool // harts run at once: AMOs must be host atomics (the interpreter's)
-	firstBranch bool // stop after the first branch or jump (only firstBranch is wanted)
+	lockstep bool // log stores (lockstep mode)
+	parallel bool // harts run at once: AMOs must be host atomics (the interpreter's)
 }
 
 // jitTranslatable: the instructions generated code does itself.

@@ -27,6 +27,9 @@ import (
 
 const jitBackend = true
 
+// jitShareCode: parallel harts' engines share code (jitshare.go).
+const jitShareCode = true
+
 const (
 	rHart = amd64.R15
 	rMem  = amd64.R14
@@ -275,7 +278,7 @@ func (g *jitGen) jumpTo(target uint64, retired int, dirty uint32) {
 	if retired > 0 {
 		a.AluRI(amd64.SUB, rLeft, int32(retired))
 	}
-	if target>>pageShift == g.p.pc>>pageShift {
+	if target>>pageShift == g.p.pc>>pageShift && g.e.shared == nil {
 		slot, _, ok := g.e.mem.Data(8)
 		if !ok {
 			g.err = jit.ErrFull

@@ -20,6 +20,11 @@ import (
 
 const jitBackend = true
 
+// jitShareCode: parallel harts' engines share code (jitshare.go) on amd64
+// only: here a hart would run code another core published without an
+// instruction barrier of its own, which arm64 does not promise to work.
+const jitShareCode = false
+
 type reg = arm64.Reg
 
 const (

@@ -12,6 +12,8 @@ import (
 // engine is never created.
 const jitBackend = false
 
+const jitShareCode = false
+
 type jitGen struct{}
 
 var errNoBackend = errors.New("jit: no back end for this architecture")

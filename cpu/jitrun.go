@@ -14,12 +14,16 @@ import (
 // retires or traps counts one.
 func (h *Hart) runTranslated(budget int) {
 	e := h.cc.jit
+	if e.shared != nil {
+		e.enterShared()
+		defer e.leaveShared()
+	}
 	mem := unsafe.Pointer(unsafe.SliceData(h.ram))
 	left := budget
 	for left > 0 && !h.stop {
 		code, run := h.jitLookup(e, h.PC)
 		if code == 0 {
-			left -= h.interpStep(e, min(run, left), left)
+			left -= h.interpRun(e, min(run, left), left)
 			continue
 		}
 		if h.jit.lock != nil {
@@ -126,14 +130,18 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 		b = e.block(p, pc)
 	}
 	if b == nil {
-		if e.hot == 0 { // tests: translate at first sight
-			b = e.translate(h.ram, pc, off)
+		if m := e.adoptable(h.ram, p, pc, off); m != nil {
+			b = e.adopt(m) // another hart's engine compiled it
+		} else if e.hot == 0 { // tests: translate at first sight
+			if b = e.translateNow(h.ram, pc, off); b == nil {
+				return 0, 1
+			}
 		} else {
-			run, hot := e.coldRun(h.ram, p, pc, off)
+			run, hot := e.coldRun(p, pc)
 			if !hot || e.waitAsks < jitDrainAsks {
 				return 0, run
 			}
-			e.drain(h.ram) // busy: the queue has waited long enough
+			e.drain(h.ram, nil) // busy: the queue has waited long enough
 			if b = e.block(p, pc); b == nil {
 				return 0, run
 			}
@@ -150,15 +158,32 @@ func (h *Hart) jitLookup(e *jitEngine, pc uint64) (code uintptr, run int) {
 }
 
 // TranslateHot compiles and publishes the code that became hot since the
-// last batch. The board calls it when the hart is about to wait (WFI),
-// so that the work happens while the guest has nothing to do rather than
-// inside the handler or critical section that made the code hot (jit.go).
+// last batch, once the queue has been asked for jitIdleAsks times. The
+// board calls it when the hart is about to wait (WFI), so that the work
+// happens while the guest has nothing to do rather than inside the
+// handler or critical section that made the code hot (jit.go).
 // Call it from the hart's own goroutine (parallel harts), between Runs.
-func (h *Hart) TranslateHot() {
-	if e := h.cc.jit; e != nil && len(e.queue) > 0 {
-		e.drain(h.ram)
+func (h *Hart) TranslateHot() { h.TranslateHotUntil(nil) }
+
+// TranslateHotUntil is TranslateHot that stops early, leaving the rest
+// queued, once stop (asked before each block) reports that the hart has
+// something to do: a wake-up waiting behind a batch of compiles is
+// latency the guest sees (a datagram's round trip).
+func (h *Hart) TranslateHotUntil(stop func() bool) {
+	if e := h.cc.jit; e != nil && len(e.queue) > 0 && e.waitAsks >= jitIdleAsks {
+		e.drain(h.ram, stop)
 		e.stats.IdleDrains++
 	}
+}
+
+// interpRun runs about n instructions in the interpreter, as Run's loop
+// does (a bulk loop may use up to left), and returns the budget used.
+func (h *Hart) interpRun(e *jitEngine, n, left int) int {
+	used := 0
+	for used < n && !h.stop {
+		used += h.interpStep(e, n-used, left-used)
+	}
+	return used
 }
 
 // interpStep runs up to limit instructions in the interpreter, exactly as

@@ -36,7 +36,8 @@ func openDisk(path string, snapshot bool) (diskImage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("disk: %w", err)
 	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
 		f.Close()
 		return nil, fmt.Errorf("disk %s: not a regular file", path)
 	}
@@ -44,13 +45,13 @@ func openDisk(path string, snapshot bool) (diskImage, error) {
 		f.Close()
 		return nil, fmt.Errorf("disk %s: %w", path, err)
 	}
+	if snapshot {
+		return &snapshotDisk{OverlayDisk: virtio.NewOverlayDisk(f, st.Size()), file: f}, nil
+	}
 	d, err := virtio.NewFileDisk(f)
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	if snapshot {
-		return &snapshotDisk{OverlayDisk: virtio.NewOverlayDisk(f, d.Size()), file: f}, nil
 	}
 	return d, nil
 }

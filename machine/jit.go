@@ -55,8 +55,8 @@ func (m *Machine) JITStats() string {
 		return ""
 	}
 	s := m.sys.JITStats()
-	line := fmt.Sprintf("jit %s: %d blocks (%d guest instructions, %d KiB of host code) in %d batches (%d while idle), %d dropped, %d flushes; %d entries, %d linked exits; %d instructions run translated",
-		m.sys.JIT(), s.Blocks, s.Insts, s.CodeBytes>>10, s.Publishes, s.IdleDrains, s.Killed, s.Flushes, s.Entries, s.Linked, s.Translated)
+	line := fmt.Sprintf("jit %s: %d blocks (%d guest instructions, %d KiB of host code) in %d batches (%d while idle), %d taken from other harts' engines, %d dropped, %d flushes; %d entries, %d linked exits; %d instructions run translated",
+		m.sys.JIT(), s.Blocks, s.Insts, s.CodeBytes>>10, s.Publishes, s.IdleDrains, s.Adopted, s.Killed, s.Flushes, s.Entries, s.Linked, s.Translated)
 	line += fmt.Sprintf(" (exits: %d to the interpreter, %d lookups, %d at the budget's end)", s.Exits[1], s.Exits[2], s.Exits[3])
 	if s.Checked > 0 {
 		line += fmt.Sprintf("; lockstep checked %d returns, %d instructions", s.Checked, s.CheckedInst)

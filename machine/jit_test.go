@@ -10,9 +10,13 @@ import (
 	"github.com/rvemu/rvemu/cpu"
 )
 
-// jitIdleProg runs a short hot loop (hot enough to be queued for
-// translation, far from the asks that compile a busy hart's queue) and
-// then waits 1 ms in WFI, three times; other harts park in WFI.
+// jitIdleProg runs a hot loop and then waits in WFI, three times;
+// other harts park in WFI (10 ms: time to compile under the race
+// detector before the timer wakes the hart, which ends an idle compile).
+// Cold code is looked up every 128 instructions, and ~60 lookups a round
+// land on the loop's head: hot (32) in the first round, asked for often
+// enough to be compiled while idle (64 asks once queued) after the
+// second, short of the asks that compile a busy hart's queue (128).
 const jitIdleProg = `
 	.globl _start
 _start:
@@ -21,17 +25,17 @@ _start:
 	li s1, 3
 	li s2, 0x2000000
 round:
-	li s0, 100
+	li s0, 4000
 1:	addi s0, s0, -1
 	bnez s0, 1b
 	li t0, 0xbff8
 	add t0, s2, t0
 	ld t1, 0(t0)           # mtime
-	li t2, 10000
+	li t2, 100000
 	add t1, t1, t2
 	li t0, 0x4000
 	add t0, s2, t0
-	sd t1, 0(t0)           # mtimecmp[0]: 1 ms ahead
+	sd t1, 0(t0)           # mtimecmp[0]: 10 ms ahead
 	li t0, 0x80            # MTIE; MIE stays off: WFI just wakes
 	csrw mie, t0
 2:	wfi

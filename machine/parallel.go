@@ -455,8 +455,10 @@ func (m *Machine) hartLoop(h *cpu.Hart, wake chan struct{}) {
 		if waiting {
 			// Idle: compile what became hot meanwhile now, not in the
 			// handler or critical section that next runs it (under world:
-			// the debugger's breakpoints are part of a block).
-			h.TranslateHot()
+			// the debugger's breakpoints are part of a block), and only
+			// until the hart is woken: a wake-up behind a batch of
+			// compiles is latency the guest sees.
+			h.TranslateHotUntil(func() bool { return len(wake) > 0 })
 			m.world.RUnlock()
 			// The network's hart polls the host side itself for a while
 			// before it sleeps: the next datagram then reaches the NIC, and
