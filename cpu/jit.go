@@ -109,10 +109,12 @@ const (
 	jitHot = 32
 	// jitDrainAsks: a hart that does not go idle compiles its queue once
 	// the queued PCs were asked for this many times since the last batch.
-	// An ask is followed by jitColdRun instructions in the interpreter,
-	// ~400 ns more than running them translated; a batch costs one
-	// protection change (20-100 µs) and ~5 µs a block: about as much as
-	// this many asks waste. (512 when an ask was a straight line.)
+	// An ask is followed by jitColdRun instructions in the interpreter:
+	// 128 asks are ~4,000 instructions of queued code interpreted, ~10 µs
+	// more than running them translated, against a batch's protection
+	// change (20-100 µs) and ~5 µs a block. Measured together with
+	// jitColdRun = 32 (bench/RESULTS.md). (512 when an ask was a straight
+	// line, ~5 instructions.)
 	jitDrainAsks = 128
 	// jitIdleAsks: an idle hart compiles its queue once the queued PCs were
 	// asked for this many times since the last batch. Each batch costs a
@@ -130,8 +132,12 @@ const (
 	// Measured (nettests, 3 harts, never compiling): stopping after each
 	// cold straight line instead (a lookup every ~5 instructions and after
 	// every instruction the fast path leaves for) made cold code ~1.8x
-	// slower than the interpreter; runs of 128, 1.4x.
-	jitColdRun = 128
+	// slower than the interpreter; runs of 128, 1.3-1.4x. Runs of 32
+	// against 128 (load 2-5): usertests at 1 hart 23.5-23.9 s against
+	// 25.8-27.6 s (previous build 23.1-24.4 s), stress fork and exec 0.89x,
+	// boot 0.94x, nettests 1.08x: code that runs a few hundred times
+	// becomes hot sooner.
+	jitColdRun = 32
 
 	jitCodeBytes = 32 << 20
 	jitDataBytes = 2 << 20

@@ -69,7 +69,7 @@ func TestJITLoopMatchesInterpreter(t *testing.T) {
 			st := m.sys.JITStats()
 			require.NotZero(t, st.Blocks)
 			require.NotZero(t, st.Publishes)
-			// Heating up: hot after 32 lookups (one per 128 instructions
+			// Heating up: hot after 32 lookups (one per jitColdRun instructions
 			// of cold code), compiled after jitDrainAsks more.
 			require.Greater(t, st.Translated, uint64(10000))
 			t.Logf("%+v", st)

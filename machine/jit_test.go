@@ -13,10 +13,12 @@ import (
 // jitIdleProg runs a hot loop and then waits in WFI, three times;
 // other harts park in WFI (10 ms: time to compile under the race
 // detector before the timer wakes the hart, which ends an idle compile).
-// Cold code is looked up every 128 instructions, and ~60 lookups a round
-// land on the loop's head: hot (32) in the first round, asked for often
+// Cold code is looked up every 32 instructions (the interpreter runs this
+// loop in bulk between some of them), and the loop's length is chosen so
+// that its head is hot (32 lookups) in the first round, asked for often
 // enough to be compiled while idle (64 asks once queued) after the
-// second, short of the asks that compile a busy hart's queue (128).
+// second, and short of the asks that compile a busy hart's queue (128):
+// 3,000 iterations reach those in the first round.
 const jitIdleProg = `
 	.globl _start
 _start:
@@ -25,7 +27,7 @@ _start:
 	li s1, 3
 	li s2, 0x2000000
 round:
-	li s0, 4000
+	li s0, 2000
 1:	addi s0, s0, -1
 	bnez s0, 1b
 	li t0, 0xbff8
