@@ -372,6 +372,7 @@ func newJITEngine(c *codeCache, pages int, lockstep bool, sh *jitShared) (*jitEn
 		e := &jitEngine{mem: sh.mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep, hot: jitHot,
 			shared: sh, slowStub: sh.slowStub}
 		e.seenGen.Store(sh.flushGen.Load())
+		e.prefault()
 		return e, nil
 	}
 	mem, err := jit.NewMemory(jitCodeBytes, jitDataBytes)
@@ -379,6 +380,7 @@ func newJITEngine(c *codeCache, pages int, lockstep bool, sh *jitShared) (*jitEn
 		return nil, err
 	}
 	e := &jitEngine{mem: mem, cache: c, pages: make([]*jitPage, pages), lockstep: lockstep, hot: jitHot}
+	e.prefault()
 	// The mapping goes when the engine does: by then no hart can run (a
 	// hart reaches its engine only through its System).
 	runtime.AddCleanup(e, func(m *jit.Memory) { _ = m.Close() }, mem)
@@ -386,6 +388,23 @@ func newJITEngine(c *codeCache, pages int, lockstep bool, sh *jitShared) (*jitEn
 		return nil, err
 	}
 	return e, nil
+}
+
+// prefault makes the engine's tables present now (jit.Prefault): they are
+// looked up at random places from the first cold lookup on, and faulting
+// them in a page at a time (twice, read then written) cost the first
+// workload after boot ~100 faults per engine.
+func (e *jitEngine) prefault() {
+	prefaultSlice(e.cold[:])
+	prefaultSlice(e.recent[:])
+	prefaultSlice(e.pages)
+}
+
+// prefaultSlice is jit.Prefault of a slice's backing memory.
+func prefaultSlice[T any](s []T) {
+	if len(s) > 0 {
+		jit.Prefault(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0]))))
+	}
 }
 
 // updateBare records whether translated code may reach RAM without the
@@ -401,6 +420,7 @@ func (h *Hart) updateBare() {
 }
 
 func (h *Hart) initJIT(e *jitEngine) {
+	prefaultSlice(h.jit.jc[:])
 	h.jit.link = 0
 	h.jit.flags = uintptr(unsafe.Pointer(unsafe.SliceData(h.sys.flags)))
 	h.flushTLBs() // sets bare

@@ -80,6 +80,7 @@ func newJITShared() (*jitShared, error) {
 		return nil, err
 	}
 	sh := &jitShared{mem: mem}
+	prefaultSlice(sh.memo[:])
 	runtime.AddCleanup(sh, func(m *jit.Memory) { _ = m.Close() }, mem)
 	if err := sh.writeStubs(); err != nil {
 		return nil, err

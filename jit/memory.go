@@ -32,7 +32,12 @@ type Memory struct {
 	dataUsed  int
 	page      int
 	publishes uint64
+	populated int // code[:populated] was prefaulted (never shrinks: Reset keeps the pages)
 }
+
+// prefaultChunk is how far ahead of the code written the code area is
+// prefaulted: one system call instead of a fault per page.
+const prefaultChunk = 64 << 10
 
 // codeAlign is where each piece of code starts: a cache line, so that hot
 // blocks do not share lines with neighbours more than needed.
@@ -69,6 +74,11 @@ func (m *Memory) Write(code []byte) (uintptr, error) {
 	end := start + len(code)
 	if end > len(m.code) {
 		return 0, ErrFull
+	}
+	if end > m.populated {
+		next := min(roundUp(end, prefaultChunk), len(m.code))
+		Prefault(m.code[m.populated:next])
+		m.populated = next
 	}
 	copy(m.code[start:end], code)
 	m.codeUsed = end

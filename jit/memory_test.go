@@ -215,3 +215,42 @@ func protOf(t *testing.T, addr uintptr) string {
 	t.Fatalf("%#x in no mapping", addr)
 	return ""
 }
+
+// Prefault changes nothing a program can see: memory keeps what it holds,
+// whether written before or never touched, and stays writable.
+func TestPrefaultKeepsContents(t *testing.T) {
+	buf := make([]byte, 5<<16)
+	for i := 0; i < len(buf); i += 3 << 10 {
+		buf[i] = byte(i>>10) | 1
+	}
+	want := append([]byte(nil), buf...)
+	Prefault(buf)
+	require.Equal(t, want, buf)
+	Prefault(buf[1:7]) // less than a page: nothing to do
+	fresh := make([]byte, 1<<20)
+	Prefault(fresh)
+	require.Equal(t, make([]byte, 1<<20), fresh)
+	fresh[len(fresh)-1] = 9
+	require.Equal(t, byte(9), fresh[len(fresh)-1])
+}
+
+// Code written past what was prefaulted still lands and runs as written.
+func TestWriteAcrossPrefaultChunks(t *testing.T) {
+	m, err := NewMemory(4*prefaultChunk, 4096)
+	require.NoError(t, err)
+	defer m.Close()
+	piece := make([]byte, 3000)
+	for i := range piece {
+		piece[i] = byte(i)
+	}
+	var addrs []uintptr
+	for range 3 * prefaultChunk / len(piece) {
+		addr, err := m.Write(piece)
+		require.NoError(t, err)
+		addrs = append(addrs, addr)
+	}
+	require.GreaterOrEqual(t, m.populated, m.codeUsed)
+	for _, a := range addrs {
+		require.Equal(t, piece, m.Code(a, len(piece)))
+	}
+}
