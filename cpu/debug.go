@@ -140,6 +140,13 @@ func (s *System) SetBreakpoint(va uint64, on bool) {
 // runs.
 func (s *System) SetWatchpoints(ws []Watchpoint) {
 	s.dbg.watchpoints = append(s.dbg.watchpoints[:0], ws...)
+	// Translations made before hold AMOs that do not check watchpoints
+	// (planOptions.watching): they go.
+	for _, c := range s.caches() {
+		if c.jit != nil {
+			c.jit.dropAll()
+		}
+	}
 	for _, h := range s.harts {
 		h.ltlb.Flush()
 		h.stlb.Flush()

@@ -577,7 +577,7 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	if e.shared != nil && e.shared.full {
 		return nil
 	}
-	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel}, marks)
+	e.plan.make(ram, pc, pageOff, planOptions{lockstep: e.lockstep, parallel: e.parallel, watching: e.watching()}, marks)
 	b := &jitBlock{pc: pc, page: p, start: uint16(pc & (pageSize - 1)), code: e.slowStub, ready: true}
 	b.end = b.start + uint16(e.plan.bytes())
 	if b.end == b.start {
@@ -606,6 +606,11 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	}
 	e.add(b)
 	return b
+}
+
+// watching reports whether a watchpoint is set (planOptions).
+func (e *jitEngine) watching() bool {
+	return len(e.cache.users) > 0 && len(e.cache.users[0].sys.dbg.watchpoints) != 0
 }
 
 // translateNow translates the block at pc and publishes it at once (tests'
@@ -827,7 +832,8 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 			break
 		}
 		in := decodeRAM(ram, pageOff+o)
-		if !jitTranslatable(&in, opt.parallel) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) {
+		if !jitTranslatable(&in, opt.parallel) || (in.op == opBNE && isLoopBranch(ram, pageOff, &in, pc)) ||
+			(opt.watching && (in.op == opAMOW || in.op == opAMOD)) {
 			p.endSlow = true // a bulk loop's branch too: the interpreter runs it in bulk
 			break
 		}
@@ -854,6 +860,10 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 type planOptions struct {
 	lockstep bool // log stores (lockstep mode)
 	parallel bool // harts run at once: AMOs must be host atomics (the interpreter's)
+	// watching: a watchpoint is set. AMOs are then the interpreter's: the
+	// store TLB that generated code probes may hold a page watched for
+	// loads (only stores keep a page out of it), and an AMO reads.
+	watching bool
 }
 
 // jitTranslatable: the instructions generated code does itself.

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"debug/elf"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -334,4 +335,38 @@ func TestJITJumpCacheAfterRemap(t *testing.T) {
 	assert.Equal(t, before+100*iters, h.X[11], "remapped: the new page's code from the first call on")
 	assert.Equal(t, uint64(4*iters), h.X[12])
 	assert.Greater(t, m.sys.JITStats().Translated, uint64(3*iters*perIter))
+}
+
+// An AMO reads its word, so a watchpoint for loads stops it, in generated
+// code too: there the store TLB it probes may hold a page watched only for
+// loads (a plain store to the page put it there). Found by reading the
+// generated AMO against execAMO.
+func TestJITAMOOnLoadWatchedPage(t *testing.T) {
+	for _, translated := range []bool{false, true} {
+		t.Run(fmt.Sprint("translated=", translated), func(t *testing.T) {
+			m := newTestMachineMode(t, JITOn)
+			if m.sys.codeCache.jit == nil {
+				t.Skip("no translator on this host")
+			}
+			m.sys.codeCache.jit.hot = 0
+			const data = ramBase + 0x40000
+			// loop: sd a0, 8(a1); amoadd.d a3, a2, (a1); j loop
+			m.load(ramBase, encSD(rA1, rA0, 8), encAMO(amoADD, 3, rA3, rA1, rA2), encJAL(0, -8))
+			h := m.hart(ramBase)
+			h.X[rA1], h.X[rA2] = data, 1
+			if translated {
+				h.Run(300) // translated before the watchpoint is set
+				require.NotZero(t, m.sys.JITStats().Translated)
+			}
+			m.sys.SetWatchpoints([]Watchpoint{{Addr: data, Len: 8, Load: true}})
+			var got []DebugStop
+			m.sys.OnDebugStop(func(_ *Hart, st DebugStop) { got = append(got, st) })
+			before := h.Instret
+			h.Run(300)
+			require.True(t, h.Held(), "the amoadd reads the watched word")
+			assert.Equal(t, uint64(ramBase+4), h.PC)
+			assert.LessOrEqual(t, h.Instret-before, uint64(3), "at the first amoadd")
+			assert.Equal(t, []DebugStop{{Watch: 0, Access: Access{Addr: data, Size: 8, Load: true, Store: true}}}, got)
+		})
+	}
 }
