@@ -101,6 +101,16 @@ type debugState struct {
 	onStop func(h *Hart, st DebugStop)
 }
 
+// watchesLoads reports whether a watchpoint watches loads.
+func (d *debugState) watchesLoads() bool {
+	for _, w := range d.watchpoints {
+		if w.Load {
+			return true
+		}
+	}
+	return false
+}
+
 // OnDebugStop installs fn, called on the hart's goroutine when a Run that
 // stopped the hart for a breakpoint or watchpoint returns.
 func (s *System) OnDebugStop(fn func(h *Hart, st DebugStop)) { s.dbg.onStop = fn }
@@ -139,12 +149,17 @@ func (s *System) SetBreakpoint(va uint64, on bool) {
 // SetWatchpoints replaces the watchpoints. Call it only while no hart
 // runs.
 func (s *System) SetWatchpoints(ws []Watchpoint) {
+	loadsBefore := s.dbg.watchesLoads()
 	s.dbg.watchpoints = append(s.dbg.watchpoints[:0], ws...)
-	// Translations made before hold AMOs that do not check watchpoints
-	// (planOptions.watching): they go.
-	for _, c := range s.caches() {
-		if c.jit != nil {
-			c.jit.dropAll()
+	// Translations made while no watchpoint watched loads hold AMOs that
+	// do not check them (planOptions.watching): they go when the first
+	// one comes. Stores are checked anyway (a page watched for stores
+	// stays out of the store TLB), so `watch` in gdb drops nothing.
+	if !loadsBefore && s.dbg.watchesLoads() {
+		for _, c := range s.caches() {
+			if c.jit != nil {
+				c.jit.dropAll()
+			}
 		}
 	}
 	for _, h := range s.harts {

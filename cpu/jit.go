@@ -608,9 +608,9 @@ func (e *jitEngine) translate(ram []byte, pc, pageOff uint64) *jitBlock {
 	return b
 }
 
-// watching reports whether a watchpoint is set (planOptions).
+// watching reports whether a watchpoint watches loads (planOptions).
 func (e *jitEngine) watching() bool {
-	return len(e.cache.users) > 0 && len(e.cache.users[0].sys.dbg.watchpoints) != 0
+	return len(e.cache.users) > 0 && e.cache.users[0].sys.dbg.watchesLoads()
 }
 
 // translateNow translates the block at pc and publishes it at once (tests'
@@ -860,7 +860,7 @@ func (p *blockPlan) make(ram []byte, pc, pageOff uint64, opt planOptions, marks 
 type planOptions struct {
 	lockstep bool // log stores (lockstep mode)
 	parallel bool // harts run at once: AMOs must be host atomics (the interpreter's)
-	// watching: a watchpoint is set. AMOs are then the interpreter's: the
+	// watching: a watchpoint watches loads. AMOs are then the interpreter's: the
 	// store TLB that generated code probes may hold a page watched for
 	// loads (only stores keep a page out of it), and an AMO reads.
 	watching bool
