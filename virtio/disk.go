@@ -92,11 +92,16 @@ func (d *FileDisk) Sync() error {
 // mapping stay in the host's page cache and reach the file as a pwrite's
 // would.
 func (d *FileDisk) Close() error {
+	d.unmap()
+	return d.file.Close()
+}
+
+// unmap drops the mapping: requests then read and write the file.
+func (d *FileDisk) unmap() {
 	if d.mapped != nil {
 		unmapImage(d.mapped)
 		d.mapped, d.writable = nil, false
 	}
-	return d.file.Close()
 }
 
 // copyGuarded copies between guest RAM and the mapped image. A mapped page

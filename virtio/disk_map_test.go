@@ -59,8 +59,7 @@ func TestFileDiskReadWrite(t *testing.T) {
 			d, err := NewFileDisk(f)
 			require.NoError(t, err)
 			if !mapped {
-				unmapImage(d.mapped)
-				d.mapped, d.writable = nil, false
+				d.unmap()
 			}
 			require.Equal(t, mapped, d.Mapped())
 			want := pattern(size, 3)
@@ -181,8 +180,7 @@ func BenchmarkFileDiskWrite1K(b *testing.B) {
 			require.NoError(b, err)
 			defer d.Close()
 			if !mapped {
-				unmapImage(d.mapped)
-				d.mapped, d.writable = nil, false
+				d.unmap()
 			}
 			block := pattern(1024, 1)
 			b.SetBytes(1024)
