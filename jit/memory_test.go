@@ -53,7 +53,9 @@ func TestWriteKeepsEarlierCode(t *testing.T) {
 	require.NoError(t, m.Publish())
 	third, err := m.Write(addOne())
 	require.NoError(t, err)
-	require.Zero(t, third%uintptr(pageSize()), "after a publish, code goes on a fresh page")
+	if !m.CodeFile() {
+		require.Zero(t, third%uintptr(pageSize()), "after a publish, code goes on a fresh page")
+	}
 	require.False(t, m.Published(third))
 	require.True(t, m.Published(second))
 	for _, a := range []uintptr{first, second} {
@@ -186,19 +188,49 @@ func words(ws ...uint32) []byte {
 
 // TestWriteXorExecute checks the protections the kernel reports for the
 // code pages: written pages are not executable, published pages are not
-// writable.
+// writable; with a code file (Linux on amd64) the code area is never
+// writable at all.
 func TestWriteXorExecute(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc/self/maps")
 	}
 	m := newMemory(t)
+	written, published := "rw-", "r-x"
+	if m.CodeFile() {
+		written = "r-x"
+	}
+	require.Equal(t, runtime.GOARCH == "amd64", m.CodeFile(), "the code file is used on Linux/amd64")
 	addr, err := m.Write(addOne())
 	require.NoError(t, err)
-	require.Equal(t, "rw-", protOf(t, addr))
+	require.Equal(t, written, protOf(t, addr))
 	require.NoError(t, m.Publish())
-	require.Equal(t, "r-x", protOf(t, addr))
+	require.Equal(t, published, protOf(t, addr))
 	require.NoError(t, m.Reset())
-	require.Equal(t, "rw-", protOf(t, addr))
+	require.Equal(t, written, protOf(t, addr))
+}
+
+// TestCodeFileWritesLand: code written after a Publish (not on a fresh
+// page with a code file) and after a Reset runs as written.
+func TestCodeFileWritesLand(t *testing.T) {
+	m := newMemory(t)
+	for round := 0; round < 2; round++ {
+		var addrs []uintptr
+		for i := 0; i < 3; i++ {
+			addr, err := m.Write(addOne())
+			require.NoError(t, err)
+			require.NoError(t, m.Publish())
+			addrs = append(addrs, addr)
+		}
+		for _, addr := range addrs {
+			require.Equal(t, addOne(), m.Code(addr, len(addOne())))
+			state := [2]uint64{uint64(round), 0}
+			var ram [8]byte
+			reason, _ := Call(addr, unsafe.Pointer(&state), unsafe.Pointer(&ram), 10)
+			require.Equal(t, uint64(7), reason)
+			require.Equal(t, uint64(round+1), state[1])
+		}
+		require.NoError(t, m.Reset())
+	}
 }
 
 // protOf is the protection /proc/self/maps gives the mapping holding addr.
