@@ -1,5 +1,6 @@
 // Package jit holds what translated guest code needs from the host: memory
-// that is written and then made executable (never both at once), and the
+// whose code is written and then published executable (never writable and
+// executable at once), and the
 // assembly trampoline that enters it from Go and comes back with an exit
 // reason. The translation itself lives with the CPU it translates for.
 //
