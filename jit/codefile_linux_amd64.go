@@ -17,7 +17,16 @@ import (
 // (no memfd, a sandbox): the code area then stays the anonymous mapping
 // that is made executable batch by batch.
 func mapCodeFile(code []byte) int {
-	fd, err := unix.MemfdCreate("rvemu-jit", unix.MFD_CLOEXEC)
+	if codeFileOff {
+		return -1
+	}
+	// MFD_EXEC: where the kernel seals memory files against execution by
+	// default (vm.memfd_noexec=1, Linux 6.3 on), ask for an executable
+	// one; older kernels do not know the flag.
+	fd, err := unix.MemfdCreate("rvemu-jit", unix.MFD_CLOEXEC|unix.MFD_EXEC)
+	if err == unix.EINVAL {
+		fd, err = unix.MemfdCreate("rvemu-jit", unix.MFD_CLOEXEC)
+	}
 	if err != nil {
 		return -1
 	}

@@ -72,6 +72,10 @@ func NewMemory(codeBytes, dataBytes int) (*Memory, error) {
 	return m, nil
 }
 
+// codeFileOff makes NewMemory use anonymous memory even where a code file
+// is possible (tests of that path).
+var codeFileOff bool
+
 // CodeFile reports whether code is written through a memory file, the
 // code area never writable (tests).
 func (m *Memory) CodeFile() bool { return m.file >= 0 }

@@ -286,3 +286,30 @@ func TestWriteAcrossPrefaultChunks(t *testing.T) {
 		require.Equal(t, piece, m.Code(a, len(piece)))
 	}
 }
+
+// TestAnonymousCodeArea runs the path hosts without a code file take (and
+// Linux where the kernel refuses one): code written into writable pages,
+// made executable by Publish.
+func TestAnonymousCodeArea(t *testing.T) {
+	codeFileOff = true
+	m := newMemory(t)
+	codeFileOff = false
+	require.False(t, m.CodeFile())
+	addr, err := m.Write(addOne())
+	require.NoError(t, err)
+	if runtime.GOOS == "linux" {
+		require.Equal(t, "rw-", protOf(t, addr))
+	}
+	require.NoError(t, m.Publish())
+	if runtime.GOOS == "linux" {
+		require.Equal(t, "r-x", protOf(t, addr))
+	}
+	state := [2]uint64{41, 0}
+	var ram [8]byte
+	reason, _ := Call(addr, unsafe.Pointer(&state), unsafe.Pointer(&ram), 10)
+	require.Equal(t, uint64(7), reason)
+	require.Equal(t, uint64(42), state[1])
+	next, err := m.Write(addOne())
+	require.NoError(t, err)
+	require.Zero(t, next%uintptr(pageSize()), "after a publish, code goes on a fresh page")
+}
